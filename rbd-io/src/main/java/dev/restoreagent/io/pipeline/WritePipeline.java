@@ -1,0 +1,250 @@
+package dev.restoreagent.io.pipeline;
+
+import dev.restoreagent.io.memory.DirectBuffer;
+import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.target.BlockTarget;
+import dev.restoreagent.io.target.IoCompletion;
+import dev.restoreagent.io.target.TargetException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Hands filled buffers to a {@link BlockTarget} and gives each back to its pool when its write
+ * completes. The window of writes in flight is bounded by the pools: a buffer in flight is not
+ * in its pool, so the reader waits for a completion before it can read more.
+ *
+ * <p>Zero handling: each buffer is split into runs of 64 KiB blocks; all-zero runs are skipped
+ * when the caller allows it (base layer onto a target that reads as zeros), else passed to
+ * {@link BlockTarget#writeZeros}, which may punch or discard instead of writing.
+ *
+ * <p>Failures surface at one point: the first failed write is remembered, every later
+ * {@link #submit} throws it without submitting, and {@link #drain()} and {@link #flush()} rethrow
+ * it once every write in flight has completed. {@code submit} must be called from one thread at a
+ * time; completions may arrive on any thread.
+ */
+public final class WritePipeline {
+    private final BlockTarget target;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private int inFlight;
+    private IOException firstFailure;
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private final AtomicLong bytesZeroed = new AtomicLong();
+    private final AtomicLong bytesSkipped = new AtomicLong();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+
+    public WritePipeline(BlockTarget target) {
+        this.target = target;
+    }
+
+    public BlockTarget target() {
+        return target;
+    }
+
+    /**
+     * Starts writing {@code buffer}'s bytes, position to limit, at {@code offsetBytes}.
+     *
+     * <p>Ownership of {@code buffer} transfers to the pipeline, also when this throws: it goes
+     * back to its pool once its last write completes, or at once if nothing was written.
+     *
+     * @param skipZeros leave all-zero blocks unwritten; only for a base layer on a target that
+     *     {@link BlockTarget#readsAsZeros() reads as zeros}
+     * @throws TargetException if the range passes the end of the target; nothing is submitted
+     * @throws IOException the first failure of an earlier write; nothing is submitted
+     */
+    public void submit(long offsetBytes, DirectBuffer buffer, boolean skipZeros) throws IOException {
+        ByteBuffer data = buffer.nio();
+        int length = data.remaining();
+        try {
+            checkNoFailure();
+            checkBounds(offsetBytes, length);
+        } catch (IOException e) {
+            buffer.pool().release(buffer);
+            throw e;
+        }
+        List<ZeroRuns.Run> runs = ZeroRuns.of(data);
+        int pieces = 0;
+        for (ZeroRuns.Run run : runs) {
+            if (run.zero() && skipZeros) {
+                bytesSkipped.addAndGet(run.length());
+            } else {
+                pieces++;
+            }
+        }
+        if (pieces == 0) {
+            buffer.pool().release(buffer);
+            return;
+        }
+        BufferWrite write = new BufferWrite(buffer, pieces);
+        lock.lock();
+        try {
+            inFlight++;
+            maxInFlight.accumulateAndGet(inFlight, Math::max);
+        } finally {
+            lock.unlock();
+        }
+        int start = data.position();
+        for (ZeroRuns.Run run : runs) {
+            long at = offsetBytes + (run.from() - start);
+            ByteBuffer piece = data.slice(run.from(), run.length());
+            if (!run.zero()) {
+                target.write(at, piece, write.piece(bytesWritten, run.length()));
+            } else if (!skipZeros) {
+                target.writeZeros(at, piece, write.piece(bytesZeroed, run.length()));
+            }
+        }
+    }
+
+    /**
+     * Waits until no write is in flight, then throws the first failure if there was one. Waits
+     * through interrupts (buffers in flight must not be freed under the device) and restores the
+     * interrupt flag afterwards.
+     */
+    public void drain() throws IOException {
+        boolean interrupted = false;
+        lock.lock();
+        try {
+            while (inFlight > 0) {
+                try {
+                    idle.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        checkNoFailure();
+    }
+
+    /** {@link #drain()}, then makes everything written durable on the target. */
+    public void flush() throws IOException {
+        drain();
+        target.flush();
+    }
+
+    /** The first write failure, if any. */
+    public Optional<IOException> failure() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(firstFailure);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes of data written (completed). */
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    /** Bytes of zeros written, punched or discarded (completed). */
+    public long bytesZeroed() {
+        return bytesZeroed.get();
+    }
+
+    /** Bytes of zeros left unwritten because the target already reads as zeros. */
+    public long bytesSkipped() {
+        return bytesSkipped.get();
+    }
+
+    /** Buffers in flight now. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most buffers that were ever in flight at once. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    private void checkNoFailure() throws IOException {
+        lock.lock();
+        try {
+            if (firstFailure != null) {
+                throw firstFailure;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkBounds(long offsetBytes, int length) throws TargetException {
+        long capacity = target.capacityBytes();
+        if (offsetBytes < 0 || offsetBytes > capacity - length) {
+            throw new TargetException("write of " + length + " bytes at offset " + offsetBytes
+                    + " would pass the end of target " + target.name() + " (" + capacity + " bytes)");
+        }
+    }
+
+    private void completed(BufferWrite write, IOException failure) {
+        DirectBufferPool pool = write.buffer.pool();
+        try {
+            pool.release(write.buffer);
+        } finally {
+            lock.lock();
+            try {
+                if (failure != null && firstFailure == null) {
+                    firstFailure = failure;
+                }
+                inFlight--;
+                if (inFlight == 0) {
+                    idle.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** One submitted buffer: its pieces complete independently; the last one gives it back. */
+    private final class BufferWrite {
+        private final DirectBuffer buffer;
+        private final AtomicInteger piecesLeft;
+        private volatile IOException failure;
+
+        BufferWrite(DirectBuffer buffer, int pieces) {
+            this.buffer = buffer;
+            this.piecesLeft = new AtomicInteger(pieces);
+        }
+
+        IoCompletion piece(AtomicLong counter, int length) {
+            return new IoCompletion() {
+                @Override
+                public void completed() {
+                    counter.addAndGet(length);
+                    pieceDone();
+                }
+
+                @Override
+                public void failed(IOException cause) {
+                    if (failure == null) {
+                        failure = cause;
+                    }
+                    pieceDone();
+                }
+            };
+        }
+
+        private void pieceDone() {
+            if (piecesLeft.decrementAndGet() == 0) {
+                WritePipeline.this.completed(this, failure);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.restoreagent.io.pipeline;
+
+import dev.restoreagent.io.memory.DirectBuffer;
+import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.target.TargetException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WritePipelineTest {
+    private static final int BLOCK = ZeroRuns.BLOCK_BYTES;
+    private final DirectBufferPool pool = new DirectBufferPool("test", 4 * BLOCK, 4);
+
+    @AfterEach
+    void everyBufferIsBack() {
+        assertThat(pool.outstanding()).isZero();
+        pool.close();
+    }
+
+    private DirectBuffer filled(int length, int... nonZeroBlocks) throws InterruptedException {
+        DirectBuffer buffer = pool.take();
+        ByteBuffer nio = buffer.nio();
+        for (int i = 0; i < length; i++) {
+            nio.put(i, (byte) 0);
+        }
+        for (int block : nonZeroBlocks) {
+            nio.put(block * BLOCK + 7, (byte) (block + 1));
+        }
+        nio.limit(length);
+        return buffer;
+    }
+
+    @Test
+    void bufferReturnsToPoolOnlyWhenItsWriteCompletes() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        WritePipeline pipeline = new WritePipeline(target);
+        pipeline.submit(100, filled(3 * BLOCK, 0, 1, 2), false);
+        assertThat(pool.outstanding()).isEqualTo(1);
+        assertThat(pipeline.inFlight()).isEqualTo(1);
+        target.completeAll();
+        assertThat(pool.outstanding()).isZero();
+        pipeline.flush();
+        assertThat(target.flushed).isTrue();
+        assertThat(pipeline.bytesWritten()).isEqualTo(3 * BLOCK);
+        assertThat(target.all).singleElement().satisfies(op -> assertThat(op.offset()).isEqualTo(100));
+    }
+
+    @Test
+    void zeroBlocksAreSkippedOnlyWhenAllowed() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        WritePipeline pipeline = new WritePipeline(target);
+        // blocks: data, zero, zero, data (last one short)
+        pipeline.submit(0, filled(3 * BLOCK + 10, 0, 3), true);
+        target.completeAll();
+        assertThat(target.all).extracting(FakeTarget.Op::kind).containsExactly("write", "write");
+        assertThat(target.all).extracting(FakeTarget.Op::offset).containsExactly(0L, 3L * BLOCK);
+        assertThat(pipeline.bytesSkipped()).isEqualTo(2 * BLOCK);
+
+        pipeline.submit(1 << 19, filled(3 * BLOCK + 10, 0, 3), false);
+        target.completeAll();
+        assertThat(target.all.subList(2, 5)).extracting(FakeTarget.Op::kind)
+                .containsExactly("write", "zeros", "write");
+        assertThat(pipeline.bytesZeroed()).isEqualTo(2 * BLOCK);
+        pipeline.drain();
+    }
+
+    @Test
+    void allZeroBufferSkippedGoesStraightBack() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        WritePipeline pipeline = new WritePipeline(target);
+        pipeline.submit(0, filled(BLOCK), true);
+        assertThat(pool.outstanding()).isZero();
+        assertThat(target.all).isEmpty();
+    }
+
+    @Test
+    void writePastTheEndIsRefusedBeforeSubmitting() throws Exception {
+        FakeTarget target = new FakeTarget(BLOCK);
+        WritePipeline pipeline = new WritePipeline(target);
+        assertThatThrownBy(() -> pipeline.submit(1, filled(BLOCK, 0), false))
+                .isInstanceOf(TargetException.class)
+                .hasMessage("write of 65536 bytes at offset 1 would pass the end of target fake (65536 bytes)");
+        assertThat(target.all).isEmpty();
+    }
+
+    @Test
+    void firstFailureStopsSubmissionAndSurfacesAfterDrain() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        target.failWriteNumber = 0;
+        WritePipeline pipeline = new WritePipeline(target);
+        pipeline.submit(0, filled(BLOCK, 0), false);
+        pipeline.submit(BLOCK, filled(BLOCK, 0), false);
+        target.completeAll();
+        assertThatThrownBy(() -> pipeline.submit(2 * BLOCK, filled(BLOCK, 0), false))
+                .isInstanceOf(IOException.class).hasMessage("injected EIO at offset 0");
+        assertThat(target.all).hasSize(2);
+        assertThatThrownBy(pipeline::flush).hasMessage("injected EIO at offset 0");
+        assertThat(target.flushed).isFalse();
+    }
+
+    @Test
+    void drainWaitsForWritesInFlight() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        WritePipeline pipeline = new WritePipeline(target);
+        pipeline.submit(0, filled(BLOCK, 0), false);
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> {
+            try {
+                pipeline.drain();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(drained).isNotDone();
+        target.completeAll();
+        drained.get(30, TimeUnit.SECONDS);
+    }
+}
