@@ -1,0 +1,37 @@
+package dev.restoreagent.agent.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code restore-agent} command. */
+@Command(name = "restore-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "Restores block-device backups (Cinder chunked backups, image streams) into files and "
+                + "block devices, streaming through a fixed memory budget.",
+        subcommands = {RestoreCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0    success", "  2    usage error", "  3    bad input (backup or stream malformed, missing,"
+                + " unsupported)", "  4    verification failed (md5, length, corrupt or truncated data)",
+                "  5    target problem (missing, too small, write failed)", " 70    internal error",
+                "130    cancelled"})
+public final class AgentMain {
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code; for tests. */
+    public static int run(String... args) {
+        return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = AgentMain.class.getPackage().getImplementationVersion();
+            return new String[] {"restore-agent " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

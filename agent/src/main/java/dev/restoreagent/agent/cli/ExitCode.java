@@ -1,0 +1,33 @@
+package dev.restoreagent.agent.cli;
+
+import dev.restoreagent.agent.restore.RestoreFailure;
+
+/** What {@code restore-agent} exits with; scripts branch on these. */
+public final class ExitCode {
+    public static final int OK = 0;
+    /** Wrong command line (picocli's own code for usage errors). */
+    public static final int USAGE = 2;
+    /** The backup or stream is malformed, missing, unsupported or unreadable. */
+    public static final int BAD_INPUT = 3;
+    /** Data failed verification: md5 or length mismatch, corrupt or truncated compressed data. */
+    public static final int VERIFICATION = 4;
+    /** The target is unusable, too small, or a write to it failed. */
+    public static final int TARGET = 5;
+    /** Internal error: a bug (EX_SOFTWARE). */
+    public static final int INTERNAL = 70;
+    /** Cancelled, e.g. by Ctrl-C (128 + SIGINT). */
+    public static final int CANCELLED = 130;
+
+    private ExitCode() {
+    }
+
+    static int of(RestoreFailure.Kind kind) {
+        return switch (kind) {
+            case BAD_INPUT -> BAD_INPUT;
+            case VERIFICATION -> VERIFICATION;
+            case TARGET -> TARGET;
+            case CANCELLED -> CANCELLED;
+            case INTERNAL -> INTERNAL;
+        };
+    }
+}

@@ -1,0 +1,85 @@
+package dev.restoreagent.agent.decode;
+
+import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.source.Codec;
+import dev.restoreagent.agent.source.SourceObject;
+import dev.restoreagent.io.memory.DirectBuffer;
+import dev.restoreagent.io.memory.DirectBufferPool;
+
+import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What one decode thread owns for a whole restore: an input buffer, a pool of output buffers and
+ * one decoder per codec, made on first use and reused for every object. Not thread-safe; closed
+ * by the thread that made it, after its last object.
+ */
+public final class DecodeWorker implements AutoCloseable {
+    private final DirectBufferPool inputPool;
+    private final DirectBuffer inputBuffer;
+    private final DirectBufferPool outputPool;
+    private final CompressedInput input;
+    private final int zstdWindowLogMax;
+    private final Map<Codec, Decoder> decoders = new EnumMap<>(Codec.class);
+
+    /**
+     * @param inputPool lends this worker its one input buffer, for the worker's lifetime
+     * @param outputPool the worker's own output buffers; ownership stays with the caller
+     */
+    public DecodeWorker(DirectBufferPool inputPool, DirectBufferPool outputPool, int zstdWindowLogMax)
+            throws InterruptedException {
+        this.inputPool = inputPool;
+        this.inputBuffer = inputPool.take();
+        this.outputPool = outputPool;
+        this.input = new CompressedInput(inputBuffer.nio());
+        this.zstdWindowLogMax = zstdWindowLogMax;
+    }
+
+    /**
+     * Reads, decodes and verifies {@code object}, handing each filled buffer to {@code sink}.
+     * Returns when the object's last buffer is handed over and its length and md5 checked.
+     */
+    public void decode(SourceObject object, BufferSink sink) throws RestoreFailure, IOException, InterruptedException {
+        ObjectOutput out = new ObjectOutput(outputPool, object, sink);
+        try (ReadableByteChannel channel = open(object)) {
+            input.reset(channel);
+            Codec codec = object.codec();
+            if (codec == null) {
+                input.fill(CodecSniffer.MAGIC_BYTES);
+                codec = CodecSniffer.sniff(input.buffer());
+            }
+            decoderFor(codec).decode(object, input, out);
+            out.finish();
+        } catch (SourceReadException e) {
+            throw RestoreFailure.badInput("cannot read " + object.describe() + ": " + e.getMessage(), e);
+        } finally {
+            out.abandon();
+        }
+    }
+
+    private static ReadableByteChannel open(SourceObject object) throws RestoreFailure {
+        try {
+            return object.opener().open();
+        } catch (IOException e) {
+            throw RestoreFailure.badInput("cannot open " + object.describe() + ": " + e, e);
+        }
+    }
+
+    private Decoder decoderFor(Codec codec) {
+        return decoders.computeIfAbsent(codec, c -> switch (c) {
+            case NONE -> new RawDecoder();
+            case ZLIB -> new ZlibDecoder();
+            case ZSTD -> new ZstdDecoder(zstdWindowLogMax);
+            case BZIP2, GZIP -> new StreamDecoder(c);
+        });
+    }
+
+    @Override
+    public void close() {
+        decoders.values().forEach(Decoder::close);
+        decoders.clear();
+        inputPool.release(inputBuffer);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.restoreagent.agent.decode;
+
+import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.source.Codec;
+import dev.restoreagent.agent.source.SourceObject;
+import dev.restoreagent.io.memory.DirectBuffer;
+import dev.restoreagent.io.memory.DirectBufferPool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The decoded side of one object: fills pooled buffers and hands each full one to the sink at
+ * the object's offset plus the bytes before it, verifying as the bytes pass.
+ *
+ * <p>Length is checked before a buffer leaves: a buffer that would take the object past its
+ * recorded length is never written. The md5 is known only at the end ({@link #finish}), so a
+ * mismatch stops the restore before anything after this object is written.
+ */
+final class ObjectOutput {
+    private final DirectBufferPool pool;
+    private final SourceObject object;
+    private final BufferSink sink;
+    private final MessageDigest md5;
+    private DirectBuffer current;
+    private long producedBytes;
+
+    ObjectOutput(DirectBufferPool pool, SourceObject object, BufferSink sink) {
+        this.pool = pool;
+        this.object = object;
+        this.sink = sink;
+        this.md5 = object.md5Hex() == null ? null : newMd5();
+    }
+
+    /** Space for decoded bytes: the current buffer, never full; its position is where to write. */
+    ByteBuffer space() throws IOException, InterruptedException, RestoreFailure {
+        if (current != null && !current.nio().hasRemaining()) {
+            emit();
+        }
+        if (current == null) {
+            current = pool.take();
+        }
+        return current.nio();
+    }
+
+    /** Bytes decoded so far, those in the current buffer included. */
+    long producedBytes() {
+        return producedBytes + (current == null ? 0 : current.nio().position());
+    }
+
+    /** Hands over the last partial buffer, then checks the length and the md5. */
+    void finish() throws IOException, InterruptedException, RestoreFailure {
+        if (current != null && current.nio().position() > 0) {
+            emit();
+        }
+        abandon();
+        long expected = object.lengthBytes();
+        if (expected >= 0 && producedBytes != expected) {
+            throw RestoreFailure.verification(object.describe() + " decodes to " + producedBytes
+                    + " bytes, but its recorded length is " + expected);
+        }
+        if (md5 != null) {
+            String actual = HexFormat.of().formatHex(md5.digest());
+            if (!actual.equals(object.md5Hex())) {
+                throw RestoreFailure.verification(object.describe() + " at offset " + object.offsetBytes()
+                        + " failed verification: md5 expected " + object.md5Hex() + " but was " + actual);
+            }
+        }
+    }
+
+    /** Gives back a buffer still held (on failure, or an empty last one). */
+    void abandon() {
+        DirectBuffer held = current;
+        current = null;
+        if (held != null) {
+            pool.release(held);
+        }
+    }
+
+    private void emit() throws IOException, InterruptedException, RestoreFailure {
+        DirectBuffer full = current;
+        current = null;
+        ByteBuffer data = full.nio().flip();
+        long expected = object.lengthBytes();
+        if (expected >= 0 && producedBytes + data.remaining() > expected) {
+            pool.release(full);
+            String verb = object.codec() == Codec.NONE ? " is longer than" : " inflates past";
+            throw RestoreFailure.verification(object.describe() + verb + " its recorded length of "
+                    + expected + " bytes");
+        }
+        if (md5 != null) {
+            md5.update(data.duplicate());
+        }
+        long at = object.offsetBytes() + producedBytes;
+        producedBytes += data.remaining();
+        sink.accept(at, full);
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    }
+}

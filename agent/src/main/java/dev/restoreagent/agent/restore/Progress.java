@@ -1,0 +1,32 @@
+package dev.restoreagent.agent.restore;
+
+/**
+ * A restore's progress at one moment.
+ *
+ * @param totalBytes bytes the source decodes to, or -1 if unknown (a compressed stream)
+ * @param writtenBytes data bytes written (completed)
+ * @param zeroedBytes zero bytes written, punched or discarded (completed)
+ * @param skippedBytes zero bytes left unwritten because the target already reads as zeros
+ * @param runningNanos time since the restore got its memory and started reading
+ */
+public record Progress(Restore.State state, long totalBytes, long writtenBytes, long zeroedBytes, long skippedBytes,
+                       long runningNanos) {
+    /** Bytes dealt with: written, zeroed or skipped. */
+    public long doneBytes() {
+        return writtenBytes + zeroedBytes + skippedBytes;
+    }
+
+    /** Bytes per second since the start, 0 before any. */
+    public double bytesPerSecond() {
+        return runningNanos <= 0 ? 0 : doneBytes() * 1e9 / runningNanos;
+    }
+
+    /** Seconds left at the current rate, or -1 when unknown. */
+    public long etaSeconds() {
+        double rate = bytesPerSecond();
+        if (totalBytes < 0 || rate <= 0) {
+            return -1;
+        }
+        return (long) Math.ceil(Math.max(0, totalBytes - doneBytes()) / rate);
+    }
+}

@@ -1,0 +1,282 @@
+package dev.restoreagent.agent.restore;
+
+import dev.restoreagent.agent.decode.DecodeWorker;
+import dev.restoreagent.agent.source.Layer;
+import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.SourceObject;
+import dev.restoreagent.io.memory.BudgetExhaustedException;
+import dev.restoreagent.io.memory.BudgetLease;
+import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.memory.MemoryBudget;
+import dev.restoreagent.io.pipeline.WritePipeline;
+import dev.restoreagent.io.target.BlockTarget;
+import dev.restoreagent.io.target.TargetException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One restore of a source onto a target, run once by {@link #run()}.
+ *
+ * <ol>
+ *   <li>Refuses a target smaller than the data's extent, before anything else.
+ *   <li>Takes its whole working set from the budget (waiting in FIFO order), before the first
+ *       byte is read, and gives it back in {@code finally}.
+ *   <li>Marks the target incomplete, then restores the layers oldest first, each one drained
+ *       before the next, since a later layer overwrites an earlier one.
+ *   <li>Flushes, and only then removes the mark.
+ * </ol>
+ *
+ * On any failure it stops reading, waits for every write in flight, frees its buffers, and leaves
+ * the mark. {@link #cancel()} and {@link #progress()} may be called from any thread.
+ */
+public final class Restore {
+    /** Where a restore is in its life. */
+    public enum State { NEW, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED }
+
+    /** A restore waits this long for its memory at most: in practice, until it is cancelled. */
+    static final Duration BUDGET_WAIT = Duration.ofDays(365);
+
+    private final RestoreSource source;
+    private final BlockTarget target;
+    private final MemoryBudget budget;
+    private final RestoreSettings settings;
+    private final String holder;
+    private final WorkingSet workingSet;
+    private volatile State state = State.NEW;
+    private volatile boolean cancelled;
+    private volatile Thread runner;
+    private volatile WritePipeline pipeline;
+    private volatile long runningSince;
+    private final AtomicReference<List<Future<?>>> currentTasks = new AtomicReference<>(List.of());
+
+    /**
+     * @param holder names this restore in the budget and in thread names
+     * @throws IllegalArgumentException if the budget cannot hold even the smallest working set
+     */
+    public Restore(RestoreSource source, BlockTarget target, MemoryBudget budget, RestoreSettings settings,
+                   String holder) {
+        this.source = source;
+        this.target = target;
+        this.budget = budget;
+        this.settings = settings;
+        this.holder = holder;
+        this.workingSet = WorkingSet.plan(settings, source.codecs(), Math.max(1, source.widestLayer()),
+                budget.totalBytes(), Runtime.getRuntime().availableProcessors());
+    }
+
+    public WorkingSet workingSet() {
+        return workingSet;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Progress now; safe from any thread. */
+    public Progress progress() {
+        WritePipeline p = pipeline;
+        long since = runningSince;
+        long running = since == 0 ? 0 : System.nanoTime() - since;
+        return p == null ? new Progress(state, source.totalBytes(), 0, 0, 0, running)
+                : new Progress(state, source.totalBytes(), p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), running);
+    }
+
+    /**
+     * Asks the restore to stop: it stops reading, drains the writes in flight, and {@link #run()}
+     * throws a {@link RestoreFailure.Kind#CANCELLED} failure. Returns at once.
+     */
+    public void cancel() {
+        cancelled = true;
+        currentTasks.get().forEach(f -> f.cancel(true));
+        Thread t = runner;
+        if (t != null && state == State.QUEUED) {
+            t.interrupt();
+        }
+    }
+
+    /** Runs the restore on the calling thread; call once. */
+    public RestoreResult run() throws RestoreFailure {
+        if (state != State.NEW) {
+            throw new IllegalStateException("a Restore runs once");
+        }
+        runner = Thread.currentThread();
+        try {
+            RestoreResult result = runChecked();
+            state = State.SUCCEEDED;
+            return result;
+        } catch (RestoreFailure e) {
+            state = cancelled ? State.CANCELLED : State.FAILED;
+            throw cancelled && e.kind() != RestoreFailure.Kind.CANCELLED
+                    ? new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled", e) : e;
+        } catch (RuntimeException | Error e) {
+            state = State.FAILED;
+            throw new RestoreFailure(RestoreFailure.Kind.INTERNAL, "internal error: " + e, e);
+        } finally {
+            runner = null;
+        }
+    }
+
+    private RestoreResult runChecked() throws RestoreFailure {
+        long extent = source.extentBytes();
+        if (extent > target.capacityBytes()) {
+            throw new RestoreFailure(RestoreFailure.Kind.TARGET, "target " + target.name() + " holds "
+                    + target.capacityBytes() + " bytes, but the data of " + source.description()
+                    + " extends to " + extent + " bytes");
+        }
+        state = State.QUEUED;
+        long queuedAt = System.nanoTime();
+        try (BudgetLease lease = budget.acquire(workingSet.totalBytes(), holder, BUDGET_WAIT)) {
+            long queued = System.nanoTime() - queuedAt;
+            checkNotCancelled();
+            state = State.RUNNING;
+            runningSince = System.nanoTime();
+            long end = restoreWith(lease);
+            long running = System.nanoTime() - runningSince;
+            WritePipeline p = pipeline;
+            return new RestoreResult(p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), end, queued, running,
+                    workingSet);
+        } catch (InterruptedException e) {
+            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled while waiting for memory");
+        } catch (BudgetExhaustedException e) {
+            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore stopped waiting for memory: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Returns where the data ended. */
+    private long restoreWith(BudgetLease lease) throws RestoreFailure, InterruptedException {
+        assert lease.bytes() == workingSet.totalBytes();
+        List<DirectBufferPool> pools = new ArrayList<>();
+        List<DecodeWorker> workers = new ArrayList<>();
+        DirectBufferPool inputs = new DirectBufferPool(holder + "/input", workingSet.inputBufferBytes(),
+                workingSet.decoders());
+        ExecutorService threads = Executors.newFixedThreadPool(workingSet.decoders(), r -> {
+            Thread t = new Thread(r, "decode " + holder);
+            t.setDaemon(true);
+            return t;
+        });
+        WritePipeline writes = new WritePipeline(target);
+        pipeline = writes;
+        try {
+            for (int i = 0; i < workingSet.decoders(); i++) {
+                DirectBufferPool pool = new DirectBufferPool(holder + "/out" + i, workingSet.bufferBytes(),
+                        workingSet.buffersPerDecoder());
+                pools.add(pool);
+                workers.add(new DecodeWorker(inputs, pool, settings.zstdWindowLogMax()));
+            }
+            target.markIncomplete(source.markTag());
+            long end = 0;
+            for (Layer layer : source.layers()) {
+                end = Math.max(end, restoreLayer(layer, workers, threads, writes));
+                writes.drain();
+            }
+            long extent = source.extentBytes() >= 0 ? source.extentBytes() : end;
+            target.extendTo(extent);
+            writes.flush();
+            target.clearIncomplete();
+            return extent;
+        } catch (IOException e) {
+            throw targetFailure(e);
+        } finally {
+            threads.shutdownNow();
+            threads.awaitTermination(1, TimeUnit.MINUTES);
+            // every write must have completed before its buffer's memory may be freed
+            drainQuietly(writes);
+            workers.forEach(DecodeWorker::close);
+            pools.forEach(DirectBufferPool::close);
+            inputs.close();
+        }
+    }
+
+    private RestoreFailure targetFailure(IOException e) {
+        String message = e instanceof TargetException ? e.getMessage()
+                : "writing to target " + target.name() + " failed: " + e.getMessage();
+        return RestoreFailure.target(message, e);
+    }
+
+    private static void drainQuietly(WritePipeline writes) {
+        try {
+            writes.drain();
+        } catch (IOException e) {
+            // the failure, if any, was reported already
+        }
+    }
+
+    /** Decodes a layer's objects on every worker; returns where its data ended. */
+    private long restoreLayer(Layer layer, List<DecodeWorker> workers, ExecutorService threads, WritePipeline writes)
+            throws RestoreFailure, IOException, InterruptedException {
+        List<SourceObject> objects = layer.objects();
+        if (objects.isEmpty()) {
+            return 0;
+        }
+        checkNotCancelled();
+        OrderedCommitter committer = new OrderedCommitter(writes, objects.size(),
+                layer.base() && target.readsAsZeros());
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong end = new java.util.concurrent.atomic.AtomicLong();
+        CountDownLatch ended = new CountDownLatch(workers.size());
+        List<Future<?>> tasks = new ArrayList<>();
+        for (DecodeWorker worker : workers) {
+            tasks.add(threads.submit(() -> {
+                try {
+                    int index;
+                    while (firstFailure.get() == null && !cancelled && (index = next.getAndIncrement()) < objects.size()) {
+                        int i = index;
+                        SourceObject object = objects.get(i);
+                        worker.decode(object, (offset, buffer) -> {
+                            end.accumulateAndGet(offset + buffer.nio().remaining(), Math::max);
+                            committer.accept(i, offset, buffer);
+                        });
+                        committer.finished(i);
+                    }
+                } catch (Exception e) {
+                    if (firstFailure.compareAndSet(null, e)) {
+                        committer.fail();
+                        currentTasks.get().forEach(f -> f.cancel(true));
+                    }
+                } finally {
+                    ended.countDown();
+                }
+            }));
+        }
+        currentTasks.set(tasks);
+        try {
+            ended.await();
+        } finally {
+            currentTasks.set(List.of());
+        }
+        Exception failure = firstFailure.get();
+        if (failure == null) {
+            checkNotCancelled();
+            return end.get();
+        }
+        committer.fail();
+        if (failure instanceof RestoreFailure rf) {
+            throw rf;
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof InterruptedException) {
+            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
+        }
+        throw new RestoreFailure(RestoreFailure.Kind.INTERNAL, "internal error: " + failure, failure);
+    }
+
+    private void checkNotCancelled() throws RestoreFailure {
+        if (cancelled) {
+            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.restoreagent.agent.restore;
+
+import dev.restoreagent.io.memory.Sizes;
+
+/**
+ * How a restore uses memory and threads. Defaults suit a storage node: 8 buffers of 4 MiB in
+ * flight (32 MiB, well under librados' 100 MiB {@code objecter_inflight_op_bytes}).
+ *
+ * @param bufferBytes size of each pooled output buffer
+ * @param queueDepth output buffers per restore: decoded and waiting, or in flight
+ * @param decoders decode threads; 0 picks one per core for CPU-bound codecs (bz2, zlib), else 1
+ * @param zstdWindowLogMax largest zstd window accepted, as a power of two; 23 (8 MiB) covers every
+ *     level up to 19, Cinder writes 21
+ * @param targetZeroed the operator vouches that the target reads as zeros
+ */
+public record RestoreSettings(int bufferBytes, int queueDepth, int decoders, int zstdWindowLogMax,
+                              boolean targetZeroed) {
+    public static final int DEFAULT_BUFFER_BYTES = (int) (4 * Sizes.MIB);
+    public static final int DEFAULT_QUEUE_DEPTH = 8;
+    public static final int DEFAULT_ZSTD_WINDOW_LOG_MAX = 23;
+    /** Smallest buffer the working set is clamped down to. */
+    public static final int MIN_BUFFER_BYTES = 64 * 1024;
+
+    public RestoreSettings {
+        if (bufferBytes < MIN_BUFFER_BYTES || bufferBytes % 4096 != 0) {
+            throw new IllegalArgumentException("buffer size must be a multiple of 4 KiB and at least 64 KiB: "
+                    + bufferBytes);
+        }
+        if (queueDepth < 1 || queueDepth > 1024) {
+            throw new IllegalArgumentException("queue depth must be 1 to 1024: " + queueDepth);
+        }
+        if (decoders < 0 || decoders > 64) {
+            throw new IllegalArgumentException("decoders must be 0 (auto) to 64: " + decoders);
+        }
+        if (zstdWindowLogMax < 10 || zstdWindowLogMax > 31) {
+            throw new IllegalArgumentException("zstd window log must be 10 to 31: " + zstdWindowLogMax);
+        }
+    }
+
+    public static RestoreSettings defaults() {
+        return new RestoreSettings(DEFAULT_BUFFER_BYTES, DEFAULT_QUEUE_DEPTH, 0, DEFAULT_ZSTD_WINDOW_LOG_MAX, false);
+    }
+
+    public RestoreSettings withTargetZeroed(boolean zeroed) {
+        return new RestoreSettings(bufferBytes, queueDepth, decoders, zstdWindowLogMax, zeroed);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.restoreagent.agent.restore;
+
+import dev.restoreagent.agent.source.Codec;
+import dev.restoreagent.io.memory.Sizes;
+
+import java.util.Set;
+
+/**
+ * The memory one restore holds for its whole run, all of it taken from the budget before the
+ * first byte is read: per decoder an input buffer and the codec's own memory (zstd window, bzip2
+ * tables), plus the output buffers.
+ *
+ * @param decoderBytes memory of one decoder, the largest of the codecs in use
+ */
+public record WorkingSet(int decoders, int buffersPerDecoder, int bufferBytes, int inputBufferBytes,
+                         long decoderBytes) {
+    /** Compressed input is read this much at a time. */
+    public static final int INPUT_BUFFER_BYTES = 256 * 1024;
+
+    public long totalBytes() {
+        return decoders * (decoderBytes + inputBufferBytes + (long) buffersPerDecoder * bufferBytes);
+    }
+
+    /** Output buffers in all: the queue depth after clamping. */
+    public int queueDepth() {
+        return decoders * buffersPerDecoder;
+    }
+
+    /**
+     * Native or heap memory one decoder of {@code codec} may use at most. zstd: the window, its
+     * block buffers and context. bzip2: commons-compress's tables for 900k blocks (about 4.6 MB of
+     * int and byte arrays) and the staging array. zlib: its 32 KiB window and state.
+     */
+    static long decoderBytes(Codec codec, int zstdWindowLogMax) {
+        return switch (codec) {
+            case NONE -> 0;
+            case ZLIB -> 64 * Sizes.KIB;
+            case GZIP -> 128 * Sizes.KIB;
+            case BZIP2 -> 5 * Sizes.MIB;
+            case ZSTD -> (1L << zstdWindowLogMax) + 512 * Sizes.KIB;
+        };
+    }
+
+    /**
+     * The working set for a restore of {@code codecs} with {@code settings}, clamped to
+     * {@code budgetBytes}: first fewer decode threads, then fewer buffers, then smaller ones. A
+     * working set larger than the whole budget is shrunk, never refused, down to one decoder with
+     * one 64 KiB buffer.
+     *
+     * @param maxUsefulDecoders the most objects a layer has: more threads than that idle
+     * @throws IllegalArgumentException if even the smallest working set exceeds the budget
+     */
+    public static WorkingSet plan(RestoreSettings settings, Set<Codec> codecs, int maxUsefulDecoders,
+                                  long budgetBytes, int cores) {
+        long decoder = codecs.stream().mapToLong(c -> decoderBytes(c, settings.zstdWindowLogMax())).max().orElse(0);
+        int decoders = settings.decoders() > 0 ? settings.decoders()
+                : codecs.contains(Codec.BZIP2) || codecs.contains(Codec.ZLIB) ? Math.min(cores, 4) : 1;
+        decoders = Math.max(1, Math.min(decoders, Math.min(maxUsefulDecoders, settings.queueDepth())));
+        int perDecoder = Math.max(1, settings.queueDepth() / decoders);
+        WorkingSet set = new WorkingSet(decoders, perDecoder, settings.bufferBytes(), INPUT_BUFFER_BYTES, decoder);
+        while (set.totalBytes() > budgetBytes) {
+            set = set.shrink().orElseThrow(() -> new IllegalArgumentException("memory budget of "
+                    + Sizes.format(budgetBytes) + " is below the smallest working set of this restore ("
+                    + Sizes.format(decoder + INPUT_BUFFER_BYTES + RestoreSettings.MIN_BUFFER_BYTES) + ")"));
+        }
+        return set;
+    }
+
+    private java.util.Optional<WorkingSet> shrink() {
+        if (buffersPerDecoder > 2) {
+            return java.util.Optional.of(new WorkingSet(decoders, buffersPerDecoder - 1, bufferBytes,
+                    inputBufferBytes, decoderBytes));
+        }
+        if (decoders > 1) {
+            return java.util.Optional.of(new WorkingSet(decoders - 1, buffersPerDecoder, bufferBytes,
+                    inputBufferBytes, decoderBytes));
+        }
+        if (buffersPerDecoder > 1) {
+            return java.util.Optional.of(new WorkingSet(decoders, 1, bufferBytes, inputBufferBytes, decoderBytes));
+        }
+        if (bufferBytes > RestoreSettings.MIN_BUFFER_BYTES) {
+            return java.util.Optional.of(new WorkingSet(decoders, buffersPerDecoder,
+                    Math.max(RestoreSettings.MIN_BUFFER_BYTES, bufferBytes / 2 / 4096 * 4096),
+                    inputBufferBytes, decoderBytes));
+        }
+        return java.util.Optional.empty();
+    }
+}

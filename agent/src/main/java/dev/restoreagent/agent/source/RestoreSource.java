@@ -1,0 +1,51 @@
+package dev.restoreagent.agent.source;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a restore reads, resolved and validated before the first data byte is read.
+ *
+ * @param description for messages and progress: {@code Cinder backup <id> (chain of 3)}
+ * @param markTag what the target's incomplete mark says: the top backup id, or the image path
+ * @param layers oldest first
+ * @param extentBytes where the data ends on the target, or -1 when only the stream's end tells
+ */
+public record RestoreSource(String description, String markTag, List<Layer> layers, long extentBytes) {
+    public RestoreSource {
+        layers = List.copyOf(layers);
+    }
+
+    /** Bytes all layers decode to, or -1 if unknown. */
+    public long totalBytes() {
+        long total = 0;
+        for (Layer layer : layers) {
+            long bytes = layer.totalBytes();
+            if (bytes < 0) {
+                return -1;
+            }
+            total += bytes;
+        }
+        return total;
+    }
+
+    /** The codecs in use; a null codec (sniffed at read time) counts as every codec. */
+    public Set<Codec> codecs() {
+        Set<Codec> codecs = EnumSet.noneOf(Codec.class);
+        for (Layer layer : layers) {
+            for (SourceObject object : layer.objects()) {
+                if (object.codec() == null) {
+                    return EnumSet.allOf(Codec.class);
+                }
+                codecs.add(object.codec());
+            }
+        }
+        return codecs;
+    }
+
+    /** The most objects any one layer has: more decoders than that cannot help. */
+    public int widestLayer() {
+        return layers.stream().mapToInt(l -> l.objects().size()).max().orElse(0);
+    }
+}

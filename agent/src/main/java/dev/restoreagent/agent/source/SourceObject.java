@@ -1,0 +1,30 @@
+package dev.restoreagent.agent.source;
+
+import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * One unit of source data: a Cinder backup object, or a whole image stream.
+ *
+ * @param name how messages name it: the object name, or the image path
+ * @param where context for messages: {@code backup <id>}, or {@code image}
+ * @param offsetBytes where its first byte goes on the target
+ * @param lengthBytes its uncompressed length, or -1 when only the stream's end tells
+ * @param md5Hex the md5 of its uncompressed bytes, or null when there is none to check
+ * @param codec its compression; null means "find out from the first bytes" (image streams)
+ * @param opener opens its bytes for reading, once per restore attempt
+ */
+public record SourceObject(String name, String where, long offsetBytes, long lengthBytes, String md5Hex,
+                           Codec codec, Opener opener) {
+
+    /** Opens the object's compressed bytes. */
+    @FunctionalInterface
+    public interface Opener {
+        ReadableByteChannel open() throws IOException;
+    }
+
+    /** {@code object NAME (backup ID)}, the way every message names an object. */
+    public String describe() {
+        return "object " + name + " (" + where + ")";
+    }
+}

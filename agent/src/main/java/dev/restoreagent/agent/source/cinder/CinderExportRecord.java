@@ -1,0 +1,64 @@
+package dev.restoreagent.agent.source.cinder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreagent.agent.restore.RestoreFailure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+
+/**
+ * What {@code cinder backup-export} prints: {@code {"backup_service": "<driver>", "backup_url":
+ * "<base64 of the backup's database row as JSON>"}}. The row names the backup's container and
+ * object prefix ({@code service_metadata}).
+ */
+public record CinderExportRecord(String backupId, String container, String prefix, String parentId) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_RECORD_BYTES = 1 << 20;
+
+    public static CinderExportRecord read(Path file) throws RestoreFailure {
+        String where = "Cinder export record " + file;
+        JsonNode record;
+        try {
+            if (Files.size(file) > MAX_RECORD_BYTES) {
+                throw RestoreFailure.badInput(where + " is larger than 1 MiB");
+            }
+            record = JSON.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw RestoreFailure.badInput("cannot read " + where + ": " + e.getMessage(), e);
+        }
+        if (record == null || !record.isObject() || !record.path("backup_url").isTextual()) {
+            throw RestoreFailure.badInput(where + " has no backup_url string");
+        }
+        String service = record.path("backup_service").asText("");
+        if (!service.endsWith("PosixBackupDriver") && !service.endsWith("NFSBackupDriver")
+                && !service.endsWith(".posix") && !service.endsWith(".nfs")) {
+            throw RestoreFailure.badInput(where + " is of backup_service '" + service
+                    + "'; only posix and NFS backups can be restored from files");
+        }
+        JsonNode row;
+        try {
+            byte[] decoded = Base64.getMimeDecoder().decode(record.get("backup_url").asText());
+            row = JSON.readTree(new String(decoded, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | IOException e) {
+            throw RestoreFailure.badInput(where + ": backup_url is not base64-encoded JSON: " + e.getMessage(), e);
+        }
+        String id = field(row, "id", where);
+        String container = field(row, "container", where);
+        String prefix = field(row, "service_metadata", where);
+        JsonNode parent = row.get("parent_id");
+        return new CinderExportRecord(BackupIds.check(id, where + ": id"), container, prefix,
+                parent == null || parent.isNull() ? null : parent.asText());
+    }
+
+    private static String field(JsonNode row, String name, String where) throws RestoreFailure {
+        JsonNode value = row.get(name);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw RestoreFailure.badInput(where + ": the backup record has no " + name);
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.restoreagent.agent.source.cinder;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A backup's {@code <prefix>_metadata}, validated: version 1.0.0, well-formed objects that do not
+ * overlap, safe object names.
+ *
+ * @param parentId null for a full backup
+ */
+public record CinderMetadata(Path file, String backupId, String parentId, String volumeId,
+                             List<CinderObject> objects) {
+    public CinderMetadata {
+        objects = List.copyOf(objects);
+    }
+
+    public boolean isFull() {
+        return parentId == null;
+    }
+
+    /** Where this backup's data ends: the largest object end, 0 if it has none. */
+    public long extentBytes() {
+        return objects.stream().mapToLong(CinderObject::endBytes).max().orElse(0);
+    }
+}

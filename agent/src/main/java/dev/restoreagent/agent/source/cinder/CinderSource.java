@@ -1,0 +1,141 @@
+package dev.restoreagent.agent.source.cinder;
+
+import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.source.Layer;
+import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.SourceObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Turns a located backup into a {@link RestoreSource}: follows {@code parent_id} down to the full
+ * backup, reads and validates every layer's metadata, and checks each container holds exactly the
+ * objects its metadata lists, as Cinder's own restore does, before any data is read.
+ */
+public final class CinderSource {
+    /** A chain deeper than this is a loop in disguise or damage. */
+    static final int MAX_CHAIN_LENGTH = 10_000;
+
+    private CinderSource() {
+    }
+
+    public static RestoreSource resolve(CinderBackupLocator locator, LocatedBackup top) throws RestoreFailure {
+        List<CinderMetadata> chain = new ArrayList<>();
+        List<LocatedBackup> located = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        LocatedBackup current = top;
+        while (true) {
+            CinderMetadata metadata = CinderMetadataReader.read(current.metadataFile(), current.backupId());
+            checkListing(current, metadata);
+            seen.add(metadata.backupId());
+            chain.add(metadata);
+            located.add(current);
+            if (metadata.isFull()) {
+                break;
+            }
+            if (seen.contains(metadata.parentId()) || chain.size() >= MAX_CHAIN_LENGTH) {
+                throw RestoreFailure.badInput("backup " + metadata.backupId() + " has parent " + metadata.parentId()
+                        + ", which makes its chain a loop or longer than " + MAX_CHAIN_LENGTH + " backups");
+            }
+            current = locator.locateParent(metadata.parentId(), metadata.backupId());
+        }
+        Collections.reverse(chain);
+        Collections.reverse(located);
+        CinderMetadata full = chain.get(0);
+        checkSameVolume(chain);
+        checkTiles(full);
+        List<Layer> layers = new ArrayList<>(chain.size());
+        long extent = 0;
+        for (int i = 0; i < chain.size(); i++) {
+            layers.add(layer(located.get(i), chain.get(i), i == 0));
+            extent = Math.max(extent, chain.get(i).extentBytes());
+        }
+        String kind = chain.size() == 1 ? "full" : "incremental, chain of " + chain.size();
+        return new RestoreSource("Cinder backup " + top.backupId() + " (" + kind + ")", top.backupId(), layers, extent);
+    }
+
+    private static Layer layer(LocatedBackup located, CinderMetadata metadata, boolean base) {
+        String where = "backup " + metadata.backupId();
+        List<SourceObject> objects = metadata.objects().stream()
+                .map(o -> new SourceObject(o.name(), where, o.offsetBytes(), o.lengthBytes(), o.md5Hex(), o.codec(),
+                        () -> openObject(located.objectFile(o.name()))))
+                .collect(Collectors.toList());
+        return new Layer(metadata.backupId(), base, objects);
+    }
+
+    private static FileChannel openObject(Path file) throws IOException {
+        // objects are plain files in the container; a symlink could lead anywhere
+        return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * The container's files with the backup's prefix, less the metadata and sha256 objects, must
+     * be exactly the listed objects: Cinder refuses a missing object and an extra one alike.
+     */
+    static void checkListing(LocatedBackup located, CinderMetadata metadata) throws RestoreFailure {
+        String prefix = located.prefix();
+        Set<String> present;
+        try (Stream<Path> list = Files.list(located.containerDir())) {
+            present = list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix))
+                    .filter(n -> !n.equals(prefix + LocatedBackup.METADATA_SUFFIX)
+                            && !n.equals(prefix + LocatedBackup.SHA256_SUFFIX))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        } catch (IOException | UncheckedIOException e) {
+            throw RestoreFailure.badInput("cannot list container " + located.containerDir() + ": " + e.getMessage(), e);
+        }
+        Set<String> listed = metadata.objects().stream().map(CinderObject::name)
+                .collect(Collectors.toCollection(TreeSet::new));
+        for (String name : listed) {
+            if (!present.contains(name)) {
+                throw RestoreFailure.badInput("backup " + metadata.backupId() + ": object " + name
+                        + " listed in its metadata is missing from container " + located.containerDir());
+            }
+        }
+        for (String name : present) {
+            if (!listed.contains(name)) {
+                throw RestoreFailure.badInput("backup " + metadata.backupId() + ": container "
+                        + located.containerDir() + " holds " + name + ", which its metadata does not list");
+            }
+        }
+    }
+
+    private static void checkSameVolume(List<CinderMetadata> chain) throws RestoreFailure {
+        String volume = chain.get(chain.size() - 1).volumeId();
+        for (CinderMetadata layer : chain) {
+            if (!layer.volumeId().equals(volume)) {
+                throw RestoreFailure.badInput("backup " + layer.backupId() + " in the chain of "
+                        + chain.get(chain.size() - 1).backupId() + " is of volume " + layer.volumeId()
+                        + ", not " + volume);
+            }
+        }
+    }
+
+    /** A full backup covers {@code [0, volume bytes)} without a gap: one object per chunk. */
+    private static void checkTiles(CinderMetadata full) throws RestoreFailure {
+        List<CinderObject> byOffset = new ArrayList<>(full.objects());
+        byOffset.sort((a, b) -> Long.compare(a.offsetBytes(), b.offsetBytes()));
+        long expected = 0;
+        for (CinderObject object : byOffset) {
+            if (object.offsetBytes() != expected) {
+                throw RestoreFailure.badInput("full backup " + full.backupId() + " leaves bytes " + expected
+                        + " to " + object.offsetBytes() + " uncovered before object " + object.name());
+            }
+            expected = object.endBytes();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.restoreagent.agent;
+
+import dev.restoreagent.agent.cli.AgentMain;
+import dev.restoreagent.agent.restore.Restore;
+import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.restore.RestoreResult;
+import dev.restoreagent.agent.restore.RestoreSettings;
+import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
+import dev.restoreagent.agent.source.cinder.CinderSource;
+import dev.restoreagent.io.memory.MemoryBudget;
+import dev.restoreagent.io.target.FileTarget;
+import dev.restoreagent.testkit.CinderBackup;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/** Shared helpers of the agent's tests. */
+public final class TestSupport {
+    private TestSupport() {
+    }
+
+    public static String sha256(Path file) throws IOException {
+        return sha256(file, Files.size(file));
+    }
+
+    /** sha256 of the first {@code bytes} bytes of {@code file}. */
+    public static String sha256(Path file, long bytes) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            long left = bytes;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException(file + " is shorter than " + bytes + " bytes");
+                }
+                digest.update(buffer, 0, n);
+                left -= n;
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The source for backup {@code top}, located the way the CLI locates it. */
+    public static RestoreSource source(CinderBackup top) throws RestoreFailure {
+        CinderBackupLocator locator = new CinderBackupLocator(top.backupRoot());
+        boolean defaultContainer = top.container().equals(CinderBackupLocator.defaultContainer(top.backupId()));
+        return CinderSource.resolve(locator, locator.locate(top.backupId(), defaultContainer ? null : top.container()));
+    }
+
+    /** Restores {@code source} onto {@code target} (created if missing) in this process. */
+    public static RestoreResult restore(RestoreSource source, Path target, MemoryBudget budget,
+                                        RestoreSettings settings) throws RestoreFailure, IOException {
+        try (FileTarget fileTarget = FileTarget.open(target, source.extentBytes(), settings.targetZeroed(),
+                target.resolveSibling("state"))) {
+            return new Restore(source, fileTarget, budget, settings, "test " + target.getFileName()).run();
+        }
+    }
+
+    /** A run of the command line in this process: its exit code and what it printed on stderr. */
+    public record CliRun(int exitCode, String stderr) {
+    }
+
+    public static synchronized CliRun cli(String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int code = AgentMain.run(args);
+            return new CliRun(code, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+}

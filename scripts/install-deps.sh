@@ -1,0 +1,28 @@
+#!/bin/bash
+# Installs the system packages the build, the tests and the demo need, if they are missing.
+# Debian 12 (bookworm) package names; run as root on a fresh machine. Idempotent and quick when
+# everything is there already.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+java_ok() {
+    have javac && javac -version 2>&1 | awk '{ split($2, v, "."); exit !(v[1] >= 17) }'
+}
+java_ok || need+=(openjdk-17-jdk-headless)
+have mvn || need+=(maven)
+have zstd || need+=(zstd)
+have python3 || need+=(python3)
+have sha256sum || need+=(coreutils)
+
+if [ ${#need[@]} -eq 0 ]; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages: ${need[*]}; run as root or install them: apt-get install ${need[*]}" >&2
+    exit 1
+fi
+echo "install-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
