@@ -90,7 +90,7 @@ final class RestoreCommand implements Callable<Integer> {
     ImageFormat imageFormat;
 
     @Option(names = "--to", required = true, paramLabel = "PATH",
-            description = "Target: a block device, or a regular file (created at the data's size if missing).")
+            description = "Target: a block device or a regular file; a missing file is created, as large as the data.")
     Path to;
 
     @Option(names = "--target-zeroed",
@@ -200,7 +200,9 @@ final class RestoreCommand implements Callable<Integer> {
                 printer.start();
             }
             RestoreResult result = restore.run();
-            printer.close();
+            if (printer != null) {
+                printer.close();
+            }
             err.println(summary(restoreSource, target.name(), result, budget));
             return ExitCode.OK;
         } catch (RestoreFailure e) {

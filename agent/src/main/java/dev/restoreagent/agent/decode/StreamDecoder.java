@@ -32,9 +32,11 @@ final class StreamDecoder implements Decoder {
     @Override
     public void decode(SourceObject object, CompressedInput in, ObjectOutput out)
             throws IOException, InterruptedException, RestoreFailure {
-        try (InputStream decoded = open(in.asStream())) {
+        InputStream decoded = null;
+        try {
+            decoded = read(object, in, () -> open(in.asStream()));
             int n;
-            while ((n = decoded.read(staging)) >= 0) {
+            while ((n = read(object, in, decoded)) >= 0) {
                 int done = 0;
                 while (done < n) {
                     ByteBuffer dst = out.space();
@@ -43,6 +45,22 @@ final class StreamDecoder implements Decoder {
                     done += chunk;
                 }
             }
+        } finally {
+            if (decoded != null) {
+                decoded.close();
+            }
+        }
+    }
+
+    private int read(SourceObject object, CompressedInput in, InputStream decoded)
+            throws IOException, RestoreFailure {
+        return read(object, in, () -> decoded.read(staging));
+    }
+
+    /** Runs one call into the decoder, turning its complaints (not the sink's) into failures. */
+    private <T> T read(SourceObject object, CompressedInput in, DecoderCall<T> call) throws IOException, RestoreFailure {
+        try {
+            return call.run();
         } catch (SourceReadException e) {
             throw e;
         } catch (IOException e) {
@@ -51,6 +69,11 @@ final class StreamDecoder implements Decoder {
             throw RestoreFailure.verification(object.describe() + what + in.consumedBytes()
                     + (in.atEof() ? " compressed bytes (" : " (") + e.getMessage() + ")", e);
         }
+    }
+
+    @FunctionalInterface
+    private interface DecoderCall<T> {
+        T run() throws IOException;
     }
 
     private InputStream open(InputStream compressed) throws IOException {

@@ -1,0 +1,92 @@
+package dev.restoreagent.agent;
+
+import dev.restoreagent.testkit.CinderBackup;
+import dev.restoreagent.testkit.CinderBackupWriter;
+import dev.restoreagent.testkit.VolumeShape;
+import dev.restoreagent.testkit.Volumes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end through {@code bin/restore-agent}, a JVM of its own with the flags the launcher
+ * derives: the memory claim with large objects, and a pipe on standard input.
+ */
+class LauncherIT {
+    private static final Path HOME = Path.of(System.getProperty("restore.agent.home", "..")).toAbsolutePath().normalize();
+    private static final Path LAUNCHER = HOME.resolve("bin/restore-agent");
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    private Run run(String shellCommand, String javaOpts) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", shellCommand)
+                .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+        builder.environment().put("JAVA_OPTS", javaOpts);
+        Process process = builder.start();
+        assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("finished in time").isTrue();
+        return new Run(process.exitValue(), Files.readString(dir.resolve("stdout"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void objectsOf256MiBRestoreWithin64MiBOfDirectMemory() throws Exception {
+        Path volume = dir.resolve("volume");
+        Volumes.write(volume, (256L << 20) + (3L << 20) + 12_345, 256, VolumeShape.DISK_LIKE);
+        CinderBackup backup = CinderBackupWriter.builder(dir.resolve("backups")).chunkSizeBytes(256L << 20)
+                .compression("zstd").write(volume);
+        assertThat(backup.objects()).hasSize(2);
+        assertThat(backup.objects().get(0).length()).isEqualTo(256L << 20);
+        Path target = dir.resolve("restored.img");
+
+        Run run = run(LAUNCHER + " restore --backup-root " + backup.backupRoot() + " --backup-id "
+                + backup.backupId() + " --to " + target + " --memory-budget 64MiB --progress plain"
+                + " --progress-interval 1", "-XX:+PrintFlagsFinal");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        // the JVM's own hard cap, derived by the launcher from --memory-budget
+        assertThat(run.stdout()).containsPattern("MaxDirectMemorySize\\s+= 67108864 ");
+        Matcher peak = Pattern.compile("direct memory peak ([0-9.]+) (B|KiB|MiB) of 64.0 MiB budget")
+                .matcher(run.stderr());
+        assertThat(peak.find()).as(run.stderr()).isTrue();
+        double peakMiB = Double.parseDouble(peak.group(1)) / (peak.group(2).equals("MiB") ? 1 : 1024);
+        assertThat(peakMiB).isLessThanOrEqualTo(64.0);
+        assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(volume));
+    }
+
+    @Test
+    void zstdStreamOnStandardInput() throws Exception {
+        Path volume = dir.resolve("volume");
+        Volumes.write(volume, (9L << 20) + 1, 9, VolumeShape.DISK_LIKE);
+        Path target = dir.resolve("restored.img");
+
+        Run run = run("zstd -q -c " + volume + " | " + LAUNCHER + " restore --image - --to " + target, "");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("restored image standard input")).count())
+                .isEqualTo(1);
+        assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(volume));
+    }
+
+    @Test
+    void versionAndUsage() throws Exception {
+        Run version = run(LAUNCHER + " --version", "");
+        assertThat(version.stdout().strip()).isEqualTo("restore-agent 0.1.0");
+        Run help = run(LAUNCHER + " --help", "");
+        assertThat(help.stdout()).contains("restore").contains("Exit codes:");
+        assertThat(List.of(run(LAUNCHER + " restore", "").exitCode())).containsExactly(2);
+    }
+}
