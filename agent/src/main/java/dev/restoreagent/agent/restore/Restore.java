@@ -16,12 +16,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -57,7 +59,8 @@ public final class Restore {
     private volatile Thread runner;
     private volatile WritePipeline pipeline;
     private volatile long runningSince;
-    private final AtomicReference<List<Future<?>>> currentTasks = new AtomicReference<>(List.of());
+    /** Decode threads working on the current layer: interrupted on failure and cancel. */
+    private final Set<Thread> decoding = ConcurrentHashMap.newKeySet();
 
     /**
      * @param holder names this restore in the budget and in thread names
@@ -97,7 +100,7 @@ public final class Restore {
      */
     public void cancel() {
         cancelled = true;
-        currentTasks.get().forEach(f -> f.cancel(true));
+        decoding.forEach(Thread::interrupt);
         Thread t = runner;
         if (t != null && state == State.QUEUED) {
             t.interrupt();
@@ -224,11 +227,12 @@ public final class Restore {
                 layer.base() && target.readsAsZeros());
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicLong end = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong end = new AtomicLong();
+        // counted down by every task, also one that starts after a failure and does nothing
         CountDownLatch ended = new CountDownLatch(workers.size());
-        List<Future<?>> tasks = new ArrayList<>();
         for (DecodeWorker worker : workers) {
-            tasks.add(threads.submit(() -> {
+            threads.execute(() -> {
+                decoding.add(Thread.currentThread());
                 try {
                     int index;
                     while (firstFailure.get() == null && !cancelled && (index = next.getAndIncrement()) < objects.size()) {
@@ -243,19 +247,17 @@ public final class Restore {
                 } catch (Exception e) {
                     if (firstFailure.compareAndSet(null, e)) {
                         committer.fail();
-                        currentTasks.get().forEach(f -> f.cancel(true));
+                        decoding.forEach(Thread::interrupt);
                     }
                 } finally {
+                    decoding.remove(Thread.currentThread());
+                    // an interrupt meant for this layer must not reach the thread's next task
+                    Thread.interrupted();
                     ended.countDown();
                 }
-            }));
+            });
         }
-        currentTasks.set(tasks);
-        try {
-            ended.await();
-        } finally {
-            currentTasks.set(List.of());
-        }
+        ended.await();
         Exception failure = firstFailure.get();
         if (failure == null) {
             checkNotCancelled();
