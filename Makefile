@@ -10,13 +10,13 @@ deps:
 build: deps
 	$(MVN) -q -DskipTests package
 
-## test: every test: unit, property and end-to-end (the launcher, the memory budget)
+## test: every test: unit, property, end-to-end, and the Ceph tests against a throwaway cluster
 test: deps
-	$(MVN) verify
+	scripts/with-ceph.sh $(MVN) verify
 
-## demo: make sample backups and images, restore them with bin/restore-agent, verify sha256
+## demo: make sample backups and images, restore them into files and an RBD image, verify sha256
 demo: build
-	scripts/demo.sh
+	scripts/with-ceph.sh scripts/demo.sh
 
 clean:
 	$(MVN) -q clean

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The demo behind `make demo`: builds sample backups the way Cinder writes them, restores them with
-# bin/restore-agent under a small memory budget, and checks every result by sha256.
-# Everything goes under demo-work/ (removed and made anew on each run).
+# bin/restore-agent under a small memory budget into files and into RBD images on the project's
+# throwaway Ceph cluster (CEPH_CONF, set by scripts/with-ceph.sh), and checks every result by sha256.
+# Files go under demo-work/ (removed and made anew on each run); the images are removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,10 +14,13 @@ testkit() {
 }
 json_field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
 step() { printf '\n== %s\n' "$*"; }
-check() { # check NAME EXPECTED_FILE ACTUAL_FILE
+check() { # check NAME EXPECTED_FILE ACTUAL_FILE_OR_rbd:IMAGE
     local want got
     want=$(sha256sum "$2" | cut -d' ' -f1)
-    got=$(sha256sum "$3" | cut -d' ' -f1)
+    case "$3" in
+        rbd:*) got=$(rbd -c "$CEPH_CONF" export "${3#rbd:}" - 2>/dev/null | sha256sum | cut -d' ' -f1) ;;
+        *) got=$(sha256sum "$3" | cut -d' ' -f1) ;;
+    esac
     if [ "$want" != "$got" ]; then
         echo "FAIL $1: sha256 $got, expected $want" >&2
         exit 1
@@ -41,7 +45,22 @@ bin/restore-agent restore --backup-root "$work/backups" --backup-id "$(echo "$fu
     --to "$work/restored-full.img" --memory-budget 64MiB
 check "full backup" "$work/volume-v1.img" "$work/restored-full.img"
 
-step "restore the incremental (its chain: full, then increment)"
+: "${CEPH_CONF:?run the demo through scripts/with-ceph.sh (make demo does)}"
+images=()
+trap 'for i in "${images[@]}"; do rbd -c "$CEPH_CONF" rm "$i" >/dev/null 2>&1 || true; done' EXIT
+step "restore the full backup into a new RBD image: zero-copy librbd AIO writes (settings printed first)"
+images+=("rbd/demo-full-$$")
+bin/restore-agent restore --backup-root "$work/backups" --backup-id "$(echo "$full" | json_field backup_id)" \
+    --to "rbd:rbd/demo-full-$$" --create --memory-budget 64MiB
+check "full backup in RBD (rbd export | sha256sum)" "$work/volume-v1.img" "rbd:rbd/demo-full-$$"
+
+step "restore the incremental chain into another RBD image"
+images+=("rbd/demo-incremental-$$")
+bin/restore-agent restore --backup-root "$work/backups" --backup-id "$(echo "$incr" | json_field backup_id)" \
+    --to "rbd:rbd/demo-incremental-$$" --create --memory-budget 64MiB
+check "incremental chain in RBD" "$work/volume-v2.img" "rbd:rbd/demo-incremental-$$"
+
+step "restore the incremental into a file (its chain: full, then increment)"
 bin/restore-agent restore --backup-root "$work/backups" --backup-id "$(echo "$incr" | json_field backup_id)" \
     --to "$work/restored-incremental.img" --memory-budget 64MiB
 check "incremental chain" "$work/volume-v2.img" "$work/restored-incremental.img"

@@ -10,13 +10,17 @@ import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.image.ImageSource;
+import dev.restoreagent.agent.target.OpenedTarget;
+import dev.restoreagent.agent.target.TargetOpener;
+import dev.restoreagent.agent.target.TargetRequest;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.memory.Sizes;
-import dev.restoreagent.io.target.FileTarget;
+import dev.restoreagent.io.target.BlockTarget;
 import dev.restoreagent.nativeb.libc.Terminal;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,7 +42,7 @@ import java.util.concurrent.TimeUnit;
                 "",
                 "Examples:",
                 "  restore-agent restore --backup-root /var/lib/cinder/backup --backup-id ID --to /dev/sdb",
-                "  restore-agent restore --image disk.img.zst --to /var/tmp/disk.img",
+                "  restore-agent restore --image disk.img.zst --to rbd:volumes/vm-1 --create",
                 "  zstdcat disk.img.zst | restore-agent restore --image - --to /dev/sdb"})
 final class RestoreCommand implements Callable<Integer> {
     /** Default {@code --memory-budget}; the launcher derives {@code -XX:MaxDirectMemorySize} from it. */
@@ -89,9 +93,24 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Compression of --image: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, from magic bytes).")
     ImageFormat imageFormat;
 
-    @Option(names = "--to", required = true, paramLabel = "PATH",
-            description = "Target: a block device or a regular file; a missing file is created, as large as the data.")
-    Path to;
+    @Option(names = "--to", required = true, paramLabel = "TARGET",
+            description = {"Target: rbd:POOL[/NAMESPACE]/IMAGE, a block device, or a regular file (a missing file is"
+                    + " created, as large as the data)."})
+    String to;
+
+    @Option(names = "--create", description = "Create the RBD image (refuses an existing one); sized to the data"
+            + " unless --size is given.")
+    boolean create;
+
+    @Option(names = "--size", paramLabel = "SIZE", description = "Size of the image --create makes.")
+    String size;
+
+    @Option(names = "--force", description = "Restore into an RBD image another client has open or locked,"
+            + " breaking its lock.")
+    boolean force;
+
+    @Mixin
+    CephOptions ceph;
 
     @Option(names = "--target-zeroed",
             description = "The target already reads as zeros, so zero blocks of the full backup need not be written.")
@@ -135,7 +154,9 @@ final class RestoreCommand implements Callable<Integer> {
         PrintStream err = System.err;
         RestoreSettings settings;
         long budgetBytes;
+        long sizeBytes;
         try {
+            sizeBytes = size == null ? -1 : Sizes.parse(size);
             budgetBytes = Sizes.parse(memoryBudget);
             settings = new RestoreSettings(Math.toIntExact(Sizes.parse(bufferSize)), queueDepth, decoders,
                     zstdWindowLogMax, targetZeroed);
@@ -150,7 +171,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         try {
             RestoreSource restoreSource = resolveSource();
-            return restore(restoreSource, settings, budgetBytes, err);
+            return restore(restoreSource, settings, budgetBytes, sizeBytes, err);
         } catch (RestoreFailure e) {
             err.println("restore-agent: " + e.getMessage());
             return ExitCode.of(e.kind());
@@ -170,21 +191,45 @@ final class RestoreCommand implements Callable<Integer> {
         return CinderSource.resolve(locator, locator.locate(source.backupId, container));
     }
 
-    private int restore(RestoreSource restoreSource, RestoreSettings settings, long budgetBytes, PrintStream err)
-            throws RestoreFailure {
+    private int restore(RestoreSource restoreSource, RestoreSettings settings, long budgetBytes, long sizeBytes,
+                        PrintStream err) throws RestoreFailure {
         MemoryBudget budget = new MemoryBudget(budgetBytes);
-        FileTarget target;
-        try {
-            target = FileTarget.open(to, restoreSource.extentBytes(), settings.targetZeroed(),
-                    stateDir.resolve("incomplete"));
-        } catch (IOException e) {
-            throw RestoreFailure.target("cannot open target " + to + ": " + e.getMessage(), e);
+        TargetRequest request = new TargetRequest(to, settings.targetZeroed(), create, sizeBytes, force, stateDir);
+        try (LazyConnection connection = new LazyConnection(ceph)) {
+            OpenedTarget opened = openTarget(request, restoreSource, connection);
+            int code = ExitCode.INTERNAL;
+            try {
+                if (!opened.settings().isEmpty()) {
+                    err.println("restore-agent: ceph " + opened.settings());
+                }
+                code = run(restoreSource, opened.target(), budget, settings, err);
+            } finally {
+                try {
+                    opened.close();
+                } catch (IOException e) {
+                    err.println("restore-agent: closing target " + to + " failed: " + e.getMessage());
+                    code = code == ExitCode.OK ? ExitCode.TARGET : code;
+                }
+            }
+            return code;
         }
+    }
+
+    private OpenedTarget openTarget(TargetRequest request, RestoreSource restoreSource, LazyConnection connection)
+            throws RestoreFailure {
+        try {
+            return new TargetOpener(connection::get).open(request, restoreSource.extentBytes());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private int run(RestoreSource restoreSource, BlockTarget target, MemoryBudget budget, RestoreSettings settings,
+                    PrintStream err) {
         Restore restore;
         try {
             restore = new Restore(restoreSource, target, budget, settings, "restore " + restoreSource.markTag());
         } catch (IllegalArgumentException e) {
-            closeQuietly(target);
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         CountDownLatch finished = new CountDownLatch(1);
@@ -210,7 +255,6 @@ final class RestoreCommand implements Callable<Integer> {
             reportMark(target, err);
             return ExitCode.of(e.kind());
         } finally {
-            closeQuietly(target);
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(onSignal);
@@ -241,23 +285,15 @@ final class RestoreCommand implements Callable<Integer> {
                 Sizes.format(DirectMemory.peakJvmDirectBytes()), Sizes.format(budget.totalBytes()));
     }
 
-    private static void reportMark(FileTarget target, PrintStream err) {
+    private static void reportMark(BlockTarget target, PrintStream err) {
         try {
             if (target.incompleteMark().isPresent()) {
                 err.println("restore-agent: target " + target.name() + " is incomplete and marked so ("
-                        + target.markerDescription() + ")");
+                        + target.markLocation() + ")");
             }
         } catch (IOException e) {
             err.println("restore-agent: target " + target.name() + " is incomplete; its mark cannot be read: "
                     + e.getMessage());
-        }
-    }
-
-    private static void closeQuietly(FileTarget target) {
-        try {
-            target.close();
-        } catch (IOException e) {
-            System.err.println("restore-agent: closing target " + target.name() + " failed: " + e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ReadableByteChannel;
 import java.util.EnumMap;
 import java.util.Map;
@@ -53,6 +54,10 @@ public final class DecodeWorker implements AutoCloseable {
             decoderFor(codec).decode(object, input, out);
             out.finish();
         } catch (SourceReadException e) {
+            if (e.getCause() instanceof ClosedByInterruptException) {
+                // the restore stopped this thread; the read itself did not fail
+                throw new InterruptedException("decoding " + object.describe() + " stopped");
+            }
             throw RestoreFailure.badInput("cannot read " + object.describe() + ": " + e.getMessage(), e);
         } finally {
             out.abandon();

@@ -138,27 +138,31 @@ public final class Restore {
         }
         state = State.QUEUED;
         long queuedAt = System.nanoTime();
-        try (BudgetLease lease = budget.acquire(workingSet.totalBytes(), holder, BUDGET_WAIT)) {
-            long queued = System.nanoTime() - queuedAt;
-            checkNotCancelled();
-            state = State.RUNNING;
-            runningSince = System.nanoTime();
-            long end = restoreWith(lease);
-            long running = System.nanoTime() - runningSince;
-            WritePipeline p = pipeline;
-            return new RestoreResult(p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), end, queued, running,
-                    workingSet);
+        BudgetLease lease;
+        try {
+            lease = budget.acquire(workingSet.totalBytes(), holder, BUDGET_WAIT);
         } catch (InterruptedException e) {
             throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled while waiting for memory");
         } catch (BudgetExhaustedException e) {
             throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore stopped waiting for memory: "
                     + e.getMessage(), e);
         }
+        long queued = System.nanoTime() - queuedAt;
+        state = State.RUNNING;
+        runningSince = System.nanoTime();
+        long end = restoreWith(lease);
+        long running = System.nanoTime() - runningSince;
+        WritePipeline p = pipeline;
+        return new RestoreResult(p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), end, queued, running,
+                workingSet);
     }
 
-    /** Returns where the data ended. */
-    private long restoreWith(BudgetLease lease) throws RestoreFailure, InterruptedException {
-        assert lease.bytes() == workingSet.totalBytes();
+    /**
+     * Restores every layer with the memory of {@code lease}, which this method gives back: at its
+     * end, or, if the target stalled with writes in flight, when those writes complete (their
+     * buffers, and so the memory, are the device's until then). Returns where the data ended.
+     */
+    private long restoreWith(BudgetLease lease) throws RestoreFailure {
         List<DirectBufferPool> pools = new ArrayList<>();
         List<DecodeWorker> workers = new ArrayList<>();
         DirectBufferPool inputs = new DirectBufferPool(holder + "/input", workingSet.inputBufferBytes(),
@@ -170,7 +174,9 @@ public final class Restore {
         });
         WritePipeline writes = new WritePipeline(target);
         pipeline = writes;
+        Thread watchdog = watchdog(writes);
         try {
+            checkNotCancelled();
             for (int i = 0; i < workingSet.decoders(); i++) {
                 DirectBufferPool pool = new DirectBufferPool(holder + "/out" + i, workingSet.bufferBytes(),
                         workingSet.buffersPerDecoder());
@@ -190,14 +196,54 @@ public final class Restore {
             return extent;
         } catch (IOException e) {
             throw targetFailure(e);
+        } catch (InterruptedException e) {
+            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
         } finally {
+            watchdog.interrupt();
             threads.shutdownNow();
+            awaitTermination(threads);
+            Runnable release = () -> {
+                workers.forEach(DecodeWorker::close);
+                pools.forEach(DirectBufferPool::close);
+                inputs.close();
+                lease.close();
+            };
+            if (drainedQuietly(writes)) {
+                release.run();
+            } else {
+                // a stalled device may still read the buffers in flight: free them only if it finishes
+                writes.whenIdle(release);
+            }
+        }
+    }
+
+    /** Checks the pipeline for a stalled target every second; on a stall, stops the decode threads. */
+    private Thread watchdog(WritePipeline writes) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(1000);
+                    try {
+                        writes.checkStall();
+                    } catch (TargetException e) {
+                        decoding.forEach(Thread::interrupt);
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the restore ended
+            }
+        }, "watchdog " + holder);
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return watchdog;
+    }
+
+    private static void awaitTermination(ExecutorService threads) {
+        try {
             threads.awaitTermination(1, TimeUnit.MINUTES);
-            // every write must have completed before its buffer's memory may be freed
-            drainQuietly(writes);
-            workers.forEach(DecodeWorker::close);
-            pools.forEach(DirectBufferPool::close);
-            inputs.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -207,12 +253,14 @@ public final class Restore {
         return RestoreFailure.target(message, e);
     }
 
-    private static void drainQuietly(WritePipeline writes) {
+    /** Waits for the writes in flight; false if the target stalled with writes still in flight. */
+    private static boolean drainedQuietly(WritePipeline writes) {
         try {
             writes.drain();
         } catch (IOException e) {
             // the failure, if any, was reported already
         }
+        return writes.inFlight() == 0;
     }
 
     /** Decodes a layer's objects on every worker; returns where its data ended. */
@@ -264,6 +312,11 @@ public final class Restore {
             return end.get();
         }
         committer.fail();
+        // decode threads stopped by a failed or stalled write report only their interruption
+        boolean dataFailure = failure instanceof RestoreFailure rf && rf.kind() != RestoreFailure.Kind.CANCELLED;
+        if (!dataFailure && writes.failure().isPresent()) {
+            throw writes.failure().get();
+        }
         if (failure instanceof RestoreFailure rf) {
             throw rf;
         }

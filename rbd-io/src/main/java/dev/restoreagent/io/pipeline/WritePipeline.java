@@ -9,7 +9,9 @@ import dev.restoreagent.io.target.TargetException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -39,6 +41,8 @@ public final class WritePipeline {
     private final AtomicLong bytesZeroed = new AtomicLong();
     private final AtomicLong bytesSkipped = new AtomicLong();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private long lastProgressNanos = System.nanoTime();
+    private Runnable onIdle;
 
     public WritePipeline(BlockTarget target) {
         this.target = target;
@@ -85,6 +89,9 @@ public final class WritePipeline {
         BufferWrite write = new BufferWrite(buffer, pieces);
         lock.lock();
         try {
+            if (inFlight == 0) {
+                lastProgressNanos = System.nanoTime();
+            }
             inFlight++;
             maxInFlight.accumulateAndGet(inFlight, Math::max);
         } finally {
@@ -106,14 +113,18 @@ public final class WritePipeline {
      * Waits until no write is in flight, then throws the first failure if there was one. Waits
      * through interrupts (buffers in flight must not be freed under the device) and restores the
      * interrupt flag afterwards.
+     *
+     * @throws TargetException if the target stalls (see the class comment); writes are then still
+     *     in flight
      */
     public void drain() throws IOException {
         boolean interrupted = false;
         lock.lock();
         try {
             while (inFlight > 0) {
+                checkStallLocked();
                 try {
-                    idle.await();
+                    idle.await(1, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -125,6 +136,51 @@ public final class WritePipeline {
             }
         }
         checkNoFailure();
+    }
+
+    /**
+     * Fails the pipeline if writes are in flight and none has completed for the target's stall
+     * timeout; the restore's watchdog calls this every second.
+     *
+     * @throws TargetException naming the target, the time and the writes in flight
+     */
+    public void checkStall() throws TargetException {
+        lock.lock();
+        try {
+            checkStallLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkStallLocked() throws TargetException {
+        Duration limit = target.stallTimeout();
+        if (inFlight == 0 || System.nanoTime() - lastProgressNanos < limit.toNanos()) {
+            return;
+        }
+        TargetException stalled = new TargetException("no write to target " + target.name() + " completed in "
+                + limit.toSeconds() + " s (" + inFlight + " in flight): the target is not answering");
+        if (firstFailure == null) {
+            firstFailure = stalled;
+        }
+        throw stalled;
+    }
+
+    /**
+     * Runs {@code cleanUp} once no write is in flight: now, or on the completion thread of the last
+     * write. For freeing what stalled writes still hold if they ever complete.
+     */
+    public void whenIdle(Runnable cleanUp) {
+        lock.lock();
+        try {
+            if (inFlight > 0) {
+                onIdle = cleanUp;
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        cleanUp.run();
     }
 
     /** {@link #drain()}, then makes everything written durable on the target. */
@@ -194,6 +250,7 @@ public final class WritePipeline {
 
     private void completed(BufferWrite write, IOException failure) {
         DirectBufferPool pool = write.buffer.pool();
+        Runnable cleanUp = null;
         try {
             pool.release(write.buffer);
         } finally {
@@ -203,12 +260,18 @@ public final class WritePipeline {
                     firstFailure = failure;
                 }
                 inFlight--;
+                lastProgressNanos = System.nanoTime();
                 if (inFlight == 0) {
                     idle.signalAll();
+                    cleanUp = onIdle;
+                    onIdle = null;
                 }
             } finally {
                 lock.unlock();
             }
+        }
+        if (cleanUp != null) {
+            cleanUp.run();
         }
     }
 

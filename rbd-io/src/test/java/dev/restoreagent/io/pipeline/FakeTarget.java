@@ -97,6 +97,11 @@ final class FakeTarget implements BlockTarget {
     }
 
     @Override
+    public String markLocation() {
+        return "nowhere";
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -1,0 +1,89 @@
+package dev.restoreagent.nativeb.rbd;
+
+import com.sun.jna.CallbackThreadInitializer;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import dev.restoreagent.nativeb.NativeCheck;
+import dev.restoreagent.nativeb.NativeIoException;
+import dev.restoreagent.nativeb.rbd.raw.LibRbd;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Completions of asynchronous librbd calls, delivered by callback.
+ *
+ * <p>Why a callback and not an event fd: librbd already runs completions on its own thread and
+ * never runs two of one image at once, so a callback needs no extra thread, no polling and no
+ * second handle in poll-only mode. What makes it safe from Java:
+ * <ul>
+ *   <li>one static callback object, strongly held for the life of the process: a collected
+ *       callback trampoline crashes the process;
+ *   <li>a thread initializer that attaches librbd's threads to the JVM once, as daemons, instead of
+ *       attaching and detaching on every call;
+ *   <li>the C side gets only a number ({@code void *arg}); the pending operation, and with it the
+ *       data buffer, stays referenced in {@link #PENDING} until its completion has fired;
+ *   <li>the completion is released in the callback, after reading its result: the one place where
+ *       it cannot still be in use ({@code rbd_aio_is_complete} turns true before the callback ends).
+ * </ul>
+ */
+final class AioCompletions {
+    private record Pending(String call, String context, ByteBuffer buffer, AioListener listener) {
+    }
+
+    private static final Map<Long, Pending> PENDING = new ConcurrentHashMap<>();
+    private static final AtomicLong NEXT_ID = new AtomicLong();
+    private static final LibRbd.CompletionCallback CALLBACK = AioCompletions::completed;
+
+    static {
+        Native.setCallbackThreadInitializer(CALLBACK,
+                new CallbackThreadInitializer(true, false, "rbd-aio-completion"));
+    }
+
+    private AioCompletions() {
+    }
+
+    /**
+     * Makes a completion for one call. {@code buffer}, if any, stays referenced until the
+     * completion fires. Returns the completion and its id; on failure to submit, the caller must
+     * {@link #abandon} it.
+     */
+    static Pointer create(long id, String call, String context, ByteBuffer buffer, AioListener listener)
+            throws NativeIoException {
+        PENDING.put(id, new Pending(call, context, buffer, listener));
+        PointerByReference out = new PointerByReference();
+        int rc = LibRbd.rbd_aio_create_completion(new Pointer(id), CALLBACK, out);
+        if (rc < 0) {
+            PENDING.remove(id);
+            NativeCheck.checkNegErrno(rc, "rbd_aio_create_completion", "for", call);
+        }
+        return out.getValue();
+    }
+
+    static long nextId() {
+        return NEXT_ID.incrementAndGet();
+    }
+
+    /** The submit call failed: the completion will never fire, so it is released here. */
+    static void abandon(long id, Pointer completion) {
+        PENDING.remove(id);
+        LibRbd.rbd_aio_release(completion);
+    }
+
+    private static void completed(Pointer completion, Pointer arg) {
+        long result = LibRbd.rbd_aio_get_return_value(completion);
+        LibRbd.rbd_aio_release(completion);
+        Pending pending = PENDING.remove(Pointer.nativeValue(arg));
+        if (pending == null) {
+            return; // cannot happen: every id is registered before its completion exists
+        }
+        if (result < 0) {
+            pending.listener().failed(new NativeIoException(pending.call(), (int) -result, pending.context()));
+        } else {
+            pending.listener().succeeded();
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package dev.restoreagent.nativeb.rbd;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import dev.restoreagent.nativeb.Errno;
+import dev.restoreagent.nativeb.NativeCheck;
+import dev.restoreagent.nativeb.NativeIoException;
+import dev.restoreagent.nativeb.rados.IoContext;
+import dev.restoreagent.nativeb.rbd.raw.LibRbd;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An open RBD image ({@code rbd_image_t}), for one writer.
+ *
+ * <p>Asynchronous writes: the caller keeps ownership of the data buffer, which must be direct and
+ * stay allocated and unmodified until the {@link AioListener} fires. With zero-copy writes on
+ * ({@code rbd_disable_zero_copy_writes=false}) librbd reads the caller's memory until then.
+ * Every write is checked against the image size before it is submitted: under zero-copy, a
+ * write wholly past the end is accepted and its completion never fires.
+ *
+ * <p>Thread-safe for submissions from one thread and completions on librbd's; {@link #close()}
+ * closes once, and librbd's {@code rbd_close} waits for writes in flight and their callbacks.
+ */
+public final class RbdImage implements AutoCloseable {
+    private static final int WATCHER_BYTES = 24;
+    private static final int CONFIG_OPTION_BYTES = 24;
+
+    private final AtomicReference<Pointer> handle;
+    private final String name;
+    private final long sizeBytes;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private RbdImage(Pointer handle, String name, long sizeBytes) {
+        this.handle = new AtomicReference<>(handle);
+        this.name = name;
+        this.sizeBytes = sizeBytes;
+    }
+
+    /** librbd's version, e.g. {@code 1.16.0}. */
+    public static String librbdVersion() {
+        IntByReference major = new IntByReference();
+        IntByReference minor = new IntByReference();
+        IntByReference extra = new IntByReference();
+        LibRbd.rbd_version(major, minor, extra);
+        return major.getValue() + "." + minor.getValue() + "." + extra.getValue();
+    }
+
+    /**
+     * Creates an image of {@code sizeBytes} with the cluster's default features.
+     *
+     * @param order object size as a power of two (22 = 4 MiB), or 0 for the default
+     * @throws NativeIoException EEXIST when the image exists
+     */
+    public static void create(IoContext io, String name, long sizeBytes, int order) throws NativeIoException {
+        PointerByReference options = new PointerByReference();
+        LibRbd.rbd_image_options_create(options);
+        try {
+            if (order > 0) {
+                NativeCheck.checkNegErrno(LibRbd.rbd_image_options_set_uint64(options.getValue(),
+                        LibRbd.RBD_IMAGE_OPTION_ORDER, order), "rbd_image_options_set_uint64", "order", order);
+            }
+            NativeCheck.checkNegErrno(LibRbd.rbd_create4(io.handle(), name, sizeBytes, options.getValue()),
+                    "rbd_create4", "image", io.describe() + "/" + name, "size", sizeBytes);
+        } finally {
+            LibRbd.rbd_image_options_destroy(options.getValue());
+        }
+    }
+
+    /** Removes an image. */
+    public static void remove(IoContext io, String name) throws NativeIoException {
+        NativeCheck.checkNegErrno(LibRbd.rbd_remove(io.handle(), name), "rbd_remove",
+                "image", io.describe() + "/" + name);
+    }
+
+    /**
+     * Opens an image for writing.
+     *
+     * @throws NativeIoException ENOENT when there is no such image
+     */
+    public static RbdImage open(IoContext io, String name) throws NativeIoException {
+        String described = io.describe() + "/" + name;
+        PointerByReference out = new PointerByReference();
+        NativeCheck.checkNegErrno(LibRbd.rbd_open(io.handle(), name, out, null), "rbd_open", "image", described);
+        Pointer image = out.getValue();
+        LongByReference size = new LongByReference();
+        int rc = LibRbd.rbd_get_size(image, size);
+        if (rc < 0) {
+            LibRbd.rbd_close(image);
+            NativeCheck.checkNegErrno(rc, "rbd_get_size", "image", described);
+        }
+        return new RbdImage(image, described, size.getValue());
+    }
+
+    /** {@code pool[/namespace]/image}. */
+    public String name() {
+        return name;
+    }
+
+    /** The image size when it was opened. */
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    /** Asynchronous operations submitted on this image and not completed. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Starts writing {@code data} (position to limit) at {@code offset}, hinting the OSD that the
+     * write is sequential and need not be cached.
+     *
+     * @throws IllegalArgumentException for a heap buffer (JNA would copy it to memory freed on
+     *     return) or a range outside the image
+     * @throws NativeIoException if librbd refuses the submission; the listener is then not called
+     */
+    public void aioWrite(long offset, ByteBuffer data, AioListener listener) throws NativeIoException {
+        if (!data.isDirect()) {
+            throw new IllegalArgumentException("rbd_aio_write needs a direct buffer");
+        }
+        long length = data.remaining();
+        checkRange(offset, length);
+        long id = AioCompletions.nextId();
+        String context = context(offset, length);
+        Pointer completion = AioCompletions.create(id, "rbd_aio_write2", context, data, counted(listener));
+        inFlight.incrementAndGet();
+        int rc = LibRbd.rbd_aio_write2(ensureOpen(), offset, length, data, completion,
+                LibRbd.FADVISE_SEQUENTIAL | LibRbd.FADVISE_NOCACHE);
+        if (rc < 0) {
+            inFlight.decrementAndGet();
+            AioCompletions.abandon(id, completion);
+            NativeCheck.checkNegErrno(rc, "rbd_aio_write2", "image", name, "offset", offset, "length", length);
+        }
+    }
+
+    /** Starts making {@code [offset, offset + length)} read as zeros ({@code rbd_aio_write_zeroes}). */
+    public void aioWriteZeroes(long offset, long length, AioListener listener) throws NativeIoException {
+        checkRange(offset, length);
+        long id = AioCompletions.nextId();
+        Pointer completion = AioCompletions.create(id, "rbd_aio_write_zeroes", context(offset, length), null,
+                counted(listener));
+        inFlight.incrementAndGet();
+        int rc = LibRbd.rbd_aio_write_zeroes(ensureOpen(), offset, length, completion, 0, 0);
+        if (rc < 0) {
+            inFlight.decrementAndGet();
+            AioCompletions.abandon(id, completion);
+            NativeCheck.checkNegErrno(rc, "rbd_aio_write_zeroes", "image", name, "offset", offset, "length", length);
+        }
+    }
+
+    private AioListener counted(AioListener listener) {
+        return new AioListener() {
+            @Override
+            public void succeeded() {
+                inFlight.decrementAndGet();
+                listener.succeeded();
+            }
+
+            @Override
+            public void failed(NativeIoException cause) {
+                inFlight.decrementAndGet();
+                listener.failed(cause);
+            }
+        };
+    }
+
+    /** Waits until every completed write is durable on the OSDs. */
+    public void flush() throws NativeIoException {
+        NativeCheck.checkNegErrno(LibRbd.rbd_flush(ensureOpen()), "rbd_flush", "image", name);
+    }
+
+    /** Reads {@code into.remaining()} bytes at {@code offset} into a direct buffer; blocks. */
+    public void read(long offset, ByteBuffer into) throws NativeIoException {
+        if (!into.isDirect()) {
+            throw new IllegalArgumentException("rbd_read needs a direct buffer");
+        }
+        long length = into.remaining();
+        checkRange(offset, length);
+        long n = NativeCheck.checkNegErrno(LibRbd.rbd_read(ensureOpen(), offset, length, into), "rbd_read",
+                "image", name, "offset", offset, "length", length);
+        into.position(into.position() + (int) n);
+    }
+
+    /**
+     * Takes the exclusive lock now rather than at the first write, so a live owner is found
+     * before anything is written.
+     */
+    public void acquireExclusiveLock() throws NativeIoException {
+        NativeCheck.checkNegErrno(LibRbd.rbd_lock_acquire(ensureOpen(), LibRbd.RBD_LOCK_MODE_EXCLUSIVE),
+                "rbd_lock_acquire", "image", name);
+    }
+
+    /** Whether this handle owns the exclusive lock. */
+    public boolean ownsExclusiveLock() throws NativeIoException {
+        IntByReference owner = new IntByReference();
+        NativeCheck.checkNegErrno(LibRbd.rbd_is_exclusive_lock_owner(ensureOpen(), owner),
+                "rbd_is_exclusive_lock_owner", "image", name);
+        return owner.getValue() != 0;
+    }
+
+    /** The clients that own the image's exclusive lock now (none when it is free). */
+    public List<String> lockOwners() throws NativeIoException {
+        int max = 8;
+        Memory owners = new Memory((long) Native.POINTER_SIZE * max);
+        LongByReference count = new LongByReference(max);
+        IntByReference mode = new IntByReference();
+        int rc = LibRbd.rbd_lock_get_owners(ensureOpen(), mode, owners, count);
+        if (rc == -Errno.ENOENT.code()) {
+            return List.of();
+        }
+        NativeCheck.checkNegErrno(rc, "rbd_lock_get_owners", "image", name);
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < count.getValue(); i++) {
+            result.add(owners.getPointer((long) i * Native.POINTER_SIZE).getString(0));
+        }
+        LibRbd.rbd_lock_get_owners_cleanup(owners, count.getValue());
+        return result;
+    }
+
+    /** Breaks another client's exclusive lock; librbd blocklists that client. */
+    public void breakExclusiveLock(String owner) throws NativeIoException {
+        NativeCheck.checkNegErrno(LibRbd.rbd_lock_break(ensureOpen(), LibRbd.RBD_LOCK_MODE_EXCLUSIVE, owner),
+                "rbd_lock_break", "image", name, "owner", owner);
+    }
+
+    /** Every client watching the image, this handle included. */
+    public List<ImageWatcher> watchers() throws NativeIoException {
+        int max = 64;
+        Memory watchers = new Memory((long) WATCHER_BYTES * max);
+        LongByReference count = new LongByReference(max);
+        NativeCheck.checkNegErrno(LibRbd.rbd_watchers_list(ensureOpen(), watchers, count), "rbd_watchers_list",
+                "image", name);
+        List<ImageWatcher> result = new ArrayList<>();
+        for (int i = 0; i < count.getValue(); i++) {
+            long at = (long) i * WATCHER_BYTES;
+            result.add(new ImageWatcher(watchers.getPointer(at).getString(0), watchers.getLong(at + 8),
+                    watchers.getLong(at + 16)));
+        }
+        LibRbd.rbd_watchers_list_cleanup(watchers, count.getValue());
+        return result;
+    }
+
+    /** Image metadata {@code key}, if set. */
+    public Optional<String> metadata(String key) throws NativeIoException {
+        int capacity = 256;
+        while (true) {
+            byte[] value = new byte[capacity];
+            LongByReference length = new LongByReference(capacity);
+            int rc = LibRbd.rbd_metadata_get(ensureOpen(), key, value, length);
+            if (rc == -Errno.ENOENT.code()) {
+                return Optional.empty();
+            }
+            if (rc == -Errno.ERANGE.code() && length.getValue() > capacity) {
+                capacity = (int) length.getValue();
+                continue;
+            }
+            NativeCheck.checkNegErrno(rc, "rbd_metadata_get", "image", name, "key", key);
+            return Optional.of(Native.toString(value, StandardCharsets.UTF_8.name()));
+        }
+    }
+
+    /** Sets image metadata {@code key}; it is stored in the image header object, durably. */
+    public void setMetadata(String key, String value) throws NativeIoException {
+        NativeCheck.checkNegErrno(LibRbd.rbd_metadata_set(ensureOpen(), key, value), "rbd_metadata_set",
+                "image", name, "key", key);
+    }
+
+    /** Removes image metadata {@code key}; nothing happens if it is not set. */
+    public void removeMetadata(String key) throws NativeIoException {
+        int rc = LibRbd.rbd_metadata_remove(ensureOpen(), key);
+        if (rc != -Errno.ENOENT.code()) {
+            NativeCheck.checkNegErrno(rc, "rbd_metadata_remove", "image", name, "key", key);
+        }
+    }
+
+    /**
+     * The client options in effect for this image, after image- and pool-level overrides
+     * ({@code rbd config image set}), which can differ from the connection's.
+     */
+    public Map<String, String> effectiveConfig() throws NativeIoException {
+        int max = 1024;
+        while (true) {
+            Memory options = new Memory((long) CONFIG_OPTION_BYTES * max);
+            IntByReference count = new IntByReference(max);
+            int rc = LibRbd.rbd_config_image_list(ensureOpen(), options, count);
+            if (rc == -Errno.ERANGE.code() && count.getValue() > max) {
+                max = count.getValue();
+                continue;
+            }
+            NativeCheck.checkNegErrno(rc, "rbd_config_image_list", "image", name);
+            Map<String, String> result = new LinkedHashMap<>();
+            for (int i = 0; i < count.getValue(); i++) {
+                long at = (long) i * CONFIG_OPTION_BYTES;
+                result.put(options.getPointer(at).getString(0), options.getPointer(at + 8).getString(0));
+            }
+            LibRbd.rbd_config_image_list_cleanup(options, count.getValue());
+            return result;
+        }
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > sizeBytes - length) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " is outside image " + name
+                    + " of " + sizeBytes + " bytes");
+        }
+    }
+
+    private String context(long offset, long length) {
+        return "image=" + name + ",offset=" + offset + ",length=" + length;
+    }
+
+    private Pointer ensureOpen() {
+        Pointer current = handle.get();
+        if (current == null) {
+            throw new IllegalStateException("RbdImage closed: " + name);
+        }
+        return current;
+    }
+
+    /** Closes the image once; librbd waits for writes in flight and their callbacks first. */
+    @Override
+    public void close() throws NativeIoException {
+        Pointer current = handle.getAndSet(null);
+        if (current != null) {
+            NativeCheck.checkNegErrno(LibRbd.rbd_close(current), "rbd_close", "image", name);
+        }
+    }
+}
