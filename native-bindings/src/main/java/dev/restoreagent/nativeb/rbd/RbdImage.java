@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RbdImage implements AutoCloseable {
     private static final int WATCHER_BYTES = 24;
     private static final int CONFIG_OPTION_BYTES = 24;
+    private static final int IMAGE_INFO_BYTES = 160;
 
     private final AtomicReference<Pointer> handle;
     private final String name;
@@ -65,12 +66,27 @@ public final class RbdImage implements AutoCloseable {
      * @throws NativeIoException EEXIST when the image exists
      */
     public static void create(IoContext io, String name, long sizeBytes, int order) throws NativeIoException {
+        create(io, name, sizeBytes, order, 0);
+    }
+
+    /**
+     * Creates an image with the given features ({@code RBD_FEATURE_*} bits: layering 1,
+     * exclusive-lock 4, object-map 8, fast-diff 16, deep-flatten 32), or the cluster's default
+     * ({@code rbd_default_features}) when {@code features} is 0.
+     */
+    public static void create(IoContext io, String name, long sizeBytes, int order, long features)
+            throws NativeIoException {
         PointerByReference options = new PointerByReference();
         LibRbd.rbd_image_options_create(options);
         try {
             if (order > 0) {
                 NativeCheck.checkNegErrno(LibRbd.rbd_image_options_set_uint64(options.getValue(),
                         LibRbd.RBD_IMAGE_OPTION_ORDER, order), "rbd_image_options_set_uint64", "order", order);
+            }
+            if (features != 0) {
+                NativeCheck.checkNegErrno(LibRbd.rbd_image_options_set_uint64(options.getValue(),
+                        LibRbd.RBD_IMAGE_OPTION_FEATURES, features), "rbd_image_options_set_uint64",
+                        "features", features);
             }
             NativeCheck.checkNegErrno(LibRbd.rbd_create4(io.handle(), name, sizeBytes, options.getValue()),
                     "rbd_create4", "image", io.describe() + "/" + name, "size", sizeBytes);
@@ -114,6 +130,15 @@ public final class RbdImage implements AutoCloseable {
         return sizeBytes;
     }
 
+    /** The image's geometry now ({@code rbd_stat}). */
+    public ImageInfo stat() throws NativeIoException {
+        Memory info = new Memory(IMAGE_INFO_BYTES);
+        NativeCheck.checkNegErrno(LibRbd.rbd_stat(ensureOpen(), info, IMAGE_INFO_BYTES), "rbd_stat", "image", name);
+        // rbd_image_info_t on x86_64: size 0, obj_size 8, num_objs 16, order 24, block_name_prefix[24] 28
+        return new ImageInfo(info.getLong(0), info.getLong(8), info.getLong(16), info.getInt(24),
+                info.getString(28));
+    }
+
     /** Asynchronous operations submitted on this image and not completed. */
     public int inFlight() {
         return inFlight.get();
@@ -131,33 +156,45 @@ public final class RbdImage implements AutoCloseable {
         if (!data.isDirect()) {
             throw new IllegalArgumentException("rbd_aio_write needs a direct buffer");
         }
-        long length = data.remaining();
-        checkRange(offset, length);
-        long id = AioCompletions.nextId();
-        String context = context(offset, length);
-        Pointer completion = AioCompletions.create(id, "rbd_aio_write2", context, data, counted(listener));
-        inFlight.incrementAndGet();
-        int rc = LibRbd.rbd_aio_write2(ensureOpen(), offset, length, data, completion,
-                LibRbd.FADVISE_SEQUENTIAL | LibRbd.FADVISE_NOCACHE);
-        if (rc < 0) {
-            inFlight.decrementAndGet();
-            AioCompletions.abandon(id, completion);
-            NativeCheck.checkNegErrno(rc, "rbd_aio_write2", "image", name, "offset", offset, "length", length);
-        }
+        submit("rbd_aio_write2", offset, data.remaining(), data, listener, (image, completion) ->
+                LibRbd.rbd_aio_write2(image, offset, data.remaining(), data, completion,
+                        LibRbd.FADVISE_SEQUENTIAL | LibRbd.FADVISE_NOCACHE));
     }
 
     /** Starts making {@code [offset, offset + length)} read as zeros ({@code rbd_aio_write_zeroes}). */
     public void aioWriteZeroes(long offset, long length, AioListener listener) throws NativeIoException {
+        submit("rbd_aio_write_zeroes", offset, length, null, listener, (image, completion) ->
+                LibRbd.rbd_aio_write_zeroes(image, offset, length, completion, 0, 0));
+    }
+
+    /**
+     * Starts discarding {@code [offset, offset + length)}: whole objects (and discard granules)
+     * in the range are deallocated. Partial granules may keep old data
+     * ({@code rbd_skip_partial_discard}): for "must read as zeros" use {@link #aioWriteZeroes}.
+     */
+    public void aioDiscard(long offset, long length, AioListener listener) throws NativeIoException {
+        submit("rbd_aio_discard", offset, length, null, listener, (image, completion) ->
+                LibRbd.rbd_aio_discard(image, offset, length, completion));
+    }
+
+    /** One librbd AIO call, given the image and a fresh completion. */
+    @FunctionalInterface
+    private interface AioCall {
+        int submit(Pointer image, Pointer completion);
+    }
+
+    private void submit(String call, long offset, long length, ByteBuffer data, AioListener listener,
+                        AioCall aio) throws NativeIoException {
+        Pointer image = ensureOpen();
         checkRange(offset, length);
         long id = AioCompletions.nextId();
-        Pointer completion = AioCompletions.create(id, "rbd_aio_write_zeroes", context(offset, length), null,
-                counted(listener));
+        Pointer completion = AioCompletions.create(id, call, context(offset, length), data, counted(listener));
         inFlight.incrementAndGet();
-        int rc = LibRbd.rbd_aio_write_zeroes(ensureOpen(), offset, length, completion, 0, 0);
+        int rc = aio.submit(image, completion);
         if (rc < 0) {
             inFlight.decrementAndGet();
             AioCompletions.abandon(id, completion);
-            NativeCheck.checkNegErrno(rc, "rbd_aio_write_zeroes", "image", name, "offset", offset, "length", length);
+            NativeCheck.checkNegErrno(rc, call, "image", name, "offset", offset, "length", length);
         }
     }
 

@@ -124,6 +124,50 @@ class RbdImageCephTest {
     }
 
     @Test
+    void statAndCreateWithFeatures() throws Exception {
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            ImageInfo info = image.stat();
+            assertThat(info.sizeBytes()).isEqualTo(64L << 20);
+            assertThat(info.order()).isEqualTo(22);
+            assertThat(info.objectSizeBytes()).isEqualTo(4L << 20);
+            assertThat(info.objects()).isEqualTo(16);
+            assertThat(info.blockNamePrefix()).startsWith("rbd_data.");
+        }
+        String plain = CephTestCluster.uniqueImageName("nb-plain");
+        // layering only: no exclusive-lock feature, so taking the lock is refused with EINVAL
+        RbdImage.create(pool, plain, 1L << 20, 20, 1);
+        try (RbdImage image = RbdImage.open(pool, plain)) {
+            assertThat(image.stat().order()).isEqualTo(20);
+            assertThatThrownBy(image::acquireExclusiveLock).isInstanceOf(NativeIoException.class)
+                    .hasMessageStartingWith("rbd_lock_acquire failed: EINVAL (errno=22)");
+        } finally {
+            RbdImage.remove(pool, plain);
+        }
+    }
+
+    @Test
+    void discardOfWholeObjectsReadsAsZeros() throws Exception {
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            ByteBuffer ones = ByteBuffer.allocateDirect(8 << 20);
+            while (ones.hasRemaining()) {
+                ones.put((byte) 1);
+            }
+            write(image, 0, ones.flip());
+            AioListener[] listener = new AioListener[1];
+            CompletableFuture<Void> done = listen(new CompletableFuture<>(), listener);
+            image.aioDiscard(4L << 20, 4L << 20, listener[0]);
+            done.get(60, TimeUnit.SECONDS);
+            ByteBuffer back = ByteBuffer.allocateDirect(8 << 20);
+            image.read(0, back);
+            assertThat(back.get(0)).isEqualTo((byte) 1);
+            assertThat(back.get((4 << 20) - 1)).isEqualTo((byte) 1);
+            for (int i = 4 << 20; i < 8 << 20; i += 4096) {
+                assertThat(back.get(i)).as("byte %d", i).isZero();
+            }
+        }
+    }
+
+    @Test
     void writesOutsideTheImageAreRefusedBeforeSubmitting() throws Exception {
         try (RbdImage image = RbdImage.open(pool, name)) {
             // under zero-copy librbd would accept it and never complete it
