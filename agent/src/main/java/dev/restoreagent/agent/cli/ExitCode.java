@@ -13,6 +13,10 @@ public final class ExitCode {
     public static final int VERIFICATION = 4;
     /** The target is unusable, too small, or a write to it failed. */
     public static final int TARGET = 5;
+    /** The daemon cannot be reached on its socket (EX_UNAVAILABLE). */
+    public static final int UNAVAILABLE = 69;
+    /** The daemon refused this caller (EX_NOPERM). */
+    public static final int NO_PERMISSION = 77;
     /** Internal error: a bug (EX_SOFTWARE). */
     public static final int INTERNAL = 70;
     /** Cancelled, e.g. by Ctrl-C (128 + SIGINT). */

@@ -4,12 +4,9 @@ import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
-import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.RestoreSource;
-import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
-import dev.restoreagent.agent.source.cinder.CinderExportRecord;
-import dev.restoreagent.agent.source.cinder.CinderSource;
-import dev.restoreagent.agent.source.image.ImageSource;
+import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.target.OpenedTarget;
 import dev.restoreagent.agent.target.TargetOpener;
 import dev.restoreagent.agent.target.TargetRequest;
@@ -18,7 +15,6 @@ import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.memory.Sizes;
 import dev.restoreagent.io.target.BlockTarget;
 import dev.restoreagent.nativeb.libc.Terminal;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,71 +46,14 @@ final class RestoreCommand implements Callable<Integer> {
     /** Default {@code --state-dir}: where block devices' incomplete marks are kept. */
     static final String DEFAULT_STATE_DIR = "/var/lib/restore-agent";
 
-    /** Image compressions for {@code --image-format}. */
-    enum ImageFormat {
-        AUTO(null), RAW(Codec.NONE), ZSTD(Codec.ZSTD), ZLIB(Codec.ZLIB), GZIP(Codec.GZIP), BZ2(Codec.BZIP2);
-
-        final Codec codec;
-
-        ImageFormat(Codec codec) {
-            this.codec = codec;
-        }
-    }
-
     @Spec
     CommandSpec spec;
 
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Source (one of):%n")
-    SourceChoice source;
-
-    static final class SourceChoice {
-        @Option(names = "--backup-id", paramLabel = "ID",
-                description = "Cinder backup to restore (with --backup-root); its chain is followed to the full backup.")
-        String backupId;
-
-        @Option(names = "--cinder-record", paramLabel = "FILE",
-                description = "JSON printed by 'cinder backup-export' naming the backup (with --backup-root).")
-        Path cinderRecord;
-
-        @Option(names = "--image", paramLabel = "FILE|-",
-                description = "Disk image stream, raw or zstd/zlib/gzip/bz2 compressed; - reads standard input.")
-        String image;
-    }
-
-    @Option(names = "--backup-root", paramLabel = "DIR",
-            description = "Backup repository: backup_posix_path, or the NFS share's mount point.")
-    Path backupRoot;
-
-    @Option(names = "--container", paramLabel = "REL",
-            description = "The backup's container relative to --backup-root, if not Cinder's default id[0:2]/id[2:4]/id.")
-    String container;
-
-    @Option(names = "--image-format", paramLabel = "FORMAT", defaultValue = "auto",
-            description = "Compression of --image: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, from magic bytes).")
-    ImageFormat imageFormat;
-
-    @Option(names = "--to", required = true, paramLabel = "TARGET",
-            description = {"Target: rbd:POOL[/NAMESPACE]/IMAGE, a block device, or a regular file (a missing file is"
-                    + " created, as large as the data)."})
-    String to;
-
-    @Option(names = "--create", description = "Create the RBD image (refuses an existing one); sized to the data"
-            + " unless --size is given.")
-    boolean create;
-
-    @Option(names = "--size", paramLabel = "SIZE", description = "Size of the image --create makes.")
-    String size;
-
-    @Option(names = "--force", description = "Restore into an RBD image another client has open or locked,"
-            + " breaking its lock.")
-    boolean force;
+    @Mixin
+    RestoreOptions what;
 
     @Mixin
     CephOptions ceph;
-
-    @Option(names = "--target-zeroed",
-            description = "The target already reads as zeros, so zero blocks of the full backup need not be written.")
-    boolean targetZeroed;
 
     @Option(names = "--memory-budget", paramLabel = "SIZE", defaultValue = DEFAULT_MEMORY_BUDGET,
             description = "Memory for buffers and decoders (default: ${DEFAULT-VALUE}).")
@@ -152,49 +91,31 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
+        RestoreRequest request = what.toRequest(null);
         RestoreSettings settings;
         long budgetBytes;
-        long sizeBytes;
         try {
-            sizeBytes = size == null ? -1 : Sizes.parse(size);
+            RestoreRequests.validate(request);
             budgetBytes = Sizes.parse(memoryBudget);
             settings = new RestoreSettings(Math.toIntExact(Sizes.parse(bufferSize)), queueDepth, decoders,
-                    zstdWindowLogMax, targetZeroed);
-            if ((source.backupId != null || source.cinderRecord != null) && backupRoot == null) {
-                throw new IllegalArgumentException("--backup-root is required with --backup-id and --cinder-record");
-            }
-            if (source.image != null && (backupRoot != null || container != null)) {
-                throw new IllegalArgumentException("--backup-root and --container go with a Cinder backup, not --image");
-            }
+                    zstdWindowLogMax, request.isTargetZeroed());
+        } catch (RestoreRequests.FieldException e) {
+            throw new ParameterException(spec.commandLine(), e.withOptionNames(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         try {
-            RestoreSource restoreSource = resolveSource();
-            return restore(restoreSource, settings, budgetBytes, sizeBytes, err);
+            RestoreSource restoreSource = RestoreRequests.resolveSource(request);
+            return restore(restoreSource, RestoreRequests.target(request, stateDir), settings, budgetBytes, err);
         } catch (RestoreFailure e) {
             err.println("restore-agent: " + e.getMessage());
             return ExitCode.of(e.kind());
         }
     }
 
-    private RestoreSource resolveSource() throws RestoreFailure {
-        if (source.image != null) {
-            return ImageSource.of(source.image, imageFormat.codec);
-        }
-        CinderBackupLocator locator = new CinderBackupLocator(backupRoot);
-        if (source.cinderRecord != null) {
-            CinderExportRecord record = CinderExportRecord.read(source.cinderRecord);
-            return CinderSource.resolve(locator, locator.locate(record.backupId(),
-                    container != null ? container : record.container(), record.prefix()));
-        }
-        return CinderSource.resolve(locator, locator.locate(source.backupId, container));
-    }
-
-    private int restore(RestoreSource restoreSource, RestoreSettings settings, long budgetBytes, long sizeBytes,
-                        PrintStream err) throws RestoreFailure {
+    private int restore(RestoreSource restoreSource, TargetRequest request, RestoreSettings settings,
+                        long budgetBytes, PrintStream err) throws RestoreFailure {
         MemoryBudget budget = new MemoryBudget(budgetBytes);
-        TargetRequest request = new TargetRequest(to, settings.targetZeroed(), create, sizeBytes, force, stateDir);
         try (LazyConnection connection = new LazyConnection(ceph)) {
             OpenedTarget opened = openTarget(request, restoreSource, connection);
             int code = ExitCode.INTERNAL;
@@ -207,7 +128,7 @@ final class RestoreCommand implements Callable<Integer> {
                 try {
                     opened.close();
                 } catch (IOException e) {
-                    err.println("restore-agent: closing target " + to + " failed: " + e.getMessage());
+                    err.println("restore-agent: closing target " + request.to() + " failed: " + e.getMessage());
                     code = code == ExitCode.OK ? ExitCode.TARGET : code;
                 }
             }

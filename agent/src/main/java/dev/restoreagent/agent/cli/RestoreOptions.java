@@ -1,0 +1,76 @@
+package dev.restoreagent.agent.cli;
+
+import dev.restoreagent.agent.job.RestoreRequest;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * What to restore where, as options: shared by {@code restore} (in process) and {@code submit}
+ * (to the daemon), so both take the same choices with the same names.
+ */
+final class RestoreOptions {
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Source (one of):%n")
+    SourceChoice source;
+
+    static final class SourceChoice {
+        @Option(names = "--backup-id", paramLabel = "ID",
+                description = "Cinder backup to restore (with --backup-root); its chain is followed to the full backup.")
+        String backupId;
+
+        @Option(names = "--cinder-record", paramLabel = "FILE",
+                description = "JSON printed by 'cinder backup-export' naming the backup (with --backup-root).")
+        Path cinderRecord;
+
+        @Option(names = "--image", paramLabel = "FILE|-",
+                description = "Disk image stream, raw or zstd/zlib/gzip/bz2 compressed; - reads standard input.")
+        String image;
+    }
+
+    @Option(names = "--backup-root", paramLabel = "DIR",
+            description = "Backup repository: backup_posix_path, or the NFS share's mount point.")
+    Path backupRoot;
+
+    @Option(names = "--container", paramLabel = "REL",
+            description = "The backup's container relative to --backup-root, if not Cinder's default id[0:2]/id[2:4]/id.")
+    String container;
+
+    @Option(names = "--image-format", paramLabel = "FORMAT", defaultValue = "auto",
+            description = "Compression of --image: auto, raw, zstd, zlib, gzip, bz2 (default: ${DEFAULT-VALUE},"
+                    + " from magic bytes).")
+    String imageFormat;
+
+    @Option(names = "--to", required = true, paramLabel = "TARGET",
+            description = {"Target: rbd:POOL[/NAMESPACE]/IMAGE, a block device, or a regular file (a missing file is"
+                    + " created, as large as the data)."})
+    String to;
+
+    @Option(names = "--create", description = "Create the RBD image (refuses an existing one); sized to the data"
+            + " unless --size is given.")
+    boolean create;
+
+    @Option(names = "--size", paramLabel = "SIZE", description = "Size of the image --create makes.")
+    String size;
+
+    @Option(names = "--force", description = "Restore into an RBD image another client has open or locked,"
+            + " breaking its lock.")
+    boolean force;
+
+    @Option(names = "--target-zeroed",
+            description = "The target already reads as zeros, so zero blocks of the full backup need not be written.")
+    boolean targetZeroed;
+
+    /** The options as a request; paths are made absolute, since a daemon has another working directory. */
+    RestoreRequest toRequest(String idempotencyKey) {
+        return new RestoreRequest(absolute(backupRoot), source.backupId, container, absolute(source.cinderRecord),
+                source.image == null || source.image.equals("-") ? source.image
+                        : Path.of(source.image).toAbsolutePath().toString(),
+                imageFormat, to.startsWith("rbd:") ? to : Path.of(to).toAbsolutePath().toString(), create ? true : null,
+                size, force ? true : null, targetZeroed ? true : null, idempotencyKey);
+    }
+
+    private static String absolute(Path path) {
+        return path == null ? null : path.toAbsolutePath().toString();
+    }
+}

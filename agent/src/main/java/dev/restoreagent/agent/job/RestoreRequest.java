@@ -1,0 +1,33 @@
+package dev.restoreagent.agent.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * What to restore where: the choices of {@code restore-agent restore}, and the body of
+ * {@code POST /v1/restores} (JSON, snake_case names). Exactly one source: {@code backupId} or
+ * {@code cinderRecord} (both with {@code backupRoot}), or {@code image}.
+ *
+ * @param imageFormat auto, raw, zstd, zlib, gzip or bz2
+ * @param size size of the RBD image {@code create} makes, e.g. {@code 20GiB}; null for the data's extent
+ * @param idempotencyKey a caller's key: submitting the same key again returns the same job
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
+                             String imageFormat, String to, Boolean create, String size, Boolean force,
+                             Boolean targetZeroed, String idempotencyKey) {
+
+    public boolean isCreate() {
+        return Boolean.TRUE.equals(create);
+    }
+
+    public boolean isForce() {
+        return Boolean.TRUE.equals(force);
+    }
+
+    public boolean isTargetZeroed() {
+        return Boolean.TRUE.equals(targetZeroed);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.restoreagent.agent.job;
+
+import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.source.Codec;
+import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
+import dev.restoreagent.agent.source.cinder.CinderExportRecord;
+import dev.restoreagent.agent.source.cinder.CinderSource;
+import dev.restoreagent.agent.source.image.ImageSource;
+import dev.restoreagent.agent.target.TargetRequest;
+import dev.restoreagent.io.memory.Sizes;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Turns a {@link RestoreRequest} into a resolved source and a target request. */
+public final class RestoreRequests {
+    private RestoreRequests() {
+    }
+
+    /**
+     * Checks the request's shape: one source, a target, known values.
+     *
+     * @throws IllegalArgumentException naming the field at fault
+     */
+    public static void validate(RestoreRequest request) {
+        int sources = (request.backupId() != null ? 1 : 0) + (request.cinderRecord() != null ? 1 : 0)
+                + (request.image() != null ? 1 : 0);
+        if (sources != 1) {
+            throw new FieldException("backup_id", "give exactly one source: backup_id, cinder_record or image");
+        }
+        if (request.image() == null && request.backupRoot() == null) {
+            throw new FieldException("backup_root", "backup_root is required with backup_id and cinder_record");
+        }
+        if (request.image() != null && (request.backupRoot() != null || request.container() != null)) {
+            throw new FieldException("backup_root", "backup_root and container go with a Cinder backup, not image");
+        }
+        if (request.to() == null || request.to().isBlank()) {
+            throw new FieldException("to", "to is required: a path or rbd:POOL[/NAMESPACE]/IMAGE");
+        }
+        codec(request.imageFormat());
+        sizeBytes(request);
+    }
+
+    /** The codec {@code image_format} names; null for auto. */
+    public static Codec codec(String imageFormat) {
+        if (imageFormat == null) {
+            return null;
+        }
+        return switch (imageFormat.toLowerCase(Locale.ROOT)) {
+            case "auto" -> null;
+            case "raw" -> Codec.NONE;
+            case "zstd" -> Codec.ZSTD;
+            case "zlib" -> Codec.ZLIB;
+            case "gzip" -> Codec.GZIP;
+            case "bz2" -> Codec.BZIP2;
+            default -> throw new FieldException("image_format", "image_format '" + imageFormat
+                    + "' is not one of auto, raw, zstd, zlib, gzip, bz2");
+        };
+    }
+
+    /** {@code size} in bytes, or -1. */
+    public static long sizeBytes(RestoreRequest request) {
+        try {
+            return request.size() == null ? -1 : Sizes.parse(request.size());
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("size", e.getMessage());
+        }
+    }
+
+    /** Locates and validates the source; reads metadata, not data. */
+    public static RestoreSource resolveSource(RestoreRequest request) throws RestoreFailure {
+        if (request.image() != null) {
+            return ImageSource.of(request.image(), codec(request.imageFormat()));
+        }
+        CinderBackupLocator locator = new CinderBackupLocator(Path.of(request.backupRoot()));
+        if (request.cinderRecord() != null) {
+            CinderExportRecord record = CinderExportRecord.read(Path.of(request.cinderRecord()));
+            return CinderSource.resolve(locator, locator.locate(record.backupId(),
+                    request.container() != null ? request.container() : record.container(), record.prefix()));
+        }
+        return CinderSource.resolve(locator, locator.locate(request.backupId(), request.container()));
+    }
+
+    public static TargetRequest target(RestoreRequest request, Path stateDir) {
+        return new TargetRequest(request.to(), request.isTargetZeroed(), request.isCreate(), sizeBytes(request),
+                request.isForce(), stateDir);
+    }
+
+    /** A request field is wrong; {@link #field()} names it (for the API's 400 answers). */
+    public static final class FieldException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+
+        public FieldException(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        /** The message with the command line's option names for the fields: {@code --backup-root}. */
+        public String withOptionNames() {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "\\b(backup_root|backup_id|cinder_record|image_format|image|container|to|size)\\b")
+                    .matcher(getMessage());
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(out, "--" + m.group(1).replace('_', '-'));
+            }
+            return m.appendTail(out).toString();
+        }
+    }
+}
