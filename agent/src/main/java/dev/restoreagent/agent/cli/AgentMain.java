@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "restore-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Restores block-device backups (Cinder chunked backups, image streams) into files and "
                 + "block devices, streaming through a fixed memory budget.",
-        subcommands = {RestoreCommand.class},
+        subcommands = {RestoreCommand.class, ServeCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0    success", "  2    usage error", "  3    bad input (backup or stream malformed, missing,"
                 + " unsupported)", "  4    verification failed (md5, length, corrupt or truncated data)",
@@ -26,12 +26,17 @@ public final class AgentMain {
         return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 
-    /** The version from the jar's manifest. */
+    /** The version from the jar's manifest, or {@code development} when run from classes. */
+    static String version() {
+        String version = AgentMain.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
+    /** {@code restore-agent VERSION} for {@code --version}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = AgentMain.class.getPackage().getImplementationVersion();
-            return new String[] {"restore-agent " + (version == null ? "(development build)" : version)};
+            return new String[] {"restore-agent " + version()};
         }
     }
 }

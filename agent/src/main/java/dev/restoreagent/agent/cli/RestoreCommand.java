@@ -106,7 +106,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         try {
             RestoreSource restoreSource = RestoreRequests.resolveSource(request);
-            return restore(restoreSource, RestoreRequests.target(request, stateDir), settings, budgetBytes, err);
+            return restore(restoreSource, RestoreRequests.target(request, stateDir, false), settings, budgetBytes, err);
         } catch (RestoreFailure e) {
             err.println("restore-agent: " + e.getMessage());
             return ExitCode.of(e.kind());

@@ -82,9 +82,12 @@ public final class RestoreRequests {
         return CinderSource.resolve(locator, locator.locate(request.backupId(), request.container()));
     }
 
-    public static TargetRequest target(RestoreRequest request, Path stateDir) {
+    /**
+     * @param resume the request ran before and was interrupted (see {@link TargetRequest#resume()})
+     */
+    public static TargetRequest target(RestoreRequest request, Path stateDir, boolean resume) {
         return new TargetRequest(request.to(), request.isTargetZeroed(), request.isCreate(), sizeBytes(request),
-                request.isForce(), stateDir);
+                request.isForce(), stateDir, resume);
     }
 
     /** A request field is wrong; {@link #field()} names it (for the API's 400 answers). */

@@ -8,9 +8,10 @@ package dev.restoreagent.agent.restore;
  * @param zeroedBytes zero bytes written, punched or discarded (completed)
  * @param skippedBytes zero bytes left unwritten because the target already reads as zeros
  * @param runningNanos time since the restore got its memory and started reading
+ * @param writesInFlight buffers submitted to the target and not completed
  */
 public record Progress(Restore.State state, long totalBytes, long writtenBytes, long zeroedBytes, long skippedBytes,
-                       long runningNanos) {
+                       long runningNanos, int writesInFlight) {
     /** Bytes dealt with: written, zeroed or skipped. */
     public long doneBytes() {
         return writtenBytes + zeroedBytes + skippedBytes;

@@ -77,6 +77,11 @@ public final class Restore {
                 budget.totalBytes(), Runtime.getRuntime().availableProcessors());
     }
 
+    /** The name this restore holds its memory under in the budget. */
+    public String holder() {
+        return holder;
+    }
+
     public WorkingSet workingSet() {
         return workingSet;
     }
@@ -90,8 +95,9 @@ public final class Restore {
         WritePipeline p = pipeline;
         long since = runningSince;
         long running = since == 0 ? 0 : System.nanoTime() - since;
-        return p == null ? new Progress(state, source.totalBytes(), 0, 0, 0, running)
-                : new Progress(state, source.totalBytes(), p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), running);
+        return p == null ? new Progress(state, source.totalBytes(), 0, 0, 0, running, 0)
+                : new Progress(state, source.totalBytes(), p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), running,
+                        p.inFlight());
     }
 
     /**

@@ -1,0 +1,88 @@
+package dev.restoreagent.agent.daemon;
+
+import dev.restoreagent.agent.job.JobRegistry;
+import dev.restoreagent.agent.job.Journal;
+import dev.restoreagent.agent.target.TargetOpener;
+import dev.restoreagent.io.memory.MemoryBudget;
+
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The daemon: its components started in order (budget, cluster connection, journal and jobs,
+ * metrics, control socket) and closed in reverse by {@link #close()}, which is idempotent.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+
+    private final MemoryBudget budget;
+    private final SharedConnection connection;
+    private final JobRegistry jobs;
+    private final ControlServer server;
+    private final ScheduledExecutorService housekeeping;
+    private boolean closed;
+
+    private Agent(MemoryBudget budget, SharedConnection connection, JobRegistry jobs, ControlServer server,
+                  ScheduledExecutorService housekeeping) {
+        this.budget = budget;
+        this.connection = connection;
+        this.jobs = jobs;
+        this.server = server;
+        this.housekeeping = housekeeping;
+    }
+
+    /** Starts every component; on failure closes what was started and rethrows. */
+    public static Agent start(AgentConfig config, String version) throws IOException, InterruptedException {
+        MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
+        SharedConnection connection = new SharedConnection(config);
+        JobRegistry[] registry = new JobRegistry[1];
+        AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0]);
+        JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection::get),
+                new Journal(config.stateDir()), config.stateDir(), config.jobRetention(), job -> {
+                    metrics.jobFinished(job);
+                    LOG.info("job " + job.id() + " " + job.state() + (job.error() == null ? "" : ": " + job.error()));
+                });
+        registry[0] = jobs;
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        ControlServer server = new ControlServer(config.socket(), new ApiHandler(jobs, budget,
+                CallerPolicy.of(config), new PathPolicy(config.allowedPaths()), metrics, version));
+        Agent agent = new Agent(budget, connection, jobs, server, housekeeping);
+        try {
+            jobs.start();
+            housekeeping.scheduleWithFixedDelay(jobs::expire, 1, 10, TimeUnit.MINUTES);
+            server.start();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        LOG.info("restore-agent " + version + " started: memory budget " + budget.totalBytes() + " bytes, state in "
+                + config.stateDir());
+        return agent;
+    }
+
+    /** Closes the socket, stops the jobs (they drain and stay resumable), then the cluster connection. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warning("closing the control socket: " + e.getMessage());
+        }
+        housekeeping.shutdownNow();
+        jobs.close();
+        connection.close();
+        budget.close();
+        LOG.info("restore-agent stopped");
+    }
+}

@@ -1,0 +1,263 @@
+package dev.restoreagent.agent.daemon;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.restoreagent.agent.job.JobRegistry;
+import dev.restoreagent.agent.job.RestoreJob;
+import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.agent.job.RestoreRequests;
+import dev.restoreagent.agent.restore.Progress;
+import dev.restoreagent.io.memory.BudgetLease;
+import dev.restoreagent.io.memory.MemoryBudget;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP/JSON API over the control socket. Each connection is checked once against the
+ * {@link CallerPolicy} by its peer credentials; a refused caller gets 403 and a log line naming it.
+ * Shared by every connection; runs on the server's event loop.
+ */
+@ChannelHandler.Sharable
+final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final JobRegistry jobs;
+    private final MemoryBudget budget;
+    private final CallerPolicy callers;
+    private final PathPolicy paths;
+    private final AgentMetrics metrics;
+    private final String version;
+
+    ApiHandler(JobRegistry jobs, MemoryBudget budget, CallerPolicy callers, PathPolicy paths, AgentMetrics metrics,
+               String version) {
+        this.jobs = jobs;
+        this.budget = budget;
+        this.callers = callers;
+        this.paths = paths;
+        this.metrics = metrics;
+        this.version = version;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        FullHttpResponse response;
+        try {
+            authorize(ctx);
+            response = route(request);
+        } catch (ApiError e) {
+            response = error(e);
+        } catch (RuntimeException | IOException e) {
+            LOG.severe("internal error answering " + request.method() + " " + request.uri() + ": " + e);
+            response = error(new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e));
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void authorize(ChannelHandlerContext ctx) throws ApiError, IOException {
+        if (!(ctx.channel() instanceof EpollDomainSocketChannel channel)) {
+            return;
+        }
+        PeerCredentials peer = channel.peerCredentials();
+        if (!callers.allows(peer.uid(), peer.pid(), peer.gids())) {
+            LOG.warning("refused caller uid=" + peer.uid() + " pid=" + peer.pid() + ": not root, not an allowed uid,"
+                    + " not in an allowed group");
+            throw new ApiError(HttpResponseStatus.FORBIDDEN, "uid " + peer.uid() + " may not use restore-agent;"
+                    + " ask an administrator to add you to an allowed group");
+        }
+    }
+
+    private FullHttpResponse route(FullHttpRequest request) throws ApiError, IOException {
+        String path = new QueryStringDecoder(request.uri()).path();
+        HttpMethod method = request.method();
+        if (path.equals("/v1/restores")) {
+            if (method.equals(HttpMethod.POST)) {
+                return submit(request);
+            }
+            if (method.equals(HttpMethod.GET)) {
+                List<Object> list = new ArrayList<>();
+                jobs.list().forEach(j -> list.add(view(j)));
+                return json(HttpResponseStatus.OK, Map.of("restores", list));
+            }
+            throw notAllowed(method, path);
+        }
+        if (path.startsWith("/v1/restores/")) {
+            String id = path.substring("/v1/restores/".length());
+            if (method.equals(HttpMethod.GET)) {
+                return json(HttpResponseStatus.OK, view(find(id)));
+            }
+            if (method.equals(HttpMethod.DELETE)) {
+                find(id);
+                try {
+                    return json(HttpResponseStatus.ACCEPTED, view(jobs.cancel(id)));
+                } catch (JobRegistry.ConflictException e) {
+                    throw new ApiError(HttpResponseStatus.CONFLICT, e.getMessage());
+                }
+            }
+            throw notAllowed(method, path);
+        }
+        if (method.equals(HttpMethod.GET)) {
+            switch (path) {
+                case "/v1/budget":
+                    return json(HttpResponseStatus.OK, budgetView());
+                case "/v1/health":
+                    return json(HttpResponseStatus.OK, Map.of("status", "ok", "version", version,
+                            "jobs_running", count(dev.restoreagent.agent.job.JobState.RUNNING),
+                            "jobs_queued", count(dev.restoreagent.agent.job.JobState.QUEUED)));
+                case "/metrics":
+                    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.OK, Unpooled.wrappedBuffer(metrics.scrape()));
+                    response.headers().set(HttpHeaderNames.CONTENT_TYPE, AgentMetrics.CONTENT_TYPE);
+                    HttpUtil.setContentLength(response, response.content().readableBytes());
+                    return response;
+                default:
+                    break;
+            }
+        }
+        throw new ApiError(HttpResponseStatus.NOT_FOUND, "no such resource: " + method + " " + path);
+    }
+
+    private FullHttpResponse submit(FullHttpRequest http) throws ApiError, IOException {
+        RestoreRequest request;
+        try {
+            request = JSON.readValue(http.content().toString(StandardCharsets.UTF_8), RestoreRequest.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "unknown field '" + e.getPropertyName()
+                    + "' (known: " + e.getKnownPropertyIds() + ")", e.getPropertyName());
+        } catch (JsonProcessingException e) {
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "the body is not a valid restore request: "
+                    + e.getOriginalMessage());
+        }
+        if (request == null) {
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "the body is empty; send a restore request as JSON");
+        }
+        try {
+            RestoreRequests.validate(request);
+            paths.check(request);
+            JobRegistry.Submitted submitted = jobs.submit(request);
+            FullHttpResponse response = json(submitted.created() ? HttpResponseStatus.ACCEPTED : HttpResponseStatus.OK,
+                    view(submitted.job()));
+            response.headers().set(HttpHeaderNames.LOCATION, "/v1/restores/" + submitted.job().id());
+            return response;
+        } catch (RestoreRequests.FieldException e) {
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, e.getMessage(), e.field());
+        } catch (JobRegistry.ConflictException e) {
+            throw new ApiError(HttpResponseStatus.CONFLICT, e.getMessage());
+        }
+    }
+
+    private RestoreJob find(String id) throws ApiError {
+        return jobs.get(id).orElseThrow(() -> new ApiError(HttpResponseStatus.NOT_FOUND, "no restore job " + id));
+    }
+
+    private long count(dev.restoreagent.agent.job.JobState state) {
+        return jobs.list().stream().filter(j -> j.state() == state).count();
+    }
+
+    private Map<String, Object> view(RestoreJob job) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", job.id());
+        view.put("state", job.state().name());
+        view.put("queue_position", jobs.queuePosition(job).orElse(null));
+        view.put("source", job.source());
+        view.put("target", job.request().to());
+        Progress p = job.progress();
+        view.put("bytes_done", p == null ? 0 : p.doneBytes());
+        view.put("bytes_total", p == null || p.totalBytes() < 0 ? null : p.totalBytes());
+        view.put("bytes_written", p == null ? 0 : p.writtenBytes());
+        view.put("bytes_zeroed", p == null ? 0 : p.zeroedBytes());
+        view.put("bytes_skipped_zero", p == null ? 0 : p.skippedBytes());
+        view.put("rate_bytes_per_second", p == null ? 0 : Math.round(p.bytesPerSecond()));
+        view.put("eta_seconds", p == null || p.etaSeconds() < 0 || job.state().isFinished() ? null : p.etaSeconds());
+        view.put("error", job.error());
+        view.put("error_kind", job.errorKind() == null ? null : job.errorKind().name());
+        view.put("created_at", text(job.createdAt()));
+        view.put("started_at", text(job.startedAt()));
+        view.put("finished_at", text(job.finishedAt()));
+        view.put("request", job.request());
+        return view;
+    }
+
+    private static String text(java.time.Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private Map<String, Object> budgetView() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("total_bytes", budget.totalBytes());
+        view.put("in_use_bytes", budget.totalBytes() - budget.availableBytes());
+        view.put("available_bytes", budget.availableBytes());
+        view.put("waiting", budget.waitingCount());
+        List<Object> held = new ArrayList<>();
+        for (BudgetLease lease : budget.leases()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", lease.holder());
+            entry.put("state", jobs.get(lease.holder()).map(j -> j.state().name()).orElse(null));
+            entry.put("bytes", lease.bytes());
+            held.add(entry);
+        }
+        view.put("jobs", held);
+        return view;
+    }
+
+    private static ApiError notAllowed(HttpMethod method, String path) {
+        return new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, method + " is not allowed on " + path);
+    }
+
+    static FullHttpResponse error(ApiError e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.getMessage());
+        body.put("status", e.status().code());
+        if (e.field() != null) {
+            body.put("field", e.field());
+        }
+        return json(e.status(), body);
+    }
+
+    static FullHttpResponse json(HttpResponseStatus status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        HttpUtil.setContentLength(response, bytes.length);
+        return response;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.restoreagent.agent.daemon;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.logging.Logger;
+
+/**
+ * The control socket: Netty's HTTP codec on its epoll Unix-domain transport. The socket file is
+ * mode 0660, so only its owner and group can connect at all; {@link ApiHandler} then checks each
+ * caller's credentials. Bodies over {@link #MAX_BODY_BYTES} get 413. Lifecycle: {@link #start()}
+ * once, {@link #close()} once (removes the socket file).
+ */
+final class ControlServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
+    /** Requests are small JSON documents; anything larger is refused. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final Path socket;
+    private final ApiHandler api;
+    private EventLoopGroup group;
+    private Channel channel;
+
+    ControlServer(Path socket, ApiHandler api) {
+        this.socket = socket;
+        this.api = api;
+    }
+
+    void start() throws IOException, InterruptedException {
+        Files.createDirectories(socket.toAbsolutePath().getParent());
+        // a socket file left by a killed predecessor would make bind fail
+        Files.deleteIfExists(socket);
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        channel = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+                // the control plane stays off the data path's budgeted direct memory
+                .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new Aggregator(), api);
+                    }
+                })
+                .bind(new DomainSocketAddress(socket.toString())).sync().channel();
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        LOG.info("listening on " + socket);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        Files.deleteIfExists(socket);
+    }
+
+    /** Answers an oversized body with the API's JSON error, not an empty 413. */
+    private static final class Aggregator extends HttpObjectAggregator {
+        Aggregator() {
+            super(MAX_BODY_BYTES);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            ctx.writeAndFlush(ApiHandler.error(new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "the request body is larger than " + MAX_BODY_BYTES + " bytes")))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

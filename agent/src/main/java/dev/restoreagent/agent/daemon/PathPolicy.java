@@ -1,0 +1,70 @@
+package dev.restoreagent.agent.daemon;
+
+import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.agent.job.RestoreRequests.FieldException;
+import dev.restoreagent.io.rbd.RbdImageSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Keeps the daemon's file access inside the configured directories: no caller may make it read
+ * or overwrite anything else (/etc/shadow). Paths are resolved through symlinks first, so a link
+ * inside an allowed directory cannot point out of it.
+ */
+final class PathPolicy {
+    private final List<Path> allowed;
+
+    PathPolicy(List<Path> allowed) {
+        this.allowed = List.copyOf(allowed);
+    }
+
+    /** @throws FieldException naming the field whose path is outside, or not absolute */
+    void check(RestoreRequest request) {
+        check("backup_root", request.backupRoot());
+        check("cinder_record", request.cinderRecord());
+        if ("-".equals(request.image())) {
+            throw new FieldException("image", "image '-' (standard input) is for restore-agent restore, not the daemon");
+        }
+        check("image", request.image());
+        if (!RbdImageSpec.isRbd(request.to())) {
+            check("to", request.to());
+        }
+    }
+
+    private void check(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        Path path = Path.of(value);
+        if (!path.isAbsolute()) {
+            throw new FieldException(field, field + " '" + value + "' is not an absolute path");
+        }
+        Path real = resolve(path.normalize());
+        for (Path root : allowed) {
+            if (real.startsWith(resolve(root))) {
+                return;
+            }
+        }
+        throw new FieldException(field, field + " '" + value + "' is outside the directories this agent may use ("
+                + String.join(", ", allowed.stream().map(Path::toString).toList()) + ")");
+    }
+
+    /** The real path of the longest existing prefix, plus the rest: where the path really leads. */
+    private static Path resolve(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path));
+        } catch (IOException e) {
+            return path;
+        }
+    }
+}
