@@ -14,6 +14,9 @@ have mvn || need+=(maven)
 have zstd || need+=(zstd)
 have python3 || need+=(python3)
 have sha256sum || need+=(coreutils)
+have curl || need+=(curl)          # the daemon tests drive the API with a client that is not ours
+have setpriv || need+=(util-linux) # ... and as another uid
+have losetup || need+=(mount)      # block-device tests on loop devices
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

@@ -51,7 +51,7 @@ public final class Agent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ControlServer server = new ControlServer(config.socket(), new ApiHandler(jobs, budget,
+        ControlServer server = new ControlServer(config.socket(), config.socketGroup(), new ApiHandler(jobs, budget,
                 CallerPolicy.of(config), new PathPolicy(config.allowedPaths()), metrics, version));
         Agent agent = new Agent(budget, connection, jobs, server, housekeeping);
         try {

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * The daemon's configuration, {@code /etc/restore-agent/agent.conf} by default: {@code key = value}
  * lines, {@code #} comments. Every key is optional; {@link #DEFAULTS} documents them.
  */
-public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path socket, Path stateDir,
+public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path socket, String socketGroup,
+                          Path stateDir,
                           Path cephConf, String cephId, Path cephKeyring, String cephCluster, Duration osdOpTimeout,
                           Set<Integer> allowedUids, Set<String> allowedGroups, List<Path> allowedPaths,
                           Duration jobRetention) {
@@ -37,6 +38,8 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
             "decoders = 0",
             "# the control socket (mode 0660) and where jobs and incomplete marks are kept",
             "socket = /run/restore-agent/agent.sock",
+            "# group of the socket file, whose members can connect (empty: the agent's own group)",
+            "socket_group =",
             "state_dir = /var/lib/restore-agent",
             "# the Ceph client, as the rbd CLI takes it (ceph_conf empty: $CEPH_CONF, then /etc/ceph)",
             "ceph_conf =",
@@ -75,7 +78,8 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
                     Integer.parseInt(p.getProperty("decoders").trim()),
                     RestoreSettings.DEFAULT_ZSTD_WINDOW_LOG_MAX, false);
             return new AgentConfig(Sizes.parse(p.getProperty("memory_budget")), settings,
-                    Path.of(p.getProperty("socket").trim()), Path.of(p.getProperty("state_dir").trim()),
+                    Path.of(p.getProperty("socket").trim()), blankToNull(p.getProperty("socket_group")),
+                    Path.of(p.getProperty("state_dir").trim()),
                     optionalPath(p.getProperty("ceph_conf")), p.getProperty("ceph_id").trim(),
                     optionalPath(p.getProperty("ceph_keyring")), p.getProperty("ceph_cluster").trim(),
                     Duration.ofSeconds(Long.parseLong(p.getProperty("osd_op_timeout_seconds").trim())),
@@ -87,6 +91,10 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static Path optionalPath(String value) {

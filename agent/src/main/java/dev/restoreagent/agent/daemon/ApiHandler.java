@@ -10,6 +10,7 @@ import dev.restoreagent.agent.job.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.restore.Progress;
 import dev.restoreagent.io.memory.BudgetLease;
+import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -206,6 +207,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         view.put("error_kind", job.errorKind() == null ? null : job.errorKind().name());
         view.put("created_at", text(job.createdAt()));
         view.put("started_at", text(job.startedAt()));
+        view.put("admitted_at", text(job.admittedAt()));
         view.put("finished_at", text(job.finishedAt()));
         view.put("request", job.request());
         return view;
@@ -221,6 +223,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         view.put("in_use_bytes", budget.totalBytes() - budget.availableBytes());
         view.put("available_bytes", budget.availableBytes());
         view.put("waiting", budget.waitingCount());
+        view.put("peak_in_use_bytes", budget.peakUsedBytes());
+        // the allocator's own counters of direct data buffers: what the budget's accounting must bound
+        view.put("direct_memory_used_bytes", DirectMemory.usedBytes());
+        view.put("direct_memory_peak_bytes", DirectMemory.peakUsedBytes());
         List<Object> held = new ArrayList<>();
         for (BudgetLease lease : budget.leases()) {
             Map<String, Object> entry = new LinkedHashMap<>();

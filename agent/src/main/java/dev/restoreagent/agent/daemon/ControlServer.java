@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.logging.Logger;
 
@@ -36,12 +37,15 @@ final class ControlServer implements AutoCloseable {
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final Path socket;
+    private final String socketGroup;
     private final ApiHandler api;
     private EventLoopGroup group;
     private Channel channel;
 
-    ControlServer(Path socket, ApiHandler api) {
+    /** @param socketGroup group of the socket file, or null for the process's own */
+    ControlServer(Path socket, String socketGroup, ApiHandler api) {
         this.socket = socket;
+        this.socketGroup = socketGroup;
         this.api = api;
     }
 
@@ -61,6 +65,10 @@ final class ControlServer implements AutoCloseable {
                 })
                 .bind(new DomainSocketAddress(socket.toString())).sync().channel();
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        if (socketGroup != null) {
+            Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(socket.getFileSystem()
+                    .getUserPrincipalLookupService().lookupPrincipalByGroupName(socketGroup));
+        }
         LOG.info("listening on " + socket);
     }
 

@@ -24,6 +24,7 @@ public final class RestoreJob {
     private volatile Restore restore;
     private volatile boolean cancelRequested;
     private volatile Progress lastProgress;
+    private volatile Instant admittedAt;
     private boolean resumed;
 
     RestoreJob(String id, RestoreRequest request, Instant createdAt) {
@@ -64,6 +65,12 @@ public final class RestoreJob {
         return startedAt;
     }
 
+    /** When the restore got its memory and began reading: its place in the budget's FIFO. */
+    public Instant admittedAt() {
+        progress();
+        return admittedAt;
+    }
+
     public Instant finishedAt() {
         return finishedAt;
     }
@@ -94,7 +101,11 @@ public final class RestoreJob {
     public Progress progress() {
         Restore r = restore;
         if (r != null) {
-            lastProgress = r.progress();
+            Progress p = r.progress();
+            if (admittedAt == null && p.state() != Restore.State.QUEUED && p.state() != Restore.State.NEW) {
+                admittedAt = Instant.now().minusNanos(p.runningNanos());
+            }
+            lastProgress = p;
         }
         return lastProgress;
     }
