@@ -112,6 +112,50 @@ class CinderRoundTripTest {
     }
 
     @Test
+    void resumedRestoreWritesNothingBeforeItsCheckpoint() throws Exception {
+        Path v0 = dir.resolve("v0");
+        Volumes.write(v0, 6L << 20, 21, new VolumeShape(0.0, 0.5, 1 << 16));
+        CinderBackup full = CinderBackupWriter.builder(dir.resolve("backups")).chunkSizeBytes(1L << 20)
+                .compression("zstd").write(v0);
+        Path v1 = dir.resolve("v1");
+        Volumes.mutate(v0, v1, 22, 5);
+        CinderBackup incremental = CinderBackupWriter.builder(dir.resolve("backups")).chunkSizeBytes(1L << 20)
+                .compression("zlib").parent(full).write(v1);
+        Path target = dir.resolve("resumed.img");
+        byte[] marker = new byte[6 << 20];
+        Arrays.fill(marker, (byte) 0x77);
+        Files.write(target, marker);
+        java.util.List<dev.restoreagent.agent.restore.Checkpoint> seen = new java.util.ArrayList<>();
+
+        try (dev.restoreagent.io.target.FileTarget fileTarget = dev.restoreagent.io.target.FileTarget.open(target,
+                6L << 20, false, dir)) {
+            new dev.restoreagent.agent.restore.Restore(TestSupport.source(incremental), fileTarget,
+                    new MemoryBudget(64L << 20), RestoreSettings.defaults(), "resume",
+                    new dev.restoreagent.agent.restore.Checkpoint(0, 3), seen::add).run();
+        }
+
+        byte[] restored = Files.readAllBytes(target);
+        byte[] layer0 = Files.readAllBytes(v0);
+        for (int i = 0; i < 3 << 20; i++) {
+            // the full backup's first three objects were done before the checkpoint: untouched
+            if (!incrementCovers(incremental, i)) {
+                assertThat(restored[i]).as("byte %d before the checkpoint", i).isEqualTo((byte) 0x77);
+            }
+        }
+        byte[] want = Files.readAllBytes(v1);
+        for (int i = 3 << 20; i < want.length; i++) {
+            assertThat(restored[i]).as("byte %d", i).isEqualTo(want[i]);
+        }
+        assertThat(layer0).hasSize(6 << 20);
+        assertThat(seen).contains(new dev.restoreagent.agent.restore.Checkpoint(1, 0),
+                new dev.restoreagent.agent.restore.Checkpoint(2, 0));
+    }
+
+    private static boolean incrementCovers(CinderBackup incremental, long offset) {
+        return incremental.objects().stream().anyMatch(o -> offset >= o.offset() && offset < o.offset() + o.length());
+    }
+
+    @Test
     void zerosOfTheFullBackupAreSkippedOnANewFile() throws Exception {
         Path volume = dir.resolve("v");
         Volumes.write(volume, 5L << 20, 7, VolumeShape.DISK_LIKE);

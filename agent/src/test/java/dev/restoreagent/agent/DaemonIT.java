@@ -146,6 +146,71 @@ class DaemonIT {
         assertThat(call("GET", "/metrics", null).status()).isEqualTo(200);
     }
 
+    private record CliRun(int exitCode, String stdout, String stderr) {
+    }
+
+    /** {@code bin/restore-agent ARGS} with the test daemon's socket in the environment. */
+    private CliRun cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/restore-agent").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("cli.err").toFile())
+                .redirectOutput(dir.resolve("cli.out").toFile());
+        builder.environment().put("RESTORE_AGENT_SOCKET", socket().toString());
+        Process process = builder.start();
+        assertThat(process.waitFor(4, TimeUnit.MINUTES)).isTrue();
+        return new CliRun(process.exitValue(), Files.readString(dir.resolve("cli.out")),
+                Files.readString(dir.resolve("cli.err")));
+    }
+
+    @Test
+    void theCommandLineClientSubmitsWatchesListsAndCancels() throws Exception {
+        start("memory_budget = 64MiB");
+        CinderBackup backup = backup("zlib", 3L << 20, 6);
+        Path target = allowed().resolve("by-cli.img");
+
+        CliRun submitted = cli("submit", "--backup-root", backup.backupRoot().toString(), "--backup-id",
+                backup.backupId(), "--to", target.toString(), "--watch");
+
+        assertThat(submitted.exitCode()).as(submitted.stderr()).isZero();
+        assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(allowed().resolve("volume-6")));
+        String id = submitted.stdout().lines().findFirst().orElseThrow().strip();
+        CliRun list = cli("list", "--output", "json");
+        assertThat(list.exitCode()).isZero();
+        assertThat(JSON.readTree(list.stdout()).get("restores")).extracting(j -> j.get("id").asText()).contains(id);
+        CliRun show = cli("show", id);
+        assertThat(show.exitCode()).isZero();
+        assertThat(show.stdout()).contains("SUCCEEDED");
+        assertThat(cli("budget").exitCode()).isZero();
+
+        // a stream that stalls after 1 MiB keeps the job running until it is cancelled
+        Path fifo = allowed().resolve("stream.fifo");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            try (var out = Files.newOutputStream(fifo)) {
+                out.write(new byte[1 << 20]);
+                out.flush();
+                done.await();
+            } catch (IOException | InterruptedException e) {
+                // the reader went away: the job was cancelled
+            }
+        });
+        writer.start();
+        try {
+            CliRun running = cli("submit", "--image", fifo.toString(), "--image-format", "raw", "--to",
+                    allowed().resolve("cancel-by-cli.img").toString());
+            String runningId = running.stdout().strip();
+            CliRun cancel = cli("cancel", runningId);
+            assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
+            CliRun watched = cli("watch", runningId, "--progress", "plain");
+            assertThat(watched.exitCode()).as(watched.stdout() + watched.stderr()).isEqualTo(130);
+        } finally {
+            done.countDown();
+            writer.join(60_000);
+        }
+        assertThat(cli("show", "no-such-job").exitCode()).isEqualTo(2);
+    }
+
     @Test
     void cancelStopsARunningRestoreAndKeepsItsMark() throws Exception {
         start("memory_budget = 64MiB");
@@ -257,7 +322,9 @@ class DaemonIT {
         Path target = allowed().resolve("resumed.img");
         String id = call("POST", "/v1/restores", request(backup, target.toString())).body().get("id").asText();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (call("GET", "/v1/restores/" + id, null).body().get("bytes_done").asLong() == 0) {
+        JsonNode checkpoint;
+        while ((checkpoint = call("GET", "/v1/restores/" + id, null).body().get("checkpoint")).isNull()
+                || checkpoint.get("objects").asInt() < 2) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(20);
         }
@@ -268,6 +335,8 @@ class DaemonIT {
 
         JsonNode done = awaitFinished(id);
         assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+        // it went on from its durable checkpoint, not from the start
+        assertThat(done.get("resumed_from").get("objects").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(allowed().resolve("volume-4")));
         assertThat(new dev.restoreagent.io.target.XattrMarker(target).get()).isEmpty();
     }

@@ -7,11 +7,14 @@ import picocli.CommandLine.Command;
 @Command(name = "restore-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Restores block-device backups (Cinder chunked backups, image streams) into files and "
                 + "block devices, streaming through a fixed memory budget.",
-        subcommands = {RestoreCommand.class, ServeCommand.class},
+        subcommands = {RestoreCommand.class, ServeCommand.class, SubmitCommand.class, ListCommand.class,
+                ShowCommand.class, WatchCommand.class, CancelCommand.class, BudgetCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0    success", "  2    usage error", "  3    bad input (backup or stream malformed, missing,"
                 + " unsupported)", "  4    verification failed (md5, length, corrupt or truncated data)",
-                "  5    target problem (missing, too small, write failed)", " 70    internal error",
+                "  5    target problem (missing, too small, write failed)",
+                " 69    the daemon cannot be reached (client commands)", " 70    internal error",
+                " 77    the daemon refused this caller",
                 "130    cancelled"})
 public final class AgentMain {
     private AgentMain() {

@@ -209,6 +209,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         view.put("started_at", text(job.startedAt()));
         view.put("admitted_at", text(job.admittedAt()));
         view.put("finished_at", text(job.finishedAt()));
+        view.put("checkpoint", job.checkpoint());
+        view.put("resumed_from", job.resumedFrom());
         view.put("request", job.request());
         return view;
     }

@@ -3,6 +3,8 @@ package dev.restoreagent.agent.job;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import dev.restoreagent.agent.restore.Checkpoint;
+
 import java.time.Instant;
 
 /**
@@ -10,8 +12,10 @@ import java.time.Instant;
  * had not finished.
  *
  * @param errorKind the {@code RestoreFailure.Kind} name, or null
+ * @param checkpoint how far the restore is durably done, or null before its first checkpoint
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record JobRecord(String id, RestoreRequest request, JobState state, String source, Instant createdAt,
-                        Instant startedAt, Instant finishedAt, String error, String errorKind) {
+                        Instant startedAt, Instant finishedAt, String error, String errorKind,
+                        Checkpoint checkpoint) {
 }

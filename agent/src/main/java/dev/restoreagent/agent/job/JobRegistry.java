@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.job;
 
+import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreSettings;
@@ -34,8 +35,8 @@ import java.util.logging.Logger;
  * then starts the restore and waits until its memory request is queued in the budget before it
  * takes the next job. The budget serves its queue FIFO, so jobs start in the order they came.
  *
- * <p>Lifecycle: {@link #start()} loads the journal and runs again every job that had not finished
- * (from the start: a restore writes the same bytes twice harmlessly); {@link #close()} stops the
+ * <p>Lifecycle: {@link #start()} loads the journal and runs again every job that had not finished,
+ * from its last checkpoint (objects written and flushed); {@link #close()} stops the
  * running restores, which drain their writes and keep their incomplete marks, and leaves them in the
  * journal as running so the next start resumes them. Thread-safe.
  */
@@ -89,11 +90,10 @@ public final class JobRegistry implements AutoCloseable {
             RestoreJob job = RestoreJob.fromRecord(record);
             jobs.put(job.id(), job);
             if (!record.state().isFinished()) {
-                LOG.info("resuming job " + job.id() + " (" + record.state() + " when the agent stopped)");
-                RestoreJob again = new RestoreJob(job.id(), record.request(), record.createdAt());
-                again.resuming();
-                jobs.put(again.id(), again);
-                admission.execute(() -> admit(again));
+                job.resuming();
+                LOG.info("resuming job " + job.id() + " (" + record.state() + " when the agent stopped) from "
+                        + job.resumedFrom());
+                admission.execute(() -> admit(job));
             }
         }
         problems.forEach(LOG::warning);
@@ -191,7 +191,11 @@ public final class JobRegistry implements AutoCloseable {
             opened = targets.open(RestoreRequests.target(job.request(), stateDir, job.isResumed()),
                     source.extentBytes());
             Restore restore = new Restore(source, opened.target(), budget,
-                    settings.withTargetZeroed(job.request().isTargetZeroed()), job.id());
+                    settings.withTargetZeroed(job.request().isTargetZeroed()), job.id(),
+                    job.isResumed() ? job.resumedFrom() : Checkpoint.START, reached -> {
+                        job.checkpointed(reached);
+                        persistQuietly(job);
+                    });
             job.started(restore);
             persistQuietly(job);
             OpenedTarget target = opened;

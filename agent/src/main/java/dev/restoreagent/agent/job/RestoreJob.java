@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.job;
 
+import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.restore.Progress;
 import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreFailure;
@@ -25,7 +26,8 @@ public final class RestoreJob {
     private volatile boolean cancelRequested;
     private volatile Progress lastProgress;
     private volatile Instant admittedAt;
-    private boolean resumed;
+    private volatile Checkpoint checkpoint;
+    private volatile Checkpoint resumedFrom;
 
     RestoreJob(String id, RestoreRequest request, Instant createdAt) {
         this.id = id;
@@ -41,12 +43,13 @@ public final class RestoreJob {
         job.finishedAt = record.finishedAt();
         job.error = record.error();
         job.errorKind = record.errorKind() == null ? null : RestoreFailure.Kind.valueOf(record.errorKind());
+        job.checkpoint = record.checkpoint();
         return job;
     }
 
     JobRecord record() {
         return new JobRecord(id, request, state, source, createdAt, startedAt, finishedAt, error,
-                errorKind == null ? null : errorKind.name());
+                errorKind == null ? null : errorKind.name(), checkpoint);
     }
 
     public String id() {
@@ -110,13 +113,28 @@ public final class RestoreJob {
         return lastProgress;
     }
 
-    /** Marks a job that ran before the agent stopped and now runs again. */
+    /** Marks a job that had not finished when the agent stopped: it runs again from its checkpoint. */
     void resuming() {
-        resumed = true;
+        resumedFrom = checkpoint == null ? Checkpoint.START : checkpoint;
+        state = JobState.QUEUED;
     }
 
     boolean isResumed() {
-        return resumed;
+        return resumedFrom != null;
+    }
+
+    /** Where a resumed job started again, or null for a job that ran from the start. */
+    public Checkpoint resumedFrom() {
+        return resumedFrom;
+    }
+
+    /** How far the restore is durably done, or null before its first checkpoint. */
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    void checkpointed(Checkpoint reached) {
+        checkpoint = reached;
     }
 
     boolean cancelRequested() {

@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -19,14 +20,17 @@ public record RestoreRequest(String backupRoot, String backupId, String containe
                              String imageFormat, String to, Boolean create, String size, Boolean force,
                              Boolean targetZeroed, String idempotencyKey) {
 
+    @JsonIgnore
     public boolean isCreate() {
         return Boolean.TRUE.equals(create);
     }
 
+    @JsonIgnore
     public boolean isForce() {
         return Boolean.TRUE.equals(force);
     }
 
+    @JsonIgnore
     public boolean isTargetZeroed() {
         return Boolean.TRUE.equals(targetZeroed);
     }

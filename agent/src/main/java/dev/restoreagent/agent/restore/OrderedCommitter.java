@@ -29,6 +29,7 @@ final class OrderedCommitter {
     private final boolean[] finished;
     private int head;
     private boolean failed;
+    private long headMark;
 
     OrderedCommitter(WritePipeline pipeline, int objects, boolean skipZeros) {
         this.pipeline = pipeline;
@@ -69,6 +70,8 @@ final class OrderedCommitter {
         finished[index] = true;
         while (head < finished.length && finished[head]) {
             head++;
+            // every buffer of the objects before the head has been submitted by now
+            headMark = pipeline.lastSubmitted();
             if (head < finished.length) {
                 List<Parked> list = parked.set(head, null);
                 if (list != null) {
@@ -92,9 +95,13 @@ final class OrderedCommitter {
         }
     }
 
-    /** Objects written completely: every object before the head. */
-    synchronized int committedObjects() {
-        return head;
+    /**
+     * Objects handed to the pipeline completely (every object before the head), and the pipeline
+     * mark after their last buffer: once {@code WritePipeline.completedThrough(mark)} and a flush,
+     * they are durable.
+     */
+    synchronized long[] committed() {
+        return new long[] {head, headMark};
     }
 
     /** Stops the layer: later buffers are refused and parked ones go back to their pools. */

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * One restore of a source onto a target, run once by {@link #run()}.
@@ -59,6 +60,13 @@ public final class Restore {
     private volatile Thread runner;
     private volatile WritePipeline pipeline;
     private volatile long runningSince;
+    private final Checkpoint resumeFrom;
+    private final Consumer<Checkpoint> onCheckpoint;
+    /** The layer being restored and its committer, for the checkpointing watchdog. */
+    private volatile int currentLayer;
+    private volatile int currentFirstObject;
+    private volatile OrderedCommitter currentCommitter;
+    private Checkpoint lastCheckpoint;
     /** Decode threads working on the current layer: interrupted on failure and cancel. */
     private final Set<Thread> decoding = ConcurrentHashMap.newKeySet();
 
@@ -68,6 +76,18 @@ public final class Restore {
      */
     public Restore(RestoreSource source, BlockTarget target, MemoryBudget budget, RestoreSettings settings,
                    String holder) {
+        this(source, target, budget, settings, holder, Checkpoint.START, checkpoint -> { });
+    }
+
+    /**
+     * A restore that starts at {@code resumeFrom} and reports each durable checkpoint (on its own
+     * watchdog thread, about once a second while objects complete, and after each layer).
+     */
+    public Restore(RestoreSource source, BlockTarget target, MemoryBudget budget, RestoreSettings settings,
+                   String holder, Checkpoint resumeFrom, Consumer<Checkpoint> onCheckpoint) {
+        this.resumeFrom = resumeFrom;
+        this.onCheckpoint = onCheckpoint;
+        this.lastCheckpoint = resumeFrom;
         this.source = source;
         this.target = target;
         this.budget = budget;
@@ -191,9 +211,15 @@ public final class Restore {
             }
             target.markIncomplete(source.markTag());
             long end = 0;
-            for (Layer layer : source.layers()) {
-                end = Math.max(end, restoreLayer(layer, workers, threads, writes));
+            List<Layer> layers = source.layers();
+            for (int i = resumeFrom.layer(); i < layers.size(); i++) {
+                int first = i == resumeFrom.layer() ? Math.min(resumeFrom.objects(), layers.get(i).objects().size()) : 0;
+                currentFirstObject = first;
+                currentLayer = i;
+                end = Math.max(end, restoreLayer(layers.get(i), first, workers, threads, writes));
                 writes.drain();
+                target.flush();
+                checkpoint(new Checkpoint(i + 1, 0));
             }
             long extent = source.extentBytes() >= 0 ? source.extentBytes() : end;
             target.extendTo(extent);
@@ -223,7 +249,10 @@ public final class Restore {
         }
     }
 
-    /** Checks the pipeline for a stalled target every second; on a stall, stops the decode threads. */
+    /**
+     * Every second: checks the pipeline for a stalled target (and then stops the decode threads),
+     * and records a checkpoint when more objects are written completely.
+     */
     private Thread watchdog(WritePipeline writes) {
         Thread watchdog = new Thread(() -> {
             try {
@@ -231,9 +260,12 @@ public final class Restore {
                     Thread.sleep(1000);
                     try {
                         writes.checkStall();
+                        checkpointIfDurable(writes);
                     } catch (TargetException e) {
                         decoding.forEach(Thread::interrupt);
                         return;
+                    } catch (IOException e) {
+                        // a failed flush fails a write too, and the restore reports that
                     }
                 }
             } catch (InterruptedException e) {
@@ -243,6 +275,32 @@ public final class Restore {
         watchdog.setDaemon(true);
         watchdog.start();
         return watchdog;
+    }
+
+    private void checkpointIfDurable(WritePipeline writes) throws IOException {
+        OrderedCommitter committer = currentCommitter;
+        if (committer == null) {
+            return;
+        }
+        int layer = currentLayer;
+        long[] committed = committer.committed();
+        Checkpoint candidate = new Checkpoint(layer, currentFirstObject + (int) committed[0]);
+        if (committer == currentCommitter && isAfter(candidate) && writes.completedThrough(committed[1])) {
+            target.flush();
+            checkpoint(candidate);
+        }
+    }
+
+    private synchronized boolean isAfter(Checkpoint candidate) {
+        return candidate.layer() > lastCheckpoint.layer()
+                || candidate.layer() == lastCheckpoint.layer() && candidate.objects() > lastCheckpoint.objects();
+    }
+
+    private synchronized void checkpoint(Checkpoint reached) {
+        if (isAfter(reached)) {
+            lastCheckpoint = reached;
+            onCheckpoint.accept(reached);
+        }
     }
 
     private static void awaitTermination(ExecutorService threads) {
@@ -270,15 +328,16 @@ public final class Restore {
     }
 
     /** Decodes a layer's objects on every worker; returns where its data ended. */
-    private long restoreLayer(Layer layer, List<DecodeWorker> workers, ExecutorService threads, WritePipeline writes)
-            throws RestoreFailure, IOException, InterruptedException {
-        List<SourceObject> objects = layer.objects();
+    private long restoreLayer(Layer layer, int firstObject, List<DecodeWorker> workers, ExecutorService threads,
+                              WritePipeline writes) throws RestoreFailure, IOException, InterruptedException {
+        List<SourceObject> objects = layer.objects().subList(firstObject, layer.objects().size());
         if (objects.isEmpty()) {
             return 0;
         }
         checkNotCancelled();
         OrderedCommitter committer = new OrderedCommitter(writes, objects.size(),
                 layer.base() && target.readsAsZeros());
+        currentCommitter = committer;
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         AtomicLong end = new AtomicLong();

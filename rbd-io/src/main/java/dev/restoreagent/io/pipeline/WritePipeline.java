@@ -42,6 +42,9 @@ public final class WritePipeline {
     private final AtomicLong bytesSkipped = new AtomicLong();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private long lastProgressNanos = System.nanoTime();
+    /** Sequence numbers of the buffers in flight; every number below the lowest has completed. */
+    private final java.util.NavigableSet<Long> pending = new java.util.TreeSet<>();
+    private long lastSequence;
     private Runnable onIdle;
 
     public WritePipeline(BlockTarget target) {
@@ -92,6 +95,8 @@ public final class WritePipeline {
             if (inFlight == 0) {
                 lastProgressNanos = System.nanoTime();
             }
+            write.sequence = ++lastSequence;
+            pending.add(write.sequence);
             inFlight++;
             maxInFlight.accumulateAndGet(inFlight, Math::max);
         } finally {
@@ -199,6 +204,32 @@ public final class WritePipeline {
         }
     }
 
+    /**
+     * The sequence number of the last buffer submitted so far: a mark to pass to
+     * {@link #completedThrough} later. Numbers grow by one per submitted buffer.
+     */
+    public long lastSubmitted() {
+        lock.lock();
+        try {
+            return lastSequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether every buffer submitted up to {@code sequence} has completed without failure: the
+     * condition for a checkpoint (with a {@link BlockTarget#flush()} after it).
+     */
+    public boolean completedThrough(long sequence) {
+        lock.lock();
+        try {
+            return firstFailure == null && (pending.isEmpty() || pending.first() > sequence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Bytes of data written (completed). */
     public long bytesWritten() {
         return bytesWritten.get();
@@ -260,6 +291,7 @@ public final class WritePipeline {
                     firstFailure = failure;
                 }
                 inFlight--;
+                pending.remove(write.sequence);
                 lastProgressNanos = System.nanoTime();
                 if (inFlight == 0) {
                     idle.signalAll();
@@ -279,6 +311,7 @@ public final class WritePipeline {
     private final class BufferWrite {
         private final DirectBuffer buffer;
         private final AtomicInteger piecesLeft;
+        private long sequence;
         private volatile IOException failure;
 
         BufferWrite(DirectBuffer buffer, int pieces) {
