@@ -86,4 +86,26 @@ set -e
 [ "$code" -eq 4 ] || { echo "FAIL corrupt object: exit code $code, expected 4 (verification)" >&2; exit 1; }
 echo "OK   corrupt object: exit code 4 (verification failed)"
 
+step "the daemon: restore-agent serve, a restore submitted through its Unix socket and followed live"
+cat > "$work/agent.conf" <<CONF
+memory_budget = 64MiB
+socket = $PWD/$work/agent.sock
+state_dir = $PWD/$work/state
+allowed_paths = $PWD/$work
+ceph_conf = $CEPH_CONF
+CONF
+bin/restore-agent serve --config "$work/agent.conf" > "$work/agent.log" 2>&1 &
+agent_pid=$!
+trap 'kill "$agent_pid" 2>/dev/null || true; for i in "${images[@]}"; do rbd -c "$CEPH_CONF" rm "$i" >/dev/null 2>&1 || true; done' EXIT
+for _ in $(seq 300); do [ -S "$work/agent.sock" ] && break; sleep 0.1; done
+export RESTORE_AGENT_SOCKET=$PWD/$work/agent.sock
+images+=("rbd/demo-daemon-$$")
+bin/restore-agent submit --backup-root "$PWD/$work/backups" --backup-id "$(echo "$incr" | json_field backup_id)" \
+    --to "rbd:rbd/demo-daemon-$$" --create --watch
+check "incremental chain in RBD, through the daemon" "$work/volume-v2.img" "rbd:rbd/demo-daemon-$$"
+bin/restore-agent list
+bin/restore-agent budget
+kill -TERM "$agent_pid"
+wait "$agent_pid" && echo "OK   daemon stopped on SIGTERM with exit code 0"
+
 printf '\ndemo passed: every restore verified by sha256\n'
