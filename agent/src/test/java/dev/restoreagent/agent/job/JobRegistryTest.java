@@ -1,0 +1,111 @@
+package dev.restoreagent.agent.job;
+
+import dev.restoreagent.agent.restore.Checkpoint;
+import dev.restoreagent.agent.restore.RestoreSettings;
+import dev.restoreagent.agent.target.TargetOpener;
+import dev.restoreagent.io.memory.MemoryBudget;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The registry's bookkeeping without running restores: journal, retention, conflicts. */
+class JobRegistryTest {
+    @TempDir
+    Path dir;
+
+    private static RestoreRequest request(String to, String key) {
+        return new RestoreRequest(null, null, null, null, "/nonexistent/image", null, to, null, null, null, null, key);
+    }
+
+    private JobRegistry registry(Journal journal, Duration retention) {
+        return registry(journal, retention, new MemoryBudget(64L << 20));
+    }
+
+    private JobRegistry registry(Journal journal, Duration retention, MemoryBudget budget) {
+        TargetOpener noCluster = new TargetOpener(() -> {
+            throw new IllegalStateException("no cluster in this test");
+        });
+        return new JobRegistry(budget, RestoreSettings.defaults(), noCluster, journal, dir, retention, job -> { });
+    }
+
+    @Test
+    void finishedJobsAreDroppedAfterTheRetentionTime() throws Exception {
+        Journal journal = new Journal(dir);
+        Instant longAgo = Instant.now().minus(Duration.ofDays(2));
+        journal.save(new JobRecord("old", request("/x", null), JobState.SUCCEEDED, "image x", longAgo, longAgo,
+                longAgo, null, null, new Checkpoint(1, 0)));
+        journal.save(new JobRecord("recent", request("/y", null), JobState.FAILED, "image y", Instant.now(),
+                Instant.now(), Instant.now(), "it failed", "BAD_INPUT", null));
+        try (JobRegistry jobs = registry(journal, Duration.ofHours(24))) {
+            jobs.start();
+            assertThat(jobs.get("old")).isPresent();
+
+            jobs.expire();
+
+            assertThat(jobs.get("old")).isEmpty();
+            assertThat(jobs.get("recent")).isPresent();
+            assertThat(dir.resolve("jobs/old.json")).doesNotExist();
+            assertThat(journal.load(new ArrayList<>())).extracting(JobRecord::id).containsExactly("recent");
+        }
+    }
+
+    @Test
+    void aBadJobFailsAndIsJournaledAndTheSameKeyReturnsTheSameJob() throws Exception {
+        Journal journal = new Journal(dir);
+        try (JobRegistry jobs = registry(journal, Duration.ofHours(24))) {
+            jobs.start();
+            JobRegistry.Submitted first = jobs.submit(request(dir.resolve("t.img").toString(), "key-1"));
+            JobRegistry.Submitted again = jobs.submit(request(dir.resolve("t.img").toString(), "key-1"));
+            assertThat(first.created()).isTrue();
+            assertThat(again.created()).isFalse();
+            assertThat(again.job().id()).isEqualTo(first.job().id());
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!first.job().state().isFinished() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(first.job().state()).isEqualTo(JobState.FAILED);
+            assertThat(first.job().error()).startsWith("image /nonexistent/image does not exist");
+            assertThat(Files.readString(dir.resolve("jobs/" + first.job().id() + ".json"))).contains("\"FAILED\"");
+        }
+    }
+
+    @Test
+    void secondRestoreToABusyTargetIsAConflictAndAQueuedJobCanBeCancelled() throws Exception {
+        Journal journal = new Journal(dir);
+        MemoryBudget budget = new MemoryBudget(64L << 20);
+        Path image = Files.write(dir.resolve("image.raw"), new byte[4096]);
+        String target = dir.resolve("busy.img").toString();
+        RestoreRequest request = new RestoreRequest(null, null, null, null, image.toString(), "raw", target, null,
+                null, null, null, null);
+        // all memory is taken: the job waits in the budget's queue
+        try (var hog = budget.tryAcquire(64L << 20, "hog").orElseThrow();
+             JobRegistry jobs = registry(journal, Duration.ofHours(24), budget)) {
+            RestoreJob first = jobs.submit(request).job();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (jobs.queuePosition(first).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(jobs.queuePosition(first)).contains(1);
+            assertThat(first.state()).isEqualTo(JobState.QUEUED);
+
+            assertThatThrownBy(() -> jobs.submit(request)).isInstanceOf(JobRegistry.ConflictException.class)
+                    .hasMessage("a restore to " + target + " is already queued: job " + first.id());
+
+            jobs.cancel(first.id());
+            while (!first.state().isFinished() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(first.state()).isEqualTo(JobState.CANCELLED);
+            assertThat(budget.waitingCount()).isZero();
+        }
+    }
+}
