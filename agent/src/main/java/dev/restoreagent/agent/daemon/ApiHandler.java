@@ -208,6 +208,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         view.put("created_at", text(job.createdAt()));
         view.put("started_at", text(job.startedAt()));
         view.put("admitted_at", text(job.admittedAt()));
+        view.put("admission_number", job.admissionNumber() == 0 ? null : job.admissionNumber());
         view.put("finished_at", text(job.finishedAt()));
         view.put("checkpoint", job.checkpoint());
         view.put("resumed_from", job.resumedFrom());

@@ -26,6 +26,7 @@ public final class RestoreJob {
     private volatile boolean cancelRequested;
     private volatile Progress lastProgress;
     private volatile Instant admittedAt;
+    private volatile long admissionNumber;
     private volatile Checkpoint checkpoint;
     private volatile Checkpoint resumedFrom;
 
@@ -74,6 +75,12 @@ public final class RestoreJob {
         return admittedAt;
     }
 
+    /** The order the budget admitted this job in (1, 2, ...); 0 before it was admitted. */
+    public long admissionNumber() {
+        progress();
+        return admissionNumber;
+    }
+
     public Instant finishedAt() {
         return finishedAt;
     }
@@ -107,6 +114,7 @@ public final class RestoreJob {
             Progress p = r.progress();
             if (admittedAt == null && p.state() != Restore.State.QUEUED && p.state() != Restore.State.NEW) {
                 admittedAt = Instant.now().minusNanos(p.runningNanos());
+                admissionNumber = r.admissionNumber();
             }
             lastProgress = p;
         }

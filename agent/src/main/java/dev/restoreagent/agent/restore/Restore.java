@@ -60,6 +60,7 @@ public final class Restore {
     private volatile Thread runner;
     private volatile WritePipeline pipeline;
     private volatile long runningSince;
+    private volatile long admissionNumber;
     private final Checkpoint resumeFrom;
     private final Consumer<Checkpoint> onCheckpoint;
     /** The layer being restored and its committer, for the checkpointing watchdog. */
@@ -95,6 +96,14 @@ public final class Restore {
         this.holder = holder;
         this.workingSet = WorkingSet.plan(settings, source.codecs(), Math.max(1, source.widestLayer()),
                 budget.totalBytes(), Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The restore's place in the order the budget granted memory (1, 2, ...), or 0 before it got
+     * its memory.
+     */
+    public long admissionNumber() {
+        return admissionNumber;
     }
 
     /** The name this restore holds its memory under in the budget. */
@@ -174,6 +183,7 @@ public final class Restore {
                     + e.getMessage(), e);
         }
         long queued = System.nanoTime() - queuedAt;
+        admissionNumber = lease.grantNumber();
         state = State.RUNNING;
         runningSince = System.nanoTime();
         long end = restoreWith(lease);

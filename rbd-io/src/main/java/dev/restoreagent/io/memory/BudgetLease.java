@@ -11,12 +11,19 @@ public final class BudgetLease implements AutoCloseable {
     private final MemoryBudget budget;
     private final long bytes;
     private final String holder;
+    private final long grantNumber;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    BudgetLease(MemoryBudget budget, long bytes, String holder) {
+    BudgetLease(MemoryBudget budget, long bytes, String holder, long grantNumber) {
         this.budget = budget;
         this.bytes = bytes;
         this.holder = holder;
+        this.grantNumber = grantNumber;
+    }
+
+    /** 1 for the budget's first lease, then one more for each: the order leases were granted in. */
+    public long grantNumber() {
+        return grantNumber;
     }
 
     /** The bytes this lease holds. */

@@ -28,6 +28,7 @@ public final class MemoryBudget implements AutoCloseable {
     private long availableBytes;
     private long peakUsedBytes;
     private long blockedNanos;
+    private long grants;
     private boolean closed;
 
     public MemoryBudget(long totalBytes) {
@@ -189,7 +190,7 @@ public final class MemoryBudget implements AutoCloseable {
     private BudgetLease grant(long bytes, String holder) {
         availableBytes -= bytes;
         peakUsedBytes = Math.max(peakUsedBytes, totalBytes - availableBytes);
-        BudgetLease lease = new BudgetLease(this, bytes, holder);
+        BudgetLease lease = new BudgetLease(this, bytes, holder, ++grants);
         leases.add(lease);
         return lease;
     }
