@@ -10,9 +10,11 @@ deps:
 build: deps
 	$(MVN) -q -DskipTests package
 
-## test: every test: unit, property, end-to-end, and the Ceph tests against a throwaway cluster
+## test: every test: unit, property, end-to-end, the Ceph tests against a throwaway cluster, and a
+## smoke run of the JMH benchmarks (they must run; their scores are not judged)
 test: deps
 	scripts/with-ceph.sh $(MVN) verify
+	scripts/bench-smoke.sh
 
 ## demo: make sample backups and images, restore them into files and an RBD image, verify sha256
 demo: build
