@@ -1,7 +1,7 @@
 # restore-agent: the commands a newcomer and CI run. See README.md.
 MVN ?= mvn -B -ntp
 
-.PHONY: deps build test demo clean
+.PHONY: deps build test demo package clean
 
 deps:
 	@scripts/install-deps.sh
@@ -10,11 +10,17 @@ deps:
 build: deps
 	$(MVN) -q -DskipTests package
 
-## test: every test: unit, property, end-to-end, the Ceph tests against a throwaway cluster, and a
-## smoke run of the JMH benchmarks (they must run; their scores are not judged)
+## test: every test: unit, property, end-to-end, the Ceph tests against a throwaway cluster, a smoke
+## run of the JMH benchmarks (they must run; their scores are not judged), and the packages: built,
+## linted, installed, used through the socket, reinstalled and purged (needs root)
 test: deps
 	scripts/with-ceph.sh $(MVN) verify
 	scripts/bench-smoke.sh
+	PACKAGE_TEST_SKIP_BUILD=1 scripts/with-ceph.sh scripts/package-test.sh
+
+## package: the deb and the rpm, in packaging/target
+package: deps
+	$(MVN) -q -DskipTests package
 
 ## demo: make sample backups and images, restore them into files and an RBD image, verify sha256
 demo: build

@@ -1,0 +1,223 @@
+#!/bin/bash
+# Tests the deb and rpm packages (packaging/): builds both, lints them, installs the deb on this machine,
+# runs the installed daemon as user restore-agent against the project's throwaway Ceph cluster, restores
+# through its socket as a member of the group restore-agent, reinstalls over an edited config, and purges.
+# The rpm is listed, queried and installed into a throwaway --root. Needs root; leaves the machine as it
+# found it (the deb purged, the test users removed). Without CEPH_CONF it runs itself under with-ceph.sh.
+#   scripts/package-test.sh            (PACKAGE_TEST_SKIP_BUILD=1: use the packages already built)
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "package-test: must run as root (it installs the deb)" >&2
+    exit 1
+fi
+if [ -z "${CEPH_CONF:-}" ]; then
+    exec scripts/with-ceph.sh "$0" "$@"
+fi
+
+version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -n 1)
+deb=packaging/target/restore-agent_${version}_all.deb
+rpmfile=packaging/target/restore-agent-${version}-1.noarch.rpm
+socket=/run/restore-agent/agent.sock
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "PASS $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*" >&2; }
+check() { # check NAME COMMAND...: passes when COMMAND succeeds
+    local name=$1; shift
+    if "$@"; then pass "$name"; else fail "$name"; fi
+}
+step() { printf '\n== %s\n' "$*"; }
+finish() {
+    echo
+    echo "package-test: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+work=$(mktemp -d /tmp/restore-agent-pkgtest.XXXXXX)
+chmod 0755 "$work"
+agent_pid=
+image=rbd/pkgtest-$$
+cleanup() {
+    [ -n "$agent_pid" ] && kill -TERM "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null
+    rbd -c "$CEPH_CONF" rm "$image" >/dev/null 2>&1 || true
+    ceph -c "$CEPH_CONF" auth del client.restore-agent-test >/dev/null 2>&1 || true
+    if dpkg -s restore-agent >/dev/null 2>&1 || [ -d /etc/restore-agent ]; then
+        dpkg --purge restore-agent >/dev/null 2>&1 || true
+    fi
+    for u in ratest ratest-out; do id "$u" >/dev/null 2>&1 && userdel "$u" >/dev/null 2>&1; done
+    rm -rf "$work" /tmp/hsperfdata_restore-agent /tmp/hsperfdata_ratest /tmp/hsperfdata_ratest-out
+}
+trap cleanup EXIT
+
+step "tools: lintian, rpm, rpmlint"
+missing=()
+for tool in lintian rpm rpmlint; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}"; } \
+        >"$work/apt.log" 2>&1 ||
+        echo "package-test: could not install ${missing[*]} (see the checks below)" >&2
+fi
+
+step "build both packages"
+if [ "${PACKAGE_TEST_SKIP_BUILD:-0}" != 1 ]; then
+    t0=$SECONDS
+    if mvn -B -ntp -q -DskipTests package >"$work/build.log" 2>&1; then
+        echo "built in $((SECONDS - t0)) s"
+    else
+        tail -n 40 "$work/build.log" >&2
+    fi
+fi
+check "deb built: $deb" test -s "$deb"
+check "rpm built: $rpmfile" test -s "$rpmfile"
+[ -s "$deb" ] && [ -s "$rpmfile" ] || { finish; exit 1; }
+
+step "the deb: contents and lintian"
+dpkg-deb -c "$deb" | awk '{print $6}' | grep -v '\.jar$' | sed 's:^\.::' > "$work/deb-files"
+layout_ok=1
+for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent "/usr/share/restore-agent/lib/agent-$version.jar" \
+         /etc/restore-agent/agent.conf /lib/systemd/system/restore-agent.service /usr/share/doc/restore-agent/copyright \
+         /usr/share/doc/restore-agent/changelog.gz /var/lib/restore-agent/; do
+    if ! dpkg-deb -c "$deb" | awk '{print $6}' | grep -qx "\.$f"; then echo "  missing $f" >&2; layout_ok=0; fi
+done
+check "deb layout (launcher, jars, conffile, unit, docs, state dir)" test "$layout_ok" = 1
+check "deb conffiles lists /etc/restore-agent/agent.conf" \
+    sh -c "dpkg-deb -I '$deb' conffiles | grep -qx /etc/restore-agent/agent.conf"
+check "deb Depends: Java 17 headless, librbd1, librados2" \
+    sh -c "dpkg-deb -f '$deb' Depends | grep -q 'openjdk-17-jre-headless' && dpkg-deb -f '$deb' Depends | grep -q 'librbd1' && dpkg-deb -f '$deb' Depends | grep -q 'librados2'"
+if command -v lintian >/dev/null; then
+    lintian --tag-display-limit 0 "$deb" >"$work/lintian.out" 2>&1
+    sed 's/^/  /' "$work/lintian.out"
+    check "lintian reports no errors" sh -c "! grep -q '^E:' '$work/lintian.out'"
+else
+    fail "lintian is not available"
+fi
+if command -v systemd-analyze >/dev/null; then
+    systemd-analyze verify packaging/src/common/restore-agent.service >"$work/verify.out" 2>&1
+    # it cannot resolve the ExecStart binary or the user on a machine without the package: only syntax counts
+    grep -v -e 'Command /usr/bin/restore-agent is not executable' -e 'No such file or directory' \
+        -e 'Failed to .*user' "$work/verify.out" | sed 's/^/  /' | tee "$work/verify.rest"
+    check "systemd-analyze verify: the unit parses" sh -c "! grep -qi 'unknown\|invalid\|failed to parse' '$work/verify.rest'"
+fi
+
+step "install the deb"
+if DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" </dev/null >"$work/dpkg-i.log" 2>&1; then
+    pass "dpkg -i"
+else
+    cat "$work/dpkg-i.log" >&2; fail "dpkg -i"; finish; exit 1
+fi
+check "system user and group restore-agent" sh -c 'getent passwd restore-agent >/dev/null && getent group restore-agent >/dev/null'
+check "state dir owned by restore-agent, 0750" \
+    sh -c '[ "$(stat -c %U:%G:%a /var/lib/restore-agent)" = restore-agent:restore-agent:750 ]'
+check "conffile recorded by dpkg" sh -c 'dpkg-query -W -f="\${Conffiles}" restore-agent | grep -q /etc/restore-agent/agent.conf'
+check "installed unit: User, RuntimeDirectory, malloc settings" \
+    sh -c 'u=/lib/systemd/system/restore-agent.service; grep -q "^User=restore-agent" $u && grep -q "^RuntimeDirectory=restore-agent" $u && grep -q "MALLOC_ARENA_MAX=" $u && grep -q "MALLOC_MMAP_THRESHOLD_=" $u'
+/usr/bin/restore-agent --version >"$work/version.out" 2>&1
+check "restore-agent --version: $(head -n 1 "$work/version.out")" grep -q "$version" "$work/version.out"
+
+step "a Ceph client for the agent, its keyring readable by the group restore-agent, and a Cinder backup"
+mkdir -p "$work/ceph"
+ceph -c "$CEPH_CONF" auth get-or-create client.restore-agent-test mon 'profile rbd' osd 'profile rbd' \
+    >"$work/ceph/keyring" 2>"$work/ceph-auth.log"
+chgrp restore-agent "$work/ceph/keyring" && chmod 0640 "$work/ceph/keyring"
+sed -n '/^\[global\]/,/^\[mon\]/p' "$CEPH_CONF" | sed '$d' >"$work/ceph/ceph.conf"
+printf '[client]\nkeyring = %s\nadmin_socket =\nlog_file =\n' "$work/ceph/keyring" >>"$work/ceph/ceph.conf"
+check "ceph client.restore-agent-test created" test -s "$work/ceph/keyring"
+testkit() { java -cp "testkit/target/testkit-$version.jar:testkit/target/lib/*" dev.restoreagent.testkit.TestkitMain "$@"; }
+json_field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
+testkit make-volume --out "$work/volume.img" --size 24MiB --seed 5 >/dev/null &&
+    backup=$(testkit make-backup --root "$work/backups" --volume "$work/volume.img" --chunk-size 4MiB --compression zstd)
+backup_id=$(echo "${backup:-{\}}" | json_field backup_id 2>/dev/null)
+check "testkit made a Cinder backup ($backup_id)" test -n "$backup_id"
+chmod -R a+rX "$work/backups" 2>/dev/null
+want=$(sha256sum "$work/volume.img" | cut -d' ' -f1)
+
+step "edit the config, start the installed daemon as restore-agent (as systemd would)"
+cat >>/etc/restore-agent/agent.conf <<CONF
+# package-test: local edit
+memory_budget = 64MiB
+ceph_conf = $work/ceph/ceph.conf
+ceph_id = restore-agent-test
+allowed_paths = $work/backups, /var/lib/restore-agent/restores
+CONF
+install -d -o restore-agent -g restore-agent -m 0750 /run/restore-agent   # RuntimeDirectory=
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 \
+    setpriv --reuid restore-agent --regid restore-agent --init-groups \
+    /usr/bin/restore-agent serve >"$work/agent.log" 2>&1 &
+agent_pid=$!
+for _ in $(seq 600); do [ -S "$socket" ] && break; kill -0 "$agent_pid" 2>/dev/null || break; sleep 0.1; done
+check "daemon up, socket $socket" test -S "$socket"
+check "socket group restore-agent, mode 0660" sh -c "[ \"\$(stat -c %G:%a $socket)\" = restore-agent:660 ]"
+check "daemon runs as restore-agent" sh -c "[ \"\$(ps -o user= -p $agent_pid)\" = restore-agent ]"
+check "-XX:MaxDirectMemorySize from memory_budget (64 MiB + 16 MiB)" \
+    sh -c "tr '\\0' '\\n' </proc/$agent_pid/cmdline | grep -qx -- -XX:MaxDirectMemorySize=83886080"
+
+step "restore through the socket as a member of the group restore-agent"
+useradd -M -s /usr/sbin/nologin -G restore-agent ratest
+useradd -M -s /usr/sbin/nologin ratest-out
+runuser -u ratest -- restore-agent submit --socket "$socket" --backup-root "$work/backups" --backup-id "$backup_id" \
+    --to "rbd:$image" --create --watch 2>&1 | tail -n 3 | sed 's/^/  /'
+got=$(rbd -c "$CEPH_CONF" export "$image" - 2>/dev/null | sha256sum | cut -d' ' -f1)
+check "RBD restore through the socket, sha256 matches" test "$got" = "$want"
+runuser -u ratest -- restore-agent submit --socket "$socket" --backup-root "$work/backups" --backup-id "$backup_id" \
+    --to /var/lib/restore-agent/restores/pkgtest.img --watch 2>&1 | tail -n 3 | sed 's/^/  /'
+got=$(sha256sum /var/lib/restore-agent/restores/pkgtest.img 2>/dev/null | cut -d' ' -f1)
+check "file restore through the socket, sha256 matches" test "$got" = "$want"
+runuser -u ratest-out -- restore-agent list --socket "$socket" >/dev/null 2>&1
+code=$?
+check "a user outside the group is refused (exit $code)" test "$code" -ne 0
+kill -TERM "$agent_pid"
+wait "$agent_pid"
+code=$?
+agent_pid=
+check "daemon exits 0 on SIGTERM" test "$code" -eq 0
+[ "$code" -eq 0 ] || tail -n 20 "$work/agent.log" >&2
+
+step "reinstall over itself keeps the edited config; remove keeps config and state; purge removes everything"
+DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" </dev/null >"$work/dpkg-re.log" 2>&1
+check "dpkg -i again" test $? -eq 0
+check "edited config kept" grep -q '^# package-test: local edit' /etc/restore-agent/agent.conf
+dpkg -r restore-agent >"$work/dpkg-r.log" 2>&1
+check "dpkg -r keeps config and state" \
+    sh -c 'grep -q "^# package-test: local edit" /etc/restore-agent/agent.conf && [ -d /var/lib/restore-agent ] && [ ! -e /usr/bin/restore-agent ]'
+dpkg --purge restore-agent >"$work/dpkg-purge.log" 2>&1
+left=()
+for p in /etc/restore-agent /var/lib/restore-agent /run/restore-agent /usr/share/restore-agent /usr/bin/restore-agent \
+         /lib/systemd/system/restore-agent.service /usr/share/doc/restore-agent; do
+    [ -e "$p" ] && left+=("$p")
+done
+getent passwd restore-agent >/dev/null && left+=("user restore-agent")
+getent group restore-agent >/dev/null && left+=("group restore-agent")
+dpkg -s restore-agent >/dev/null 2>&1 && left+=("dpkg status")
+check "purge removes everything${left:+ (left: ${left[*]})}" test ${#left[@]} -eq 0
+
+step "the rpm"
+rpm -qpl "$rpmfile" 2>/dev/null | grep -v '\.jar$' | sed 's/^/  /'
+layout_ok=1
+for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent "/usr/share/restore-agent/lib/agent-$version.jar" \
+         /etc/restore-agent/agent.conf /usr/lib/systemd/system/restore-agent.service /var/lib/restore-agent; do
+    rpm -qpl "$rpmfile" 2>/dev/null | grep -qx "$f" || { echo "  missing $f" >&2; layout_ok=0; }
+done
+check "rpm -qpl: layout" test "$layout_ok" = 1
+rpm -qpR "$rpmfile" 2>/dev/null | sed 's/^/  /' | tee "$work/rpm-requires"
+check "rpm -qpR: java-headless >= 1:17, librbd1, librados2, shadow-utils" \
+    sh -c "grep -q 'java-headless >= 1:17' '$work/rpm-requires' && grep -q librbd1 '$work/rpm-requires' && grep -q librados2 '$work/rpm-requires' && grep -q shadow-utils '$work/rpm-requires'"
+check "agent.conf is %config(noreplace)" \
+    sh -c "rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' '$rpmfile' 2>/dev/null | grep -qx '/etc/restore-agent/agent.conf cn'"
+check "rpm has %pre/%post/%preun/%postun scriptlets" \
+    sh -c "[ \$(rpm -qp --scripts '$rpmfile' 2>/dev/null | grep -c 'scriptlet (using') -eq 4 ]"
+root=$work/rpmroot
+mkdir -p "$root"
+rpm --root "$root" --initdb && rpm --root "$root" -ivh --nodeps --noscripts "$rpmfile" >"$work/rpm-i.log" 2>&1
+check "rpm installs into a throwaway --root" \
+    sh -c "[ -x '$root/usr/bin/restore-agent' ] && [ -f '$root/etc/restore-agent/agent.conf' ] && [ -f '$root/usr/lib/systemd/system/restore-agent.service' ] && rpm --root '$root' -q restore-agent >/dev/null"
+if command -v rpmlint >/dev/null; then
+    rpmlint "$rpmfile" >"$work/rpmlint.out" 2>&1
+    grep -v 'jar-not-indexed' "$work/rpmlint.out" | sed 's/^/  /'
+    check "rpmlint ran ($(tail -n 1 "$work/rpmlint.out" | sed 's/^ *//'))" grep -q 'packages and' "$work/rpmlint.out"
+else
+    echo "  rpmlint is not available: skipped"
+fi
+
+finish
