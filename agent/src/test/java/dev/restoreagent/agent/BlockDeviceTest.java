@@ -1,7 +1,7 @@
 package dev.restoreagent.agent;
 
 import dev.restoreagent.agent.cli.ExitCode;
-import dev.restoreagent.io.target.FileTarget;
+import dev.restoreagent.io.targets.FileTarget;
 import dev.restoreagent.testkit.CinderBackup;
 import dev.restoreagent.testkit.CinderBackupWriter;
 import dev.restoreagent.testkit.VolumeShape;

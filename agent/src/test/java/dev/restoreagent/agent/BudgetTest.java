@@ -6,7 +6,7 @@ import dev.restoreagent.agent.restore.WorkingSet;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
-import dev.restoreagent.io.target.FileTarget;
+import dev.restoreagent.io.targets.FileTarget;
 import dev.restoreagent.testkit.CinderBackup;
 import dev.restoreagent.testkit.CinderBackupWriter;
 import dev.restoreagent.testkit.VolumeShape;

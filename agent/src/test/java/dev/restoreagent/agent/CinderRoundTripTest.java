@@ -127,7 +127,7 @@ class CinderRoundTripTest {
         Files.write(target, marker);
         java.util.List<dev.restoreagent.agent.restore.Checkpoint> seen = new java.util.ArrayList<>();
 
-        try (dev.restoreagent.io.target.FileTarget fileTarget = dev.restoreagent.io.target.FileTarget.open(target,
+        try (dev.restoreagent.io.targets.FileTarget fileTarget = dev.restoreagent.io.targets.FileTarget.open(target,
                 6L << 20, false, dir)) {
             new dev.restoreagent.agent.restore.Restore(TestSupport.source(incremental), fileTarget,
                     new MemoryBudget(64L << 20), RestoreSettings.defaults(), "resume",

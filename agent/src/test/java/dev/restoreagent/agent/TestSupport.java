@@ -9,7 +9,7 @@ import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.io.memory.MemoryBudget;
-import dev.restoreagent.io.target.FileTarget;
+import dev.restoreagent.io.targets.FileTarget;
 import dev.restoreagent.testkit.CinderBackup;
 
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,7 @@ package dev.restoreagent.bench;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.pipeline.WritePipeline;
-import dev.restoreagent.io.target.NullTarget;
+import dev.restoreagent.io.targets.NullTarget;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

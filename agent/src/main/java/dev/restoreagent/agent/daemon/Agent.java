@@ -2,7 +2,7 @@ package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.job.Journal;
-import dev.restoreagent.agent.target.TargetOpener;
+import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.memory.MemoryBudget;
 
 import java.io.IOException;

@@ -5,8 +5,8 @@ import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.RestoreSource;
-import dev.restoreagent.agent.target.OpenedTarget;
-import dev.restoreagent.agent.target.TargetOpener;
+import dev.restoreagent.agent.targets.OpenedTarget;
+import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.memory.MemoryBudget;
 
 import java.io.IOException;
@@ -192,10 +192,7 @@ public final class JobRegistry implements AutoCloseable {
                     source.extentBytes());
             Restore restore = new Restore(source, opened.target(), budget,
                     settings.withTargetZeroed(job.request().isTargetZeroed()), job.id(),
-                    job.isResumed() ? job.resumedFrom() : Checkpoint.START, reached -> {
-                        job.checkpointed(reached);
-                        persistQuietly(job);
-                    });
+                    job.isResumed() ? job.resumedFrom() : Checkpoint.START, reached -> checkpoint(job, reached));
             job.started(restore);
             persistQuietly(job);
             OpenedTarget target = opened;
@@ -249,6 +246,16 @@ public final class JobRegistry implements AutoCloseable {
         job.failed(failure);
         persistQuietly(job);
         onFinished.accept(job);
+    }
+
+    /** Journals the checkpoint first: the job shows it only once it would survive a crash. */
+    private void checkpoint(RestoreJob job, Checkpoint reached) {
+        try {
+            journal.save(job.record(reached));
+            job.checkpointed(reached);
+        } catch (IOException e) {
+            LOG.severe("cannot journal the checkpoint of job " + job.id() + ": " + e.getMessage());
+        }
     }
 
     private void persistQuietly(RestoreJob job) {

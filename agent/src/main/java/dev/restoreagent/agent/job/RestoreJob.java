@@ -49,8 +49,13 @@ public final class RestoreJob {
     }
 
     JobRecord record() {
+        return record(checkpoint);
+    }
+
+    /** The record as it will be once {@code reached} is the checkpoint. */
+    JobRecord record(Checkpoint reached) {
         return new JobRecord(id, request, state, source, createdAt, startedAt, finishedAt, error,
-                errorKind == null ? null : errorKind.name(), checkpoint);
+                errorKind == null ? null : errorKind.name(), reached);
     }
 
     public String id() {
@@ -136,7 +141,7 @@ public final class RestoreJob {
         return resumedFrom;
     }
 
-    /** How far the restore is durably done, or null before its first checkpoint. */
+    /** How far the restore is durably done (journaled), or null before its first checkpoint. */
     public Checkpoint checkpoint() {
         return checkpoint;
     }

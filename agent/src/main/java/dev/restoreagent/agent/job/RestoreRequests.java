@@ -7,7 +7,7 @@ import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.image.ImageSource;
-import dev.restoreagent.agent.target.TargetRequest;
+import dev.restoreagent.agent.targets.TargetRequest;
 import dev.restoreagent.io.memory.Sizes;
 
 import java.nio.file.Path;

@@ -9,8 +9,8 @@ import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.pipeline.WritePipeline;
-import dev.restoreagent.io.target.BlockTarget;
-import dev.restoreagent.io.target.TargetException;
+import dev.restoreagent.io.targets.BlockTarget;
+import dev.restoreagent.io.targets.TargetException;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.restoreagent.agent.job;
 
 import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.restore.RestoreSettings;
-import dev.restoreagent.agent.target.TargetOpener;
+import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.memory.MemoryBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,9 +2,9 @@ package dev.restoreagent.io.pipeline;
 
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
-import dev.restoreagent.io.target.BlockTarget;
-import dev.restoreagent.io.target.IoCompletion;
-import dev.restoreagent.io.target.TargetException;
+import dev.restoreagent.io.targets.BlockTarget;
+import dev.restoreagent.io.targets.IoCompletion;
+import dev.restoreagent.io.targets.TargetException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package dev.restoreagent.io.rbd;
 
-import dev.restoreagent.io.target.BlockTarget;
-import dev.restoreagent.io.target.IoCompletion;
-import dev.restoreagent.io.target.TargetException;
+import dev.restoreagent.io.targets.BlockTarget;
+import dev.restoreagent.io.targets.IoCompletion;
+import dev.restoreagent.io.targets.TargetException;
 import dev.restoreagent.nativeb.Errno;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.IoContext;

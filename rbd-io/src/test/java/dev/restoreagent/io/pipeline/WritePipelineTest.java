@@ -2,7 +2,7 @@ package dev.restoreagent.io.pipeline;
 
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
-import dev.restoreagent.io.target.TargetException;
+import dev.restoreagent.io.targets.TargetException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
-package dev.restoreagent.agent.target;
+package dev.restoreagent.agent.targets;
 
 import dev.restoreagent.io.rbd.RbdConnection;
-import dev.restoreagent.io.target.BlockTarget;
-import dev.restoreagent.io.target.TargetException;
+import dev.restoreagent.io.targets.BlockTarget;
+import dev.restoreagent.io.targets.TargetException;
 import dev.restoreagent.nativeb.rados.IoContext;
 
 import java.io.IOException;

@@ -1,10 +1,10 @@
-package dev.restoreagent.agent.target;
+package dev.restoreagent.agent.targets;
 
 import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.io.rbd.RbdConnection;
 import dev.restoreagent.io.rbd.RbdImageSpec;
 import dev.restoreagent.io.rbd.RbdImageTarget;
-import dev.restoreagent.io.target.FileTarget;
+import dev.restoreagent.io.targets.FileTarget;
 import dev.restoreagent.nativeb.Errno;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.IoContext;

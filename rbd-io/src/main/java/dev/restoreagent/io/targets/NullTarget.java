@@ -1,4 +1,4 @@
-package dev.restoreagent.io.target;
+package dev.restoreagent.io.targets;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;

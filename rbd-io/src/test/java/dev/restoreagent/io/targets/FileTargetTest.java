@@ -1,4 +1,4 @@
-package dev.restoreagent.io.target;
+package dev.restoreagent.io.targets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.target;
+package dev.restoreagent.agent.targets;
 
 import java.nio.file.Path;
 
