@@ -74,7 +74,12 @@ class JobRegistryTest {
             }
             assertThat(first.job().state()).isEqualTo(JobState.FAILED);
             assertThat(first.job().error()).startsWith("image /nonexistent/image does not exist");
-            assertThat(Files.readString(dir.resolve("jobs/" + first.job().id() + ".json"))).contains("\"FAILED\"");
+            // the journal is written right after the state changes in memory
+            Path record = dir.resolve("jobs/" + first.job().id() + ".json");
+            while (!Files.readString(record).contains("\"FAILED\"") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(Files.readString(record)).contains("\"FAILED\"");
         }
     }
 
