@@ -324,7 +324,7 @@ class DaemonIT {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         JsonNode checkpoint;
         while ((checkpoint = call("GET", "/v1/restores/" + id, null).body().get("checkpoint")).isNull()
-                || checkpoint.get("objects").asInt() < 2) {
+                || checkpoint.get("layer").asInt() == 0 && checkpoint.get("objects").asInt() < 2) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(20);
         }
