@@ -2,6 +2,7 @@ package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.restore.Progress;
 import dev.restoreagent.agent.restore.Restore;
+import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.Sizes;
 
 import java.io.PrintStream;
@@ -30,8 +31,7 @@ final class ProgressPrinter implements AutoCloseable {
         this.out = out;
         this.progress = progress;
         this.bar = bar;
-        this.thread = new Thread(() -> loop(interval), "progress");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.named("progress").newThread(() -> loop(interval));
     }
 
     void start() {

@@ -3,6 +3,7 @@ package dev.restoreagent.agent.daemon;
 import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.job.Journal;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.MemoryBudget;
 
 import java.io.IOException;
@@ -46,11 +47,8 @@ public final class Agent implements AutoCloseable {
                     LOG.info("job " + job.id() + " " + job.state() + (job.error() == null ? "" : ": " + job.error()));
                 });
         registry[0] = jobs;
-        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("housekeeping"));
         ControlServer server = new ControlServer(config.socket(), config.socketGroup(), new ApiHandler(jobs, budget,
                 CallerPolicy.of(config), new PathPolicy(config.allowedPaths()), metrics, version));
         Agent agent = new Agent(budget, connection, jobs, server, housekeeping);

@@ -7,6 +7,7 @@ import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.targets.OpenedTarget;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.MemoryBudget;
 
 import java.io.IOException;
@@ -60,8 +61,8 @@ public final class JobRegistry implements AutoCloseable {
     private final Duration retention;
     private final Consumer<RestoreJob> onFinished;
     private final Map<String, RestoreJob> jobs = new ConcurrentHashMap<>();
-    private final ExecutorService admission = Executors.newSingleThreadExecutor(daemon("admission"));
-    private final ExecutorService runners = Executors.newCachedThreadPool(daemon("job"));
+    private final ExecutorService admission = Executors.newSingleThreadExecutor(DaemonThreads.named("admission"));
+    private final ExecutorService runners = Executors.newCachedThreadPool(DaemonThreads.named("job"));
     private volatile boolean closing;
 
     public JobRegistry(MemoryBudget budget, RestoreSettings settings, TargetOpener targets, Journal journal,
@@ -73,14 +74,6 @@ public final class JobRegistry implements AutoCloseable {
         this.stateDir = stateDir;
         this.retention = retention;
         this.onFinished = onFinished;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Loads the journal; jobs that had not finished are admitted again, oldest first. */

@@ -4,6 +4,7 @@ import dev.restoreagent.agent.decode.DecodeWorker;
 import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.SourceObject;
+import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.BudgetExhaustedException;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.DirectBufferPool;
@@ -203,11 +204,8 @@ public final class Restore {
         List<DecodeWorker> workers = new ArrayList<>();
         DirectBufferPool inputs = new DirectBufferPool(holder + "/input", workingSet.inputBufferBytes(),
                 workingSet.decoders());
-        ExecutorService threads = Executors.newFixedThreadPool(workingSet.decoders(), r -> {
-            Thread t = new Thread(r, "decode " + holder);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService threads = Executors.newFixedThreadPool(workingSet.decoders(),
+                DaemonThreads.named("decode " + holder));
         WritePipeline writes = new WritePipeline(target);
         pipeline = writes;
         Thread watchdog = watchdog(writes);
@@ -264,7 +262,7 @@ public final class Restore {
      * and records a checkpoint when more objects are written completely.
      */
     private Thread watchdog(WritePipeline writes) {
-        Thread watchdog = new Thread(() -> {
+        Thread watchdog = DaemonThreads.named("watchdog " + holder).newThread(() -> {
             try {
                 while (true) {
                     Thread.sleep(1000);
@@ -281,8 +279,7 @@ public final class Restore {
             } catch (InterruptedException e) {
                 // the restore ended
             }
-        }, "watchdog " + holder);
-        watchdog.setDaemon(true);
+        });
         watchdog.start();
         return watchdog;
     }

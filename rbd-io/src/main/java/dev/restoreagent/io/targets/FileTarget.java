@@ -1,5 +1,6 @@
 package dev.restoreagent.io.targets;
 
+import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.nativeb.libc.HolePuncher;
 
 import java.io.IOException;
@@ -49,11 +50,7 @@ public final class FileTarget implements BlockTarget {
         this.readsAsZeros = readsAsZeros;
         this.marker = marker;
         this.holePuncher = holePuncher;
-        this.io = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "target-io " + path.getFileName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.io = Executors.newSingleThreadExecutor(DaemonThreads.named("target-io " + path.getFileName()));
     }
 
     /**
