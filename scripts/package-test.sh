@@ -74,12 +74,13 @@ check "rpm built: $rpmfile" test -s "$rpmfile"
 [ -s "$deb" ] && [ -s "$rpmfile" ] || { finish; exit 1; }
 
 step "the deb: contents and lintian"
-dpkg-deb -c "$deb" | awk '{print $6}' | grep -v '\.jar$' | sed 's:^\.::' > "$work/deb-files"
+# listed once into a file: under pipefail, `lister | grep -q` fails whenever grep quits early and the lister gets SIGPIPE
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's:^\.::' > "$work/deb-files"
 layout_ok=1
 for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent "/usr/share/restore-agent/lib/agent-$version.jar" \
          /etc/restore-agent/agent.conf /lib/systemd/system/restore-agent.service /usr/share/doc/restore-agent/copyright \
          /usr/share/doc/restore-agent/changelog.gz /var/lib/restore-agent/; do
-    if ! dpkg-deb -c "$deb" | awk '{print $6}' | grep -qx "\.$f"; then echo "  missing $f" >&2; layout_ok=0; fi
+    if ! grep -qx -- "$f" "$work/deb-files"; then echo "  missing $f" >&2; layout_ok=0; fi
 done
 check "deb layout (launcher, jars, conffile, unit, docs, state dir)" test "$layout_ok" = 1
 check "deb conffiles lists /etc/restore-agent/agent.conf" \
@@ -193,11 +194,12 @@ dpkg -s restore-agent >/dev/null 2>&1 && left+=("dpkg status")
 check "purge removes everything${left:+ (left: ${left[*]})}" test ${#left[@]} -eq 0
 
 step "the rpm"
-rpm -qpl "$rpmfile" 2>/dev/null | grep -v '\.jar$' | sed 's/^/  /'
+rpm -qpl "$rpmfile" 2>/dev/null > "$work/rpm-files"
+grep -v '\.jar$' "$work/rpm-files" | sed 's/^/  /'
 layout_ok=1
 for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent "/usr/share/restore-agent/lib/agent-$version.jar" \
          /etc/restore-agent/agent.conf /usr/lib/systemd/system/restore-agent.service /var/lib/restore-agent; do
-    rpm -qpl "$rpmfile" 2>/dev/null | grep -qx "$f" || { echo "  missing $f" >&2; layout_ok=0; }
+    grep -qx -- "$f" "$work/rpm-files" || { echo "  missing $f" >&2; layout_ok=0; }
 done
 check "rpm -qpl: layout" test "$layout_ok" = 1
 rpm -qpR "$rpmfile" 2>/dev/null | sed 's/^/  /' | tee "$work/rpm-requires"
