@@ -219,6 +219,22 @@ public final class RbdImage implements AutoCloseable {
         NativeCheck.checkNegErrno(LibRbd.rbd_flush(ensureOpen()), "rbd_flush", "image", name);
     }
 
+    /**
+     * Writes {@code data.remaining()} bytes of a direct buffer at {@code offset} and blocks until they are
+     * written. librbd copies the bytes before it sends them, whatever the zero-copy setting: this is the
+     * path Cinder's restore takes, kept for the benchmark's baseline; restores use {@link #aioWrite}.
+     */
+    public void write(long offset, ByteBuffer data) throws NativeIoException {
+        if (!data.isDirect()) {
+            throw new IllegalArgumentException("rbd_write needs a direct buffer");
+        }
+        long length = data.remaining();
+        checkRange(offset, length);
+        long n = NativeCheck.checkNegErrno(LibRbd.rbd_write(ensureOpen(), offset, length, data), "rbd_write",
+                "image", name, "offset", offset, "length", length);
+        data.position(data.position() + (int) n);
+    }
+
     /** Reads {@code into.remaining()} bytes at {@code offset} into a direct buffer; blocks. */
     public void read(long offset, ByteBuffer into) throws NativeIoException {
         if (!into.isDirect()) {

@@ -112,6 +112,24 @@ class RbdImageCephTest {
     }
 
     @Test
+    void synchronousWriteFromABufferPositionReadsBack() throws Exception {
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            ByteBuffer data = ByteBuffer.allocateDirect(100_000);
+            for (int i = 0; i < data.capacity(); i++) {
+                data.put(i, (byte) (i * 13 + 5));
+            }
+            data.position(1000);
+            image.write(777, data);
+            assertThat(data.hasRemaining()).isFalse();
+            ByteBuffer back = ByteBuffer.allocateDirect(99_000);
+            image.read(777, back);
+            assertThat(back.flip()).isEqualTo(data.duplicate().position(1000));
+            assertThatThrownBy(() -> image.write(image.sizeBytes() - 10, ByteBuffer.allocateDirect(11)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is outside image");
+        }
+    }
+
+    @Test
     void writeZeroesClearsARange() throws Exception {
         try (RbdImage image = RbdImage.open(pool, name)) {
             ByteBuffer ones = ByteBuffer.allocateDirect(1 << 20);

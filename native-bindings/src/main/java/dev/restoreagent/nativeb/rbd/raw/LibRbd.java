@@ -75,6 +75,8 @@ public final class LibRbd {
 
     public static native int rbd_flush(Pointer image);
 
+    public static native long rbd_write(Pointer image, long offset, long length, ByteBuffer buffer);
+
     public static native long rbd_read(Pointer image, long offset, long length, ByteBuffer buffer);
 
     public static native int rbd_lock_acquire(Pointer image, int lockMode);
