@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path socket, String socketGroup,
                           Path stateDir,
                           Path cephConf, String cephId, Path cephKeyring, String cephCluster, Duration osdOpTimeout,
+                          boolean rbdZeroCopyWrites,
                           Set<Integer> allowedUids, Set<String> allowedGroups, List<Path> allowedPaths,
                           Duration jobRetention) {
     /** Default location of the file. */
@@ -47,6 +48,9 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
             "ceph_keyring =",
             "ceph_cluster = ceph",
             "osd_op_timeout_seconds = 30",
+            "# librbd writes straight from the agent's buffers; false makes librbd copy every write",
+            "# (more memory and CPU: for diagnosing a librbd problem and for measuring the difference)",
+            "rbd_zero_copy_writes = true",
             "# callers allowed besides root: uids, and groups (names or gids, primary or supplementary)",
             "allowed_uids =",
             "allowed_groups = restore-agent",
@@ -83,6 +87,7 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
                     optionalPath(p.getProperty("ceph_conf")), p.getProperty("ceph_id").trim(),
                     optionalPath(p.getProperty("ceph_keyring")), p.getProperty("ceph_cluster").trim(),
                     Duration.ofSeconds(Long.parseLong(p.getProperty("osd_op_timeout_seconds").trim())),
+                    bool("rbd_zero_copy_writes", p.getProperty("rbd_zero_copy_writes")),
                     list(p.getProperty("allowed_uids")).stream().map(Integer::valueOf).collect(Collectors.toSet()),
                     Set.copyOf(list(p.getProperty("allowed_groups"))),
                     list(p.getProperty("allowed_paths")).stream().map(s -> Path.of(s).toAbsolutePath().normalize())
@@ -91,6 +96,14 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }
+    }
+
+    private static boolean bool(String key, String value) {
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false: '" + value.trim() + "'");
+        };
     }
 
     private static String blankToNull(String value) {

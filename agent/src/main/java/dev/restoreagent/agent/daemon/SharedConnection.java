@@ -21,7 +21,7 @@ final class SharedConnection implements AutoCloseable {
     synchronized RbdConnection get() throws NativeIoException {
         if (connection == null) {
             connection = RbdConnection.connect(new RadosConfig(config.cephCluster(), config.cephId(), config.cephConf(),
-                    config.cephKeyring(), Map.of()), config.osdOpTimeout(), true);
+                    config.cephKeyring(), Map.of()), config.osdOpTimeout(), config.rbdZeroCopyWrites());
         }
         return connection;
     }

@@ -43,7 +43,7 @@ public final class RbdConnection implements AutoCloseable {
     /**
      * Connects with {@code config} plus the zero-copy settings.
      *
-     * @param zeroCopy false only for measurements of the copying path (benchmarks)
+     * @param zeroCopy false makes librbd copy every write: for diagnosis and for measuring the difference
      */
     public static RbdConnection connect(RadosConfig config, Duration osdOpTimeout, boolean zeroCopy)
             throws NativeIoException {
