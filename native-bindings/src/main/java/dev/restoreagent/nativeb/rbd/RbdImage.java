@@ -225,26 +225,28 @@ public final class RbdImage implements AutoCloseable {
      * path Cinder's restore takes, kept for the benchmark's baseline; restores use {@link #aioWrite}.
      */
     public void write(long offset, ByteBuffer data) throws NativeIoException {
-        if (!data.isDirect()) {
-            throw new IllegalArgumentException("rbd_write needs a direct buffer");
-        }
-        long length = data.remaining();
-        checkRange(offset, length);
-        long n = NativeCheck.checkNegErrno(LibRbd.rbd_write(ensureOpen(), offset, length, data), "rbd_write",
-                "image", name, "offset", offset, "length", length);
-        data.position(data.position() + (int) n);
+        transfer("rbd_write", LibRbd::rbd_write, offset, data);
     }
 
     /** Reads {@code into.remaining()} bytes at {@code offset} into a direct buffer; blocks. */
     public void read(long offset, ByteBuffer into) throws NativeIoException {
-        if (!into.isDirect()) {
-            throw new IllegalArgumentException("rbd_read needs a direct buffer");
+        transfer("rbd_read", LibRbd::rbd_read, offset, into);
+    }
+
+    /** {@code rbd_read} and {@code rbd_write}: bytes moved, or a negative errno. */
+    private interface Transfer {
+        long call(Pointer image, long offset, long length, ByteBuffer buffer);
+    }
+
+    private void transfer(String call, Transfer transfer, long offset, ByteBuffer buffer) throws NativeIoException {
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException(call + " needs a direct buffer");
         }
-        long length = into.remaining();
+        long length = buffer.remaining();
         checkRange(offset, length);
-        long n = NativeCheck.checkNegErrno(LibRbd.rbd_read(ensureOpen(), offset, length, into), "rbd_read",
+        long n = NativeCheck.checkNegErrno(transfer.call(ensureOpen(), offset, length, buffer), call,
                 "image", name, "offset", offset, "length", length);
-        into.position(into.position() + (int) n);
+        buffer.position(buffer.position() + (int) n);
     }
 
     /**
