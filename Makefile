@@ -1,7 +1,7 @@
 # restore-agent: the commands a newcomer and CI run. See README.md.
 MVN ?= mvn -B -ntp
 
-.PHONY: deps build test demo package clean
+.PHONY: deps build test demo package bench bench-full clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,6 +25,16 @@ package: deps
 ## demo: make sample backups and images, restore them into files and an RBD image, verify sha256
 demo: build
 	scripts/with-ceph.sh scripts/demo.sh
+
+## bench: the end-to-end benchmark, quick mode (about a minute): the agent against the naive
+## baseline and the peers, report under bench/results/<date>-quick/
+bench: build
+	scripts/bench.sh quick
+
+## bench-full: the same at the reference sizes (256 MiB objects, a 2 GiB volume, 3 rounds against
+## the peers); takes minutes; puts its targets table into README.md
+bench-full: build
+	scripts/bench.sh full --update-readme
 
 clean:
 	$(MVN) -q clean

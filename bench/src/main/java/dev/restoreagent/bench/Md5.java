@@ -8,12 +8,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** md5 of a file, as Cinder records it, for benchmark fixtures. */
-final class Md5 {
+/** md5 of a file, as Cinder records it: for benchmark fixtures and for checking what a restore wrote. */
+public final class Md5 {
     private Md5() {
     }
 
-    static String hex(Path file) throws IOException {
+    public static String hex(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
             byte[] buffer = new byte[1 << 16];

@@ -1,0 +1,203 @@
+package dev.restoreagent.bench.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.restoreagent.io.memory.Sizes;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The end-to-end benchmark behind {@code make bench} and {@code make bench-full}: makes the inputs, runs
+ * every scenario side by side (each RBD run on a throwaway cluster of its own), and writes the Markdown report,
+ * its plots and the raw measurements under {@code bench/results/<date>-<mode>/}.
+ */
+@Command(name = "bench-e2e", mixinStandardHelpOptions = true,
+        description = "Measures the agent against the naive baseline and the peers; writes a report.")
+public final class HarnessMain implements Callable<Integer> {
+    private static final String README_START = "<!-- bench-headline:start -->";
+    private static final String README_END = "<!-- bench-headline:end -->";
+
+    @Option(names = "--mode", defaultValue = "quick", description = "quick (about a minute) or full.")
+    String mode;
+
+    @Option(names = "--root", defaultValue = ".", description = "The checkout (bin/restore-agent, packaging/).")
+    Path root;
+
+    @Option(names = "--work", defaultValue = "bench/target/e2e-work",
+            description = "Scratch directory for inputs and targets; emptied first.")
+    Path work;
+
+    @Option(names = "--out", description = "Report directory (default: bench/results/<date>-<mode>).")
+    Path out;
+
+    @Option(names = "--baseline-limit", paramLabel = "SIZE",
+            description = "Resident set at which the baseline is killed (default: a third of the RAM).")
+    String baselineLimit;
+
+    @Option(names = "--compression", defaultValue = "zstd",
+            description = "Compression of the Cinder backups' objects: zstd, zlib, bz2 or none (default: zstd).")
+    String compression;
+
+    @Option(names = "--update-readme", description = "Put the targets table into README.md between its markers.")
+    boolean updateReadme;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new HarnessMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long limit = baselineLimit != null ? Sizes.parse(baselineLimit) : MachineFacts.meminfo("MemTotal") * 1024 / 3;
+        BenchPlan plan = switch (mode) {
+            case "quick" -> BenchPlan.quick(limit);
+            case "full" -> BenchPlan.full(limit);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--mode: quick or full");
+        };
+        // the daemon takes absolute paths only
+        root = root.toAbsolutePath().normalize();
+        work = work.toAbsolutePath().normalize();
+        String date = LocalDate.now(ZoneOffset.UTC).toString();
+        Path dir = out != null ? out : root.resolve("bench/results").resolve(date + "-" + mode);
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        Files.createDirectories(dir);
+
+        // Ctrl-C or a kill must not leave a daemon, a baseline or a cluster running
+        Path clusterScript = root.resolve("scripts/ceph-cluster.sh");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            if (Files.exists(work.resolve(Scenarios.CLUSTER_DIR))) {
+                Commands.firstLine(List.of(clusterScript.toString(), "stop", work.resolve(Scenarios.CLUSTER_DIR)
+                        .toString()));
+            }
+        }));
+        Map<String, String> facts = MachineFacts.read();
+        log("machine: " + facts);
+        log("making inputs under " + work);
+        DataSet data = DataSet.make(plan, work, compression);
+        AgentLauncher launcher = AgentLauncher.of(root);
+        List<Measurement> all = new ArrayList<>();
+        Scenarios s = new Scenarios(plan, data, root, work, launcher, HarnessMain::log);
+        for (String kind : List.of(Scenarios.RBD, Scenarios.FILE)) {
+            for (int n : plan.concurrency()) {
+                all.add(s.agent(TargetCheck.CONCURRENT, data.concurrent.get(kind), n, kind, true));
+            }
+        }
+        for (String kind : List.of(Scenarios.RBD, Scenarios.FILE)) {
+            String brokeAt = null;
+            for (int n : plan.concurrency()) {
+                if (brokeAt != null) {
+                    // more restores need more memory still: running them would only wait for the same kill
+                    DataSet.Backup backup = data.concurrent.get(kind);
+                    all.add(Measurement.failed(TargetCheck.CONCURRENT, "baseline", kind, n, backup.objectBytes(),
+                            n * backup.volumeBytes(), 0, "not run: the baseline broke at " + brokeAt));
+                    continue;
+                }
+                Measurement m = s.baseline(TargetCheck.CONCURRENT, data.concurrent.get(kind), n, kind);
+                all.add(m);
+                brokeAt = m.ok() ? null : "N=" + n;
+            }
+        }
+        for (DataSet.Backup backup : data.byObjectSize.values()) {
+            all.add(s.agent(TargetCheck.OBJECT_SIZE, backup, plan.objectSeriesN(), Scenarios.RBD, true));
+            all.add(s.baseline(TargetCheck.OBJECT_SIZE, backup, plan.objectSeriesN(), Scenarios.RBD));
+        }
+        all.addAll(s.peers());
+        all.add(s.agent("zero-copy", data.concurrent.get(Scenarios.RBD), plan.zeroCopyN(), Scenarios.RBD, true));
+        all.add(s.agent("zero-copy", data.concurrent.get(Scenarios.RBD), plan.zeroCopyN(), Scenarios.RBD, false));
+
+        Results results = new Results(plan, all);
+        List<TargetCheck> checks = TargetCheck.evaluate(results);
+        List<String> plots = Plots.draw(results, dir);
+        Files.writeString(dir.resolve("report.md"),
+                Report.markdown(date, results, facts, setup(plan, data, launcher), checks, plots));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve("measurements.json").toFile(), all);
+        if (updateReadme) {
+            updateReadme(root.resolve("README.md"), dir, Report.headline(date, mode, checks));
+        }
+        log("report: " + dir.resolve("report.md"));
+        System.out.print(Report.headline(date, mode, checks));
+        return all.stream().anyMatch(m -> !m.ok() && !m.subject().equals("baseline")) ? 1 : 0;
+    }
+
+    private static String setup(BenchPlan plan, DataSet data, AgentLauncher launcher) {
+        return String.format(java.util.Locale.ROOT, String.join("\n",
+                "**Inputs** (made anew each run): disk-like volumes of runs of zeros, text and random bytes "
+                        + "(%.0f%% of 4 KiB blocks all zero; `zstd -3` shrinks them %.1fx). Cinder backups with %s "
+                        + "objects (zstd at level 3, as python3-zstd writes them). Concurrent restores: one object of "
+                        + "%s per restore into files, %s into RBD (the memstore OSD holds every image in RAM). Against "
+                        + "the peers: a %s volume in %s objects, also as a raw file and as a `zstd -3` stream.",
+                "",
+                "**Agent**: `bin/restore-agent` with the packaged unit's environment (%s), budget B = %s, buffers "
+                        + "of 4 MiB, 8 in flight per restore, zero-copy AIO writes. Concurrent runs go through a "
+                        + "fresh daemon's socket; the peer runs are one-shot `restore-agent restore` processes. Every "
+                        + "RBD run has a throwaway cluster of its own (one memstore OSD, one monitor).",
+                "",
+                "**Baseline**: what Cinder's chunked driver does, in one JVM with a thread per restore: each object "
+                        + "read whole into memory, decompressed whole, written with one synchronous `rbd_write` "
+                        + "(librbd copies it) or one file write, then flushed and synced. librbd keeps the cluster "
+                        + "configuration's settings, as Cinder's does. The harness kills it once its resident set "
+                        + "passes %s (its stand-in for the OOM killer) and then does not try larger N.",
+                "",
+                "**Measured**: peak RSS is the kernel's high-water mark (VmHWM) of each process, sampled from "
+                        + "/proc every %d ms; CPU is utime + stime from /proc; direct peak is the agent's allocator "
+                        + "counter (`direct_memory_peak_bytes` of `GET /v1/budget`). MiB/s counts the volume's bytes, "
+                        + "zeros included; \"written\" counts the bytes sent to the target (the agent skips zeros on "
+                        + "a new target). A concurrent run's time is from the first submission to the last job's end. "
+                        + "The first target of every run (and every peer command's target, in the first round) is "
+                        + "checked against the volume's md5.",
+                ""),
+                100 * data.zeroFraction, data.zstdRatio, data.compression, TargetCheck.mib(plan.fileObjectBytes()),
+                TargetCheck.mib(plan.rbdObjectBytes()), TargetCheck.mib(plan.singleVolumeBytes()),
+                TargetCheck.mib(plan.singleObjectBytes()),
+                launcher.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .reduce((a, b) -> a + " " + b).orElse(""),
+                TargetCheck.mib(plan.budgetBytes()), TargetCheck.mib(plan.baselineLimitBytes()),
+                ProcessWatch.INTERVAL_MS);
+    }
+
+    private static void updateReadme(Path readme, Path reportDir, String headline) throws IOException {
+        String text = Files.readString(readme, StandardCharsets.UTF_8);
+        int start = text.indexOf(README_START);
+        int end = text.indexOf(README_END);
+        if (start < 0 || end < start) {
+            throw new IOException(readme + " has no " + README_START + " ... " + README_END + " section");
+        }
+        String section = README_START + "\n" + headline + "\nFull report: [" + reportDir.getParent().getFileName() + "/"
+                + reportDir.getFileName() + "/report.md](" + readme.toAbsolutePath().normalize().getParent()
+                .relativize(reportDir.toAbsolutePath().normalize()) + "/report.md).\n";
+        Files.writeString(readme, text.substring(0, start) + section + text.substring(end), StandardCharsets.UTF_8);
+    }
+
+    private static void log(String line) {
+        System.out.println(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + line);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

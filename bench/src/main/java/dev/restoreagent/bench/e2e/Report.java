@@ -1,0 +1,135 @@
+package dev.restoreagent.bench.e2e;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Markdown report of one run. */
+final class Report {
+    static final String HEADLINE = "## Targets";
+
+    private Report() {}
+
+    /** The report: machine facts, what was run, the targets' verdicts, then every measurement. */
+    static String markdown(String date, Results r, Map<String, String> facts, String setup, List<TargetCheck> checks,
+                           List<String> plots) {
+        StringBuilder md = new StringBuilder();
+        BenchPlan plan = r.plan();
+        md.append("# restore-agent benchmark: ").append(plan.mode()).append(" mode, ").append(date).append("\n\n");
+        md.append("| machine | |\n|---|---|\n");
+        facts.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("\n").append(setup).append("\n");
+
+        md.append(HEADLINE).append("\n\n").append(headline(date, plan.mode(), checks)).append("\n");
+
+        md.append("## 1. Concurrent restores: the agent and the naive baseline\n\n");
+        md.append("N restores of the same backup at once, each into its own target. Agent: one daemon, budget B = ")
+                .append(TargetCheck.mib(plan.budgetBytes())).append(". Baseline: one process, a thread per restore.\n\n");
+        table(md, r.all().stream().filter(m -> m.scenario().equals(TargetCheck.CONCURRENT)).toList(), r, false);
+
+        md.append("\n## 1b. Object size: the same volume in objects of different sizes\n\n");
+        table(md, r.all().stream().filter(m -> m.scenario().equals(TargetCheck.OBJECT_SIZE)).toList(), r, true);
+
+        md.append("\n## 2. One restore against the peers\n\n");
+        md.append("The same volume for every command; median of ").append(plan.repeats())
+                .append(" interleaved round(s). `agent:` rows are one-shot `restore-agent restore` processes (JVM start")
+                .append(" included); the `agent daemon` row is the same restore submitted to a daemon already running,")
+                .append(" as on a storage node. The agent ends every restore durable (fsync, or rbd_flush); the peers'")
+                .append(" commands do not, except where the command says so.\n\n");
+        peers(md, r);
+
+        md.append("\n## 3. Zero-copy on and off\n\n");
+        md.append("The same daemon and restores, `rbd_zero_copy_writes = true` and `false` in its config.\n\n");
+        table(md, r.all().stream().filter(m -> m.scenario().equals("zero-copy")).toList(), r, false);
+
+        md.append("\n## Plots\n\n");
+        for (String plot : plots) {
+            md.append("![").append(plot).append("](").append(plot).append(")\n\n");
+        }
+        return md.toString();
+    }
+
+    /** The targets table with the run's date and mode: the part the README quotes. */
+    static String headline(String date, String mode, List<TargetCheck> checks) {
+        StringBuilder md = new StringBuilder();
+        md.append("Measured ").append(date).append(" (").append(mode).append(" mode).\n\n");
+        md.append("| target | measured | met |\n|---|---|---|\n");
+        for (TargetCheck c : checks) {
+            md.append("| ").append(cell(c.target())).append(" | ").append(cell(c.measured())).append(" | ")
+                    .append(c.met() == null ? "not measured" : c.met() ? "yes" : "**no**").append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static void table(StringBuilder md, List<Measurement> rows, Results r, boolean showObjectSize) {
+        md.append("| target | N |").append(showObjectSize ? " object |" : "")
+                .append(" subject | peak RSS | direct peak | s | MiB/s | written MiB/s | CPU s | CPU s/GiB | RSS vs baseline | speed vs baseline | result |\n");
+        md.append("|---|---|").append(showObjectSize ? "---|" : "").append("---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Measurement m : rows) {
+            Optional<Measurement> base = r.all().stream().filter(b -> b.scenario().equals(m.scenario())
+                    && b.subject().equals("baseline") && b.target().equals(m.target()) && b.n() == m.n()
+                    && b.objectBytes() == m.objectBytes() && b.ok()).findFirst();
+            md.append("| ").append(m.target()).append(" | ").append(m.n()).append(" | ");
+            if (showObjectSize) {
+                md.append(TargetCheck.mib(m.objectBytes())).append(" | ");
+            }
+            md.append(m.subject()).append(" | ").append(TargetCheck.mib(m.peakRssBytes())).append(" | ")
+                    .append(m.directPeakBytes() < 0 ? "-" : TargetCheck.mib(m.directPeakBytes())).append(" | ");
+            if (m.ok()) {
+                md.append(f("%.1f", m.seconds())).append(" | ").append(f("%.0f", m.mibPerSecond())).append(" | ")
+                        .append(m.writtenBytes() < 0 ? "-" : f("%.0f", m.writtenMibPerSecond())).append(" | ")
+                        .append(f("%.1f", m.cpuSeconds())).append(" | ").append(f("%.2f", m.cpuSecondsPerGib()))
+                        .append(" | ").append(base.isPresent() && !m.subject().equals("baseline")
+                                ? f("%.1fx less", (double) base.get().peakRssBytes() / m.peakRssBytes()) : "-")
+                        .append(" | ").append(base.isPresent() && !m.subject().equals("baseline")
+                                ? f("%.2fx", m.mibPerSecond() / base.get().mibPerSecond()) : "-")
+                        .append(" | ok |\n");
+            } else {
+                md.append("- | - | - | - | - | - | - | ").append(m.failure().replace("|", "/")).append(" |\n");
+            }
+        }
+    }
+
+    private static void peers(StringBuilder md, Results r) {
+        md.append("| target | command | s | MiB/s | peak RSS | CPU s | CPU s/GiB | one-shot agent's speed vs this"
+                + " | running daemon's speed vs this | note |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> subjects = r.all().stream().filter(m -> m.scenario().equals("peers"))
+                .map(m -> m.target() + "\u0000" + m.subject()).distinct().toList();
+        for (String key : subjects) {
+            String target = key.substring(0, key.indexOf('\u0000'));
+            String subject = key.substring(key.indexOf('\u0000') + 1);
+            Optional<Measurement> m = r.median(subject, target);
+            md.append("| ").append(target).append(" | `").append(cell(subject)).append("` | ");
+            if (m.isEmpty()) {
+                String why = r.series("peers", subject, target).stream().filter(x -> !x.ok()).map(Measurement::failure)
+                        .findFirst().orElse("no run");
+                md.append("- | - | - | - | - | - | - | failed: ").append(cell(why)).append(" |\n");
+                continue;
+            }
+            Measurement x = m.get();
+            boolean peer = !subject.startsWith("agent");
+            md.append(f("%.2f", x.seconds())).append(" | ").append(f("%.0f", x.mibPerSecond())).append(" | ")
+                    .append(TargetCheck.mib(x.peakRssBytes())).append(" | ").append(f("%.1f", x.cpuSeconds()))
+                    .append(" | ").append(f("%.2f", x.cpuSecondsPerGib())).append(" | ")
+                    .append(speedVs(r, Scenarios.AGENT_IMAGE, target, x, peer)).append(" | ")
+                    .append(speedVs(r, Scenarios.AGENT_DAEMON, target, x, peer)).append(" | ")
+                    .append(x.note() == null ? "" : x.note()).append(" |\n");
+        }
+    }
+
+    private static String speedVs(Results r, String agentSubject, String target, Measurement peer, boolean isPeer) {
+        Optional<Measurement> agent = r.median(agentSubject, target);
+        return agent.isPresent() && isPeer ? f("%.2fx", peer.seconds() / agent.get().seconds()) : "-";
+    }
+
+    // a | inside a cell would end it
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+
+    private static String f(String format, double value) {
+        return String.format(Locale.ROOT, format, value);
+    }
+}

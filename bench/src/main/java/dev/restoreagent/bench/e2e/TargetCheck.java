@@ -1,0 +1,95 @@
+package dev.restoreagent.bench.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One of the issue's targets, as measured.
+ *
+ * @param measured the figures the verdict rests on
+ * @param met null when the run could not measure it
+ */
+record TargetCheck(String target, String measured, Boolean met) {
+    static final String CONCURRENT = "concurrent";
+    static final String OBJECT_SIZE = "object-size";
+
+    /** The verdicts on every target, in the order. */
+    static List<TargetCheck> evaluate(Results r) {
+        List<TargetCheck> checks = new ArrayList<>();
+        long limit = r.plan().budgetBytes() + 160 * BenchPlan.MIB;
+        int top = r.largestN();
+        for (String kind : List.of(Scenarios.RBD, Scenarios.FILE)) {
+            Optional<Measurement> m = r.find(CONCURRENT, "agent", kind, top).filter(Measurement::ok);
+            checks.add(new TargetCheck(String.format("peak RSS, %d restores into %s <= B + 160 MiB = %d MiB",
+                    top, kind, limit >> 20), m.map(x -> mib(x.peakRssBytes())).orElse("no successful run"),
+                    m.map(x -> x.peakRssBytes() <= limit).orElse(null)));
+        }
+        // flat: the same bound at every N and every object size; below it the peak rises with N only
+        // until the budget is in full use, never past it
+        for (String scenario : List.of(CONCURRENT, OBJECT_SIZE)) {
+            List<Measurement> agent = r.all().stream().filter(m -> m.scenario().equals(scenario)
+                    && m.subject().equals("agent")).toList();
+            Optional<Measurement> highest = agent.stream().filter(Measurement::ok)
+                    .max(java.util.Comparator.comparingLong(Measurement::peakRssBytes));
+            boolean allRan = !agent.isEmpty() && agent.stream().allMatch(Measurement::ok);
+            checks.add(new TargetCheck(scenario.equals(CONCURRENT)
+                    ? String.format("flat in N: every N from %d to %d, files and RBD, <= B + 160 MiB",
+                    r.plan().concurrency().get(0), top)
+                    : String.format("flat in object size: %s to %s objects, N=%d, <= B + 160 MiB",
+                    mib(r.plan().objectSizes().get(0)), mib(r.plan().objectSizes().get(r.plan().objectSizes().size() - 1)),
+                    r.plan().objectSeriesN()),
+                    highest.map(m -> "highest " + mib(m.peakRssBytes()) + " (" + m.target() + ", N=" + m.n() + ", "
+                            + mib(m.objectBytes()) + " objects)").orElse("no successful run"),
+                    allRan ? highest.get().peakRssBytes() <= limit : null));
+        }
+        for (String kind : List.of(Scenarios.RBD, Scenarios.FILE)) {
+            Optional<Measurement> base = r.series(CONCURRENT, "baseline", kind).stream().filter(Measurement::ok)
+                    .reduce((x, y) -> y);
+            Optional<Measurement> agent = base.flatMap(b -> r.find(CONCURRENT, "agent", kind, b.n()))
+                    .filter(Measurement::ok);
+            checks.add(new TargetCheck("peak RSS >= 20x below the baseline at the largest N it survives (" + kind + ")",
+                    base.isPresent() && agent.isPresent() ? String.format("N=%d: baseline %s, agent %s (%s)",
+                            base.get().n(), mib(base.get().peakRssBytes()), mib(agent.get().peakRssBytes()),
+                            ratio(base.get().peakRssBytes(), agent.get().peakRssBytes()))
+                            : "the baseline survived no N, or the agent failed",
+                    base.isPresent() && agent.isPresent()
+                            ? base.get().peakRssBytes() >= 20 * agent.get().peakRssBytes() : null));
+        }
+        checks.add(speed(r, "one zstd restore into a file >= 0.9x `zstd -dc > file`", Scenarios.AGENT_IMAGE,
+                Scenarios.FILE, Scenarios.ZSTD_DC, 0.9));
+        checks.add(speed(r, "one restore into RBD >= 1.5x `zstdcat | rbd import -`", Scenarios.AGENT_IMAGE,
+                Scenarios.RBD, "zstdcat FILE | rbd import - IMAGE", 1.5));
+        checks.add(speed(r, "one restore into RBD >= 0.9x `rbd import RAW`", Scenarios.AGENT_IMAGE,
+                Scenarios.RBD, "rbd import RAW IMAGE", 0.9));
+        Optional<Measurement> many = r.find(CONCURRENT, "agent", Scenarios.RBD, top).filter(Measurement::ok);
+        Optional<Measurement> bench = r.median(Scenarios.RBD_BENCH, Scenarios.RBD);
+        checks.add(new TargetCheck(top + " restores into RBD, bytes written per second, >= 0.9x `rbd bench` write",
+                many.isPresent() && bench.isPresent() ? String.format("%.0f vs %.0f MiB/s (%s)",
+                        many.get().writtenMibPerSecond(), bench.get().writtenMibPerSecond(),
+                        ratio(many.get().writtenMibPerSecond(), bench.get().writtenMibPerSecond())) : "not measured",
+                many.isPresent() && bench.isPresent()
+                        ? many.get().writtenMibPerSecond() >= 0.9 * bench.get().writtenMibPerSecond() : null));
+        return checks;
+    }
+
+    private static TargetCheck speed(Results r, String target, String agentSubject, String kind, String peer,
+                                     double wanted) {
+        Optional<Measurement> a = r.median(agentSubject, kind);
+        Optional<Measurement> p = r.median(peer, kind);
+        if (a.isEmpty() || p.isEmpty()) {
+            return new TargetCheck(target, "not measured (a run failed)", null);
+        }
+        double x = p.get().seconds() / a.get().seconds();
+        return new TargetCheck(target, String.format("%.0f vs %.0f MiB/s (%.2fx)", a.get().mibPerSecond(),
+                p.get().mibPerSecond(), x), x >= wanted);
+    }
+
+    static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
+    }
+
+    private static String ratio(double a, double b) {
+        return String.format("%.2fx", a / b);
+    }
+}

@@ -1,0 +1,14 @@
+#!/bin/bash
+# The end-to-end benchmark behind `make bench` (quick) and `make bench-full` (full): runs
+# bench/.../e2e/HarnessMain, which starts a throwaway Ceph cluster for each RBD measurement. The report
+# goes to bench/results/<date>-<mode>/; scratch files to bench/target/e2e-work/.
+#   scripts/bench.sh quick|full [harness options, e.g. --update-readme]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-quick}
+shift || true
+[ -f bench/target/benchmarks.jar ] || { echo "bench: bench/target/benchmarks.jar is missing; run make build" >&2; exit 1; }
+# every RBD measurement starts a throwaway cluster of its own (scripts/ceph-cluster.sh)
+scripts/ceph-cluster.sh install
+exec java -XX:+UseSerialGC -Xmx512m -cp bench/target/benchmarks.jar \
+    dev.restoreagent.bench.e2e.HarnessMain --mode "$mode" "$@"
