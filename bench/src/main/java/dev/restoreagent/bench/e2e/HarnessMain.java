@@ -180,9 +180,9 @@ public final class HarnessMain implements Callable<Integer> {
         if (start < 0 || end < start) {
             throw new IOException(readme + " has no " + README_START + " ... " + README_END + " section");
         }
-        String section = README_START + "\n" + headline + "\nFull report: [" + reportDir.getParent().getFileName() + "/"
-                + reportDir.getFileName() + "/report.md](" + readme.toAbsolutePath().normalize().getParent()
-                .relativize(reportDir.toAbsolutePath().normalize()) + "/report.md).\n";
+        String report = readme.toAbsolutePath().normalize().getParent()
+                .relativize(reportDir.toAbsolutePath().normalize()) + "/report.md";
+        String section = README_START + "\n" + headline + "\nFull report: [" + report + "](" + report + ").\n";
         Files.writeString(readme, text.substring(0, start) + section + text.substring(end), StandardCharsets.UTF_8);
     }
 
