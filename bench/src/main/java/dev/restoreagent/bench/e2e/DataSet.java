@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +83,7 @@ final class DataSet {
     }
 
     private static String testkit(List<String> args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC", "-Xmx4g",
                 "-cp", System.getProperty("java.class.path"), "dev.restoreagent.testkit.TestkitMain"));
         command.addAll(args);

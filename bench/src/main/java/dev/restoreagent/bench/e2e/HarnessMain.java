@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -138,7 +139,7 @@ public final class HarnessMain implements Callable<Integer> {
     }
 
     private static String setup(BenchPlan plan, DataSet data, AgentLauncher launcher) {
-        return String.format(java.util.Locale.ROOT, String.join("\n",
+        return String.format(Locale.ROOT, String.join("\n",
                 "**Inputs** (made anew each run): disk-like volumes of runs of zeros, text and random bytes "
                         + "(%.0f%% of 4 KiB blocks all zero; `zstd -3` shrinks them %.1fx). Cinder backups with %s "
                         + "objects (zstd at level 3, as python3-zstd writes them). Concurrent restores: one object of "

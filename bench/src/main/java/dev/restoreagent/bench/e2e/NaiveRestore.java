@@ -2,6 +2,7 @@ package dev.restoreagent.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.Zstd;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.IoContext;
@@ -52,7 +53,7 @@ public final class NaiveRestore {
         this.container = metadata.toAbsolutePath().getParent();
         for (JsonNode entry : new ObjectMapper().readTree(metadata.toFile()).get("objects")) {
             entry.fields().forEachRemaining(f -> {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) f.getValue()).put("name", f.getKey());
+                ((ObjectNode) f.getValue()).put("name", f.getKey());
                 objects.add(f.getValue());
             });
         }

@@ -1,6 +1,7 @@
 package dev.restoreagent.bench.e2e;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,7 +32,7 @@ record TargetCheck(String target, String measured, Boolean met) {
             List<Measurement> agent = r.all().stream().filter(m -> m.scenario().equals(scenario)
                     && m.subject().equals("agent")).toList();
             Optional<Measurement> highest = agent.stream().filter(Measurement::ok)
-                    .max(java.util.Comparator.comparingLong(Measurement::peakRssBytes));
+                    .max(Comparator.comparingLong(Measurement::peakRssBytes));
             boolean allRan = !agent.isEmpty() && agent.stream().allMatch(Measurement::ok);
             checks.add(new TargetCheck(scenario.equals(CONCURRENT)
                     ? String.format("flat in N: every N from %d to %d, files and RBD, <= B + 160 MiB",
