@@ -42,4 +42,17 @@ record BenchPlan(String mode, long budgetBytes, List<Integer> concurrency, long 
         return new BenchPlan("full", DEFAULT_BUDGET, List.of(1, 4, 16, 41), 256 * MIB, 128 * MIB,
                 List.of(64 * MIB, 256 * MIB, GIB), GIB, 4, 2 * GIB, 256 * MIB, 3, 16, baselineLimitBytes, 8 * GIB);
     }
+
+    /** This plan with objects of {@code bytes} in the concurrent restores (files and RBD) and the peers' backup. */
+    BenchPlan withObjectBytes(long bytes) {
+        return new BenchPlan(mode, budgetBytes, concurrency, bytes, bytes, objectSizes, objectSeriesVolumeBytes,
+                objectSeriesN, singleVolumeBytes, bytes, repeats, zeroCopyN, baselineLimitBytes, memstoreBytes);
+    }
+
+    /** This plan with a volume of {@code bytes} against the peers. */
+    BenchPlan withSingleVolumeBytes(long bytes) {
+        return new BenchPlan(mode, budgetBytes, concurrency, fileObjectBytes, rbdObjectBytes, objectSizes,
+                objectSeriesVolumeBytes, objectSeriesN, bytes, singleObjectBytes, repeats, zeroCopyN,
+                baselineLimitBytes, memstoreBytes);
+    }
 }

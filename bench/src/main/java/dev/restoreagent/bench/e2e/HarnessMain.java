@@ -51,6 +51,15 @@ public final class HarnessMain implements Callable<Integer> {
             description = "Resident set at which the baseline is killed (default: a third of the RAM).")
     String baselineLimit;
 
+    @Option(names = "--object-size", paramLabel = "SIZE",
+            description = "Cinder object (chunk) size of the concurrent restores and of the peers' backup, e.g. 64MiB"
+                    + " (default: the mode's).")
+    String objectSize;
+
+    @Option(names = "--volume-size", paramLabel = "SIZE",
+            description = "Volume restored against the peers, e.g. 4GiB (default: the mode's).")
+    String volumeSize;
+
     @Option(names = "--compression", defaultValue = "zstd",
             description = "Compression of the Cinder backups' objects: zstd, zlib, bz2 or none (default: zstd).")
     String compression;
@@ -70,6 +79,12 @@ public final class HarnessMain implements Callable<Integer> {
             case "full" -> BenchPlan.full(limit);
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--mode: quick or full");
         };
+        if (objectSize != null) {
+            plan = plan.withObjectBytes(Sizes.parse(objectSize));
+        }
+        if (volumeSize != null) {
+            plan = plan.withSingleVolumeBytes(Sizes.parse(volumeSize));
+        }
         // the daemon takes absolute paths only
         root = root.toAbsolutePath().normalize();
         work = work.toAbsolutePath().normalize();
