@@ -13,9 +13,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * What one decode thread owns for a whole restore: an input buffer, a pool of output buffers and
- * one decoder per codec, made on first use and reused for every object. Not thread-safe; closed
- * by the thread that made it, after its last object.
+ * What one decode thread owns for a whole restore: an input buffer, a pool of output buffers, one
+ * decoder per codec, made on first use and reused for every object, and the {@link DigestStage}
+ * that verifies and hands on what it decodes. Not thread-safe; closed after its last object, when
+ * no decode call is running.
  */
 public final class DecodeWorker implements AutoCloseable {
     private final DirectBufferPool inputPool;
@@ -24,6 +25,7 @@ public final class DecodeWorker implements AutoCloseable {
     private final CompressedInput input;
     private final int zstdWindowLogMax;
     private final Map<Codec, Decoder> decoders = new EnumMap<>(Codec.class);
+    private final DigestStage digest = new DigestStage();
 
     /**
      * @param inputPool lends this worker its one input buffer, for the worker's lifetime
@@ -43,7 +45,8 @@ public final class DecodeWorker implements AutoCloseable {
      * Returns when the object's last buffer is handed over and its length and md5 checked.
      */
     public void decode(SourceObject object, BufferSink sink) throws RestoreFailure, IOException, InterruptedException {
-        ObjectOutput out = new ObjectOutput(outputPool, object, sink);
+        ObjectOutput out = new ObjectOutput(outputPool, object, sink, digest);
+        boolean finished = false;
         try (ReadableByteChannel channel = open(object)) {
             input.reset(channel);
             Codec codec = object.codec();
@@ -53,6 +56,7 @@ public final class DecodeWorker implements AutoCloseable {
             }
             decoderFor(codec).decode(object, input, out);
             out.finish();
+            finished = true;
         } catch (SourceReadException e) {
             if (e.getCause() instanceof ClosedByInterruptException) {
                 // the restore stopped this thread; the read itself did not fail
@@ -60,6 +64,10 @@ public final class DecodeWorker implements AutoCloseable {
             }
             throw RestoreFailure.badInput("cannot read " + object.describe() + ": " + e.getMessage(), e);
         } finally {
+            if (!finished) {
+                // nothing of an object that failed is written after its failure was seen
+                digest.stop();
+            }
             out.abandon();
         }
     }
@@ -83,6 +91,7 @@ public final class DecodeWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        digest.close();
         decoders.values().forEach(Decoder::close);
         decoders.clear();
         inputPool.release(inputBuffer);

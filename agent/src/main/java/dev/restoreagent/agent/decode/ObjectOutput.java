@@ -13,8 +13,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The decoded side of one object: fills pooled buffers and hands each full one to the sink at
- * the object's offset plus the bytes before it, verifying as the bytes pass.
+ * The decoded side of one object: fills pooled buffers and hands each full one, through the
+ * worker's {@link DigestStage} (which adds it to the md5), to the sink at the object's offset plus
+ * the bytes before it.
  *
  * <p>Length is checked before a buffer leaves: a buffer that would take the object past its
  * recorded length is never written. The md5 is known only at the end ({@link #finish}), so a
@@ -24,14 +25,17 @@ final class ObjectOutput {
     private final DirectBufferPool pool;
     private final SourceObject object;
     private final BufferSink sink;
+    private final DigestStage digest;
     private final MessageDigest md5;
     private DirectBuffer current;
     private long producedBytes;
 
-    ObjectOutput(DirectBufferPool pool, SourceObject object, BufferSink sink) {
+    ObjectOutput(DirectBufferPool pool, SourceObject object, BufferSink sink, DigestStage digest) {
         this.pool = pool;
         this.object = object;
         this.sink = sink;
+        this.digest = digest;
+        digest.begin();
         this.md5 = object.md5Hex() == null ? null : newMd5();
     }
 
@@ -51,12 +55,13 @@ final class ObjectOutput {
         return producedBytes + (current == null ? 0 : current.nio().position());
     }
 
-    /** Hands over the last partial buffer, then checks the length and the md5. */
+    /** Hands over the last partial buffer, waits until every buffer has passed the digest, then checks the length and the md5. */
     void finish() throws IOException, InterruptedException, RestoreFailure {
         if (current != null && current.nio().position() > 0) {
             emit();
         }
         abandon();
+        digest.drain();
         long expected = object.lengthBytes();
         if (expected >= 0 && producedBytes != expected) {
             throw RestoreFailure.verification(object.describe() + " decodes to " + producedBytes
@@ -91,12 +96,9 @@ final class ObjectOutput {
             throw RestoreFailure.verification(object.describe() + verb + " its recorded length of "
                     + expected + " bytes");
         }
-        if (md5 != null) {
-            md5.update(data.duplicate());
-        }
         long at = object.offsetBytes() + producedBytes;
         producedBytes += data.remaining();
-        sink.accept(at, full);
+        digest.hand(md5, sink, at, full);
     }
 
     private static MessageDigest newMd5() {
