@@ -109,6 +109,10 @@ final class DigestStage implements AutoCloseable {
         if (e instanceof RuntimeException re) {
             throw re;
         }
+        if (e != null) {
+            // a sink throws only the three above; anything else must not pass as success
+            throw new IllegalStateException("digest hand-off failed", e);
+        }
     }
 
     @Override

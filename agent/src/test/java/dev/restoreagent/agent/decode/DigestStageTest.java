@@ -1,0 +1,110 @@
+package dev.restoreagent.agent.decode;
+
+import dev.restoreagent.io.memory.DirectBuffer;
+import dev.restoreagent.io.memory.DirectBufferPool;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DigestStageTest {
+    private static DirectBuffer filled(DirectBufferPool pool, byte value) throws InterruptedException {
+        DirectBuffer buffer = pool.take();
+        while (buffer.nio().hasRemaining()) {
+            buffer.nio().put(value);
+        }
+        buffer.nio().flip();
+        return buffer;
+    }
+
+    @Test
+    void buffersReachTheSinkInOrderAndTheMd5CoversThemAll() throws Exception {
+        try (DirectBufferPool pool = new DirectBufferPool("test", 4096, 4); DigestStage stage = new DigestStage()) {
+            List<Long> offsets = new CopyOnWriteArrayList<>();
+            BufferSink sink = (offset, buffer) -> {
+                offsets.add(offset);
+                pool.release(buffer);
+            };
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            stage.begin();
+            for (int i = 0; i < 10; i++) {
+                stage.hand(md5, sink, i * 4096L, filled(pool, (byte) i));
+            }
+            stage.drain();
+
+            MessageDigest expected = MessageDigest.getInstance("MD5");
+            for (int i = 0; i < 10; i++) {
+                byte[] block = new byte[4096];
+                Arrays.fill(block, (byte) i);
+                expected.update(block);
+            }
+            assertThat(HexFormat.of().formatHex(md5.digest())).isEqualTo(HexFormat.of().formatHex(expected.digest()));
+            assertThat(offsets).containsExactly(0L, 4096L, 8192L, 12288L, 16384L, 20480L, 24576L, 28672L, 32768L,
+                    36864L);
+            assertThat(pool.outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void afterAFailedHandOffNothingMoreReachesTheSinkAndEveryBufferGoesBack() throws Exception {
+        try (DirectBufferPool pool = new DirectBufferPool("test", 4096, 4); DigestStage stage = new DigestStage()) {
+            CountDownLatch failedOnce = new CountDownLatch(1);
+            List<Long> written = new CopyOnWriteArrayList<>();
+            BufferSink sink = (offset, buffer) -> {
+                pool.release(buffer);
+                if (offset == 4096) {
+                    failedOnce.countDown();
+                    throw new IOException("write at 4096 failed");
+                }
+                written.add(offset);
+            };
+            stage.begin();
+            stage.hand(null, sink, 0, filled(pool, (byte) 1));
+            stage.hand(null, sink, 4096, filled(pool, (byte) 2));
+            failedOnce.await();
+            // the failure is seen at the next hand-off at the latest, or when draining
+            assertThatThrownBy(() -> {
+                stage.hand(null, sink, 8192, filled(pool, (byte) 3));
+                stage.drain();
+            }).isInstanceOf(IOException.class).hasMessage("write at 4096 failed");
+            assertThat(written).containsExactly(0L);
+            assertThat(pool.outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void stopGivesQueuedBuffersBackUnwritten() throws Exception {
+        try (DirectBufferPool pool = new DirectBufferPool("test", 4096, 4); DigestStage stage = new DigestStage()) {
+            CountDownLatch release = new CountDownLatch(1);
+            List<Long> written = new CopyOnWriteArrayList<>();
+            BufferSink sink = (offset, buffer) -> {
+                release.await(); // holds the stage's thread while more buffers queue behind it
+                written.add(offset);
+                pool.release(buffer);
+            };
+            stage.begin();
+            stage.hand(null, sink, 0, filled(pool, (byte) 1));
+            stage.hand(null, sink, 4096, filled(pool, (byte) 2));
+            stage.hand(null, sink, 8192, filled(pool, (byte) 3));
+            Thread stopper = new Thread(stage::stop);
+            stopper.start();
+            while (stopper.getState() != Thread.State.WAITING) { // stop() marks the failure, then waits
+                Thread.sleep(1);
+            }
+            release.countDown();
+            stopper.join();
+
+            // the buffer already at the sink when the object failed is written; the queued ones are not
+            assertThat(written).containsExactly(0L);
+            assertThat(pool.outstanding()).isZero();
+        }
+    }
+}
