@@ -18,16 +18,7 @@ public final class BudgetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return client.run(c -> {
-            JsonNode answer = c.budget();
-            if (client.json()) {
-                client.print(answer);
-            } else {
-                client.out().print(describe(answer));
-                client.out().flush();
-            }
-            return ExitCode.OK;
-        });
+        return client.run(c -> client.answer(c.budget(), BudgetCommand::describe));
     }
 
     /** A summary line, then a line per job holding or waiting for memory. */

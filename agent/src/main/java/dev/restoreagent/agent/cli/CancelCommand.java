@@ -1,6 +1,5 @@
 package dev.restoreagent.agent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -21,15 +20,7 @@ public final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return client.run(c -> {
-            JsonNode answer = c.cancel(id);
-            if (client.json()) {
-                client.print(answer);
-            } else {
-                client.out().println("cancel requested: " + answer.path("id").asText(id));
-                client.out().flush();
-            }
-            return ExitCode.OK;
-        });
+        return client.run(c -> client.answer(c.cancel(id),
+                answer -> "cancel requested: " + answer.path("id").asText(id) + System.lineSeparator()));
     }
 }

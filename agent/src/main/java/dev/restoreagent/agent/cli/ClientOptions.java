@@ -57,6 +57,23 @@ final class ClientOptions {
         out().flush();
     }
 
+    /** What a command prints of the daemon's answer when the output is text. */
+    @FunctionalInterface
+    interface Text {
+        String of(JsonNode answer) throws IOException;
+    }
+
+    /** Prints {@code answer} as JSON with {@code --output json}, else as {@code text} makes it; exit code OK. */
+    int answer(JsonNode answer, Text text) throws IOException {
+        if (json()) {
+            print(answer);
+        } else {
+            out().print(text.of(answer));
+            out().flush();
+        }
+        return ExitCode.OK;
+    }
+
     /** Runs {@code calls} with a client on the socket; prints why it failed, if it did. */
     int run(Calls calls) {
         try (ControlClient client = new ControlClient(socket)) {

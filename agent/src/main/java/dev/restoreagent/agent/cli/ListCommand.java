@@ -23,16 +23,7 @@ public final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return client.run(c -> {
-            JsonNode answer = c.list();
-            if (client.json()) {
-                client.print(answer);
-            } else {
-                client.out().print(table(answer.path("restores")));
-                client.out().flush();
-            }
-            return ExitCode.OK;
-        });
+        return client.run(c -> client.answer(c.list(), answer -> table(answer.path("restores"))));
     }
 
     /** A header and a row per job, in columns two spaces apart; the last column is not padded. */

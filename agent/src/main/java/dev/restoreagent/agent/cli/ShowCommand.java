@@ -1,6 +1,5 @@
 package dev.restoreagent.agent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.client.JobInfo;
 import dev.restoreagent.io.memory.Sizes;
 import picocli.CommandLine.Command;
@@ -21,16 +20,7 @@ public final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return client.run(c -> {
-            JsonNode answer = c.job(id);
-            if (client.json()) {
-                client.print(answer);
-            } else {
-                client.out().print(describe(JobInfo.of(answer)));
-                client.out().flush();
-            }
-            return ExitCode.OK;
-        });
+        return client.run(c -> client.answer(c.job(id), answer -> describe(JobInfo.of(answer))));
     }
 
     /** {@code label: value} lines, leaving out what does not apply to the job's state. */
