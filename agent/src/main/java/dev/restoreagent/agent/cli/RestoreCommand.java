@@ -68,7 +68,8 @@ final class RestoreCommand implements Callable<Integer> {
     int queueDepth;
 
     @Option(names = "--decoders", paramLabel = "N", defaultValue = "0",
-            description = "Decode threads; 0 = one per core for bz2/zlib, else 1 (default: ${DEFAULT-VALUE}).")
+            description = "Decode threads, each taking whole objects; 0 = one per core, at most 4; 1 writes the objects "
+                    + "strictly in order (default: ${DEFAULT-VALUE}).")
     int decoders;
 
     @Option(names = "--zstd-window-log-max", paramLabel = "N",

@@ -67,7 +67,7 @@ public final class Restore {
     /** The layer being restored and its committer, for the checkpointing watchdog. */
     private volatile int currentLayer;
     private volatile int currentFirstObject;
-    private volatile OrderedCommitter currentCommitter;
+    private volatile LayerCommitter currentCommitter;
     private Checkpoint lastCheckpoint;
     /** Decode threads working on the current layer: interrupted on failure and cancel. */
     private final Set<Thread> decoding = ConcurrentHashMap.newKeySet();
@@ -285,7 +285,7 @@ public final class Restore {
     }
 
     private void checkpointIfDurable(WritePipeline writes) throws IOException {
-        OrderedCommitter committer = currentCommitter;
+        LayerCommitter committer = currentCommitter;
         if (committer == null) {
             return;
         }
@@ -342,7 +342,7 @@ public final class Restore {
             return 0;
         }
         checkNotCancelled();
-        OrderedCommitter committer = new OrderedCommitter(writes, objects.size(),
+        LayerCommitter committer = new LayerCommitter(writes, objects.size(),
                 layer.base() && target.readsAsZeros());
         currentCommitter = committer;
         AtomicInteger next = new AtomicInteger();
@@ -360,7 +360,7 @@ public final class Restore {
                         SourceObject object = objects.get(i);
                         worker.decode(object, (offset, buffer) -> {
                             end.accumulateAndGet(offset + buffer.nio().remaining(), Math::max);
-                            committer.accept(i, offset, buffer);
+                            committer.accept(offset, buffer);
                         });
                         committer.finished(i);
                     }

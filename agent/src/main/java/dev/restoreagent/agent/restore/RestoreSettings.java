@@ -8,7 +8,8 @@ import dev.restoreagent.io.memory.Sizes;
  *
  * @param bufferBytes size of each pooled output buffer
  * @param queueDepth output buffers per restore: decoded and waiting, or in flight
- * @param decoders decode threads; 0 picks one per core for CPU-bound codecs (bz2, zlib), else 1
+ * @param decoders decode threads, each taking whole objects; 0 picks one per core, at most 4 (never
+ *     more than a layer has objects)
  * @param zstdWindowLogMax largest zstd window accepted, as a power of two; 23 (8 MiB) covers every
  *     level up to 19, Cinder writes 21
  * @param targetZeroed the operator vouches that the target reads as zeros
