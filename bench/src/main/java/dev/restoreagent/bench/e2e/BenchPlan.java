@@ -18,10 +18,12 @@ import java.util.List;
  * @param zeroCopyN restores at once when zero-copy is compared on and off
  * @param baselineLimitBytes resident set at which the harness kills the baseline, its stand-in for the OOM killer
  * @param memstoreBytes capacity of the clusters' OSD: memstore holds every written object whole, in RAM
+ * @param smallerBudgets budgets below B that the budget series runs at the baseline's largest N
  */
 record BenchPlan(String mode, long budgetBytes, List<Integer> concurrency, long fileObjectBytes, long rbdObjectBytes,
                  List<Long> objectSizes, long objectSeriesVolumeBytes, int objectSeriesN, long singleVolumeBytes,
-                 long singleObjectBytes, int repeats, int zeroCopyN, long baselineLimitBytes, long memstoreBytes) {
+                 long singleObjectBytes, int repeats, int zeroCopyN, long baselineLimitBytes, long memstoreBytes,
+                 List<Long> smallerBudgets) {
     static final long MIB = 1L << 20;
     static final long GIB = 1L << 30;
     /** The agent's default budget, as the packaged config sets it. */
@@ -30,7 +32,8 @@ record BenchPlan(String mode, long budgetBytes, List<Integer> concurrency, long 
     /** About a minute of restores: every scenario, on small volumes. */
     static BenchPlan quick(long baselineLimitBytes) {
         return new BenchPlan("quick", DEFAULT_BUDGET, List.of(1, 4, 16, 41), 32 * MIB, 32 * MIB,
-                List.of(8 * MIB, 32 * MIB), 32 * MIB, 4, 256 * MIB, 32 * MIB, 1, 16, baselineLimitBytes, 4 * GIB);
+                List.of(8 * MIB, 32 * MIB), 32 * MIB, 4, 256 * MIB, 32 * MIB, 1, 16, baselineLimitBytes, 4 * GIB,
+                List.of(128 * MIB));
     }
 
     /**
@@ -40,19 +43,21 @@ record BenchPlan(String mode, long budgetBytes, List<Integer> concurrency, long 
      */
     static BenchPlan full(long baselineLimitBytes) {
         return new BenchPlan("full", DEFAULT_BUDGET, List.of(1, 4, 16, 41), 256 * MIB, 128 * MIB,
-                List.of(64 * MIB, 256 * MIB, GIB), GIB, 4, 2 * GIB, 256 * MIB, 3, 16, baselineLimitBytes, 8 * GIB);
+                List.of(64 * MIB, 256 * MIB, GIB), GIB, 4, 2 * GIB, 256 * MIB, 3, 16, baselineLimitBytes, 8 * GIB,
+                List.of(64 * MIB, 128 * MIB));
     }
 
     /** This plan with objects of {@code bytes} in the concurrent restores (files and RBD) and the peers' backup. */
     BenchPlan withObjectBytes(long bytes) {
         return new BenchPlan(mode, budgetBytes, concurrency, bytes, bytes, objectSizes, objectSeriesVolumeBytes,
-                objectSeriesN, singleVolumeBytes, bytes, repeats, zeroCopyN, baselineLimitBytes, memstoreBytes);
+                objectSeriesN, singleVolumeBytes, bytes, repeats, zeroCopyN, baselineLimitBytes, memstoreBytes,
+                smallerBudgets);
     }
 
     /** This plan with a volume of {@code bytes} against the peers. */
     BenchPlan withSingleVolumeBytes(long bytes) {
         return new BenchPlan(mode, budgetBytes, concurrency, fileObjectBytes, rbdObjectBytes, objectSizes,
                 objectSeriesVolumeBytes, objectSeriesN, bytes, singleObjectBytes, repeats, zeroCopyN,
-                baselineLimitBytes, memstoreBytes);
+                baselineLimitBytes, memstoreBytes, smallerBudgets);
     }
 }

@@ -130,6 +130,17 @@ public final class HarnessMain implements Callable<Integer> {
                 brokeAt = m.ok() ? null : "N=" + n;
             }
         }
+        // what a smaller budget costs in speed and saves in memory, where the baseline still runs
+        for (String kind : List.of(Scenarios.RBD, Scenarios.FILE)) {
+            Results sofar = new Results(plan, all);
+            int n = sofar.largestBaselineN(kind).orElse(sofar.largestN());
+            all.add(sofar.find(TargetCheck.CONCURRENT, "agent", kind, n).orElseThrow()
+                    .as(TargetCheck.BUDGET, TargetCheck.budgetSubject(plan.budgetBytes())));
+            for (long budget : plan.smallerBudgets()) {
+                all.add(s.agent(TargetCheck.BUDGET, TargetCheck.budgetSubject(budget), data.concurrent.get(kind), n,
+                        kind, true, budget));
+            }
+        }
         for (DataSet.Backup backup : data.byObjectSize.values()) {
             all.add(s.agent(TargetCheck.OBJECT_SIZE, backup, plan.objectSeriesN(), Scenarios.RBD, true));
             all.add(s.baseline(TargetCheck.OBJECT_SIZE, backup, plan.objectSeriesN(), Scenarios.RBD));

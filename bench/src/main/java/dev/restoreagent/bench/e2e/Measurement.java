@@ -3,7 +3,7 @@ package dev.restoreagent.bench.e2e;
 /**
  * One measured run: who restored what where, how long it took and what it cost.
  *
- * @param scenario the report section: concurrent, object-size, peers, zero-copy
+ * @param scenario the report section: concurrent, budget, object-size, peers, zero-copy
  * @param subject who did the work: agent, baseline, or a peer's command line
  * @param target file or rbd
  * @param n restores at once
@@ -38,6 +38,12 @@ record Measurement(String scenario, String subject, String target, int n, long o
     /** CPU seconds per GiB restored. */
     double cpuSecondsPerGib() {
         return cpuSeconds / (bytes / (double) BenchPlan.GIB);
+    }
+
+    /** The same run, shown in another section under another subject. */
+    Measurement as(String otherScenario, String otherSubject) {
+        return new Measurement(otherScenario, otherSubject, target, n, objectBytes, bytes, writtenBytes, seconds,
+                peakRssBytes, directPeakBytes, cpuSeconds, failure, "the run of section 1");
     }
 
     static Measurement failed(String scenario, String subject, String target, int n, long objectBytes, long bytes,

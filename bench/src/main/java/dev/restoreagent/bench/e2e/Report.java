@@ -28,6 +28,10 @@ final class Report {
                 .append(TargetCheck.mib(plan.budgetBytes())).append(". Baseline: one process, a thread per restore.\n\n");
         table(md, r.all().stream().filter(m -> m.scenario().equals(TargetCheck.CONCURRENT)).toList(), r, false);
 
+        md.append("\n## 1a. Budget: the same restores under smaller budgets\n\n");
+        md.append("At the largest N the baseline survives (else the largest N), a fresh daemon per budget; the B = ")
+                .append(TargetCheck.mib(plan.budgetBytes())).append(" row is section 1's run. Memory and speed against the baseline's run at the same N.\n\n");
+        table(md, r.all().stream().filter(m -> m.scenario().equals(TargetCheck.BUDGET)).toList(), r, false);
         md.append("\n## 1b. Object size: the same volume in objects of different sizes\n\n");
         table(md, r.all().stream().filter(m -> m.scenario().equals(TargetCheck.OBJECT_SIZE)).toList(), r, true);
 
@@ -67,7 +71,9 @@ final class Report {
                 .append(" subject | peak RSS | direct peak | s | MiB/s | written MiB/s | CPU s | CPU s/GiB | RSS vs baseline | speed vs baseline | result |\n");
         md.append("|---|---|").append(showObjectSize ? "---|" : "").append("---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Measurement m : rows) {
-            Optional<Measurement> base = r.all().stream().filter(b -> b.scenario().equals(m.scenario())
+            // the budget series compares with section 1's baseline
+            String baseScenario = m.scenario().equals(TargetCheck.BUDGET) ? TargetCheck.CONCURRENT : m.scenario();
+            Optional<Measurement> base = r.all().stream().filter(b -> b.scenario().equals(baseScenario)
                     && b.subject().equals("baseline") && b.target().equals(m.target()) && b.n() == m.n()
                     && b.objectBytes() == m.objectBytes() && b.ok()).findFirst();
             md.append("| ").append(m.target()).append(" | ").append(m.n()).append(" | ");

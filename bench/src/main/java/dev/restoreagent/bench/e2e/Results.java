@@ -35,6 +35,12 @@ record Results(BenchPlan plan, List<Measurement> all) {
         return Optional.of(byTime.get(byTime.size() / 2));
     }
 
+    /** The largest N at which the baseline's concurrent run into {@code target} finished. */
+    Optional<Integer> largestBaselineN(String target) {
+        return series(TargetCheck.CONCURRENT, "baseline", target).stream().filter(Measurement::ok)
+                .map(Measurement::n).reduce((x, y) -> y);
+    }
+
     int largestN() {
         return plan.concurrency().stream().mapToInt(Integer::intValue).max().orElseThrow();
     }

@@ -80,8 +80,14 @@ final class Scenarios {
      */
     Measurement agent(String scenario, DataSet.Backup backup, int n, String kind, boolean zeroCopy)
             throws IOException, InterruptedException {
+        return agent(scenario, zeroCopy ? "agent" : "agent, zero-copy off", backup, n, kind, zeroCopy,
+                plan.budgetBytes());
+    }
+
+    /** As {@link #agent(String, DataSet.Backup, int, String, boolean)}, under a budget of {@code budgetBytes}. */
+    Measurement agent(String scenario, String subject, DataSet.Backup backup, int n, String kind, boolean zeroCopy,
+                      long budgetBytes) throws IOException, InterruptedException {
         return on(kind, () -> {
-            String subject = zeroCopy ? "agent" : "agent, zero-copy off";
             Path dir = runDir();
             List<String> targets = targets(kind, n);
             List<RestoreRequest> requests = new ArrayList<>();
@@ -90,8 +96,7 @@ final class Scenarios {
                         null, target, kind.equals(RBD) ? Boolean.TRUE : null, null, null, null, null));
             }
             AgentDaemon.Outcome outcome;
-            try (AgentDaemon daemon = AgentDaemon.start(launcher, dir, plan.budgetBytes(), zeroCopy, cephConf,
-                    work)) {
+            try (AgentDaemon daemon = AgentDaemon.start(launcher, dir, budgetBytes, zeroCopy, cephConf, work)) {
                 outcome = daemon.restore(requests, RUN_TIMEOUT);
             }
             String failure = outcome.failure() != null ? outcome.failure() : check(targets.get(0), backup);

@@ -14,6 +14,12 @@ import java.util.Optional;
 record TargetCheck(String target, String measured, Boolean met) {
     static final String CONCURRENT = "concurrent";
     static final String OBJECT_SIZE = "object-size";
+    static final String BUDGET = "budget";
+
+    /** The subject of a budget-series run. */
+    static String budgetSubject(long budgetBytes) {
+        return "agent, B = " + mib(budgetBytes);
+    }
 
     /** The verdicts on every target, in the order. */
     static List<TargetCheck> evaluate(Results r) {
@@ -50,9 +56,10 @@ record TargetCheck(String target, String measured, Boolean met) {
             Optional<Measurement> agent = base.flatMap(b -> r.find(CONCURRENT, "agent", kind, b.n()))
                     .filter(Measurement::ok);
             checks.add(new TargetCheck("peak RSS >= 20x below the baseline at the largest N it survives (" + kind + ")",
-                    base.isPresent() && agent.isPresent() ? String.format("N=%d: baseline %s, agent %s (%s)",
+                    base.isPresent() && agent.isPresent() ? String.format("N=%d: baseline %s, agent %s (%s)%s",
                             base.get().n(), mib(base.get().peakRssBytes()), mib(agent.get().peakRssBytes()),
-                            ratio(base.get().peakRssBytes(), agent.get().peakRssBytes()))
+                            ratio(base.get().peakRssBytes(), agent.get().peakRssBytes()),
+                            smallerBudgets(r, base.get(), agent.get()))
                             : "the baseline survived no N, or the agent failed",
                     base.isPresent() && agent.isPresent()
                             ? base.get().peakRssBytes() >= 20 * agent.get().peakRssBytes() : null));
@@ -72,6 +79,18 @@ record TargetCheck(String target, String measured, Boolean met) {
                 many.isPresent() && bench.isPresent()
                         ? many.get().writtenMibPerSecond() >= 0.9 * bench.get().writtenMibPerSecond() : null));
         return checks;
+    }
+
+    /** What the budget series measured at the same N: each smaller budget's ratio, and its speed against B's. */
+    private static String smallerBudgets(Results r, Measurement base, Measurement atB) {
+        StringBuilder text = new StringBuilder();
+        for (long budget : r.plan().smallerBudgets()) {
+            r.find(BUDGET, budgetSubject(budget), base.target(), base.n()).filter(Measurement::ok).ifPresent(m ->
+                    text.append(String.format("; at B = %s: %s (%s), %s the speed", mib(budget),
+                            mib(m.peakRssBytes()), ratio(base.peakRssBytes(), m.peakRssBytes()),
+                            ratio(m.mibPerSecond(), atB.mibPerSecond()))));
+        }
+        return text.toString();
     }
 
     private static TargetCheck speed(Results r, String target, String agentSubject, String kind, String peer,

@@ -89,6 +89,22 @@ class TargetCheckTest {
     }
 
     @Test
+    void theBaselineRatioAlsoNamesEachSmallerBudgetButIsJudgedAtB() {
+        List<Measurement> all = new ArrayList<>(goodRun());
+        all.replaceAll(m -> m.subject().equals("agent") && m.n() == 16 ? concurrent("agent", m.target(), 16, 500, 600)
+                : m);
+        all.add(concurrent("agent", Scenarios.RBD, 16, 200, 540).as(TargetCheck.BUDGET,
+                TargetCheck.budgetSubject(128 * MIB)));
+        TargetCheck check = find(TargetCheck.evaluate(new Results(PLAN, all)),
+                "peak RSS >= 20x below the baseline at the largest N it survives (rbd)");
+
+        // 9000 / 500 = 18x at B; 9000 / 200 = 45x at 128 MiB, at 540 / 600 of the speed; no run at 64 MiB
+        assertThat(check.met()).isFalse();
+        assertThat(check.measured()).isEqualTo("N=16: baseline 9000 MiB, agent 500 MiB (18.00x)"
+                + "; at B = 128 MiB: 200 MiB (45.00x), 0.90x the speed");
+    }
+
+    @Test
     void theHeadlineTableShowsEveryVerdict() {
         String table = Report.headline("2026-11-22", "full", TargetCheck.evaluate(new Results(PLAN, goodRun())));
         assertThat(table).startsWith("Measured 2026-11-22 (full mode).")
