@@ -18,7 +18,7 @@ import java.util.List;
  * @param zeroCopyN restores at once when zero-copy is compared on and off
  * @param baselineLimitBytes resident set at which the harness kills the baseline, its stand-in for the OOM killer
  * @param memstoreBytes capacity of the clusters' OSD: memstore holds every written object whole, in RAM
- * @param smallerBudgets budgets below B that the budget series runs at the baseline's largest N
+ * @param smallerBudgets budgets below B that the budget series runs, beside B, at the baseline's largest N
  */
 record BenchPlan(String mode, long budgetBytes, List<Integer> concurrency, long fileObjectBytes, long rbdObjectBytes,
                  List<Long> objectSizes, long objectSeriesVolumeBytes, int objectSeriesN, long singleVolumeBytes,
@@ -45,6 +45,13 @@ record BenchPlan(String mode, long budgetBytes, List<Integer> concurrency, long 
         return new BenchPlan("full", DEFAULT_BUDGET, List.of(1, 4, 16, 41), 256 * MIB, 128 * MIB,
                 List.of(64 * MIB, 256 * MIB, GIB), GIB, 4, 2 * GIB, 256 * MIB, 3, 16, baselineLimitBytes, 8 * GIB,
                 List.of(64 * MIB, 128 * MIB));
+    }
+
+    /** B, then the smaller budgets: the budget series. */
+    List<Long> budgetSeries() {
+        List<Long> series = new java.util.ArrayList<>(List.of(budgetBytes));
+        series.addAll(smallerBudgets);
+        return series;
     }
 
     /** This plan with objects of {@code bytes} in the concurrent restores (files and RBD) and the peers' backup. */

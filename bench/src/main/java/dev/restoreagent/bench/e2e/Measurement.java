@@ -40,12 +40,6 @@ record Measurement(String scenario, String subject, String target, int n, long o
         return cpuSeconds / (bytes / (double) BenchPlan.GIB);
     }
 
-    /** The same run, shown in another section under another subject. */
-    Measurement as(String otherScenario, String otherSubject) {
-        return new Measurement(otherScenario, otherSubject, target, n, objectBytes, bytes, writtenBytes, seconds,
-                peakRssBytes, directPeakBytes, cpuSeconds, failure, "the run of section 1");
-    }
-
     static Measurement failed(String scenario, String subject, String target, int n, long objectBytes, long bytes,
                               long peakRssBytes, String failure) {
         return new Measurement(scenario, subject, target, n, objectBytes, bytes, -1, Double.NaN, peakRssBytes, -1,

@@ -29,8 +29,11 @@ final class Report {
         table(md, r.all().stream().filter(m -> m.scenario().equals(TargetCheck.CONCURRENT)).toList(), r, false);
 
         md.append("\n## 1a. Budget: the same restores under smaller budgets\n\n");
-        md.append("At the largest N the baseline survives (else the largest N), a fresh daemon per budget; the B = ")
-                .append(TargetCheck.mib(plan.budgetBytes())).append(" row is section 1's run. Memory and speed against the baseline's run at the same N.\n\n");
+        md.append("At the largest N the baseline survives (else the largest N), a fresh daemon per run; B = ")
+                .append(TargetCheck.mib(plan.budgetBytes())).append(" and each smaller budget in ")
+                .append(plan.repeats()).append(" interleaved round(s). The targets table takes each budget's")
+                .append(" highest peak RSS and its median speed. Memory and speed against section 1's baseline")
+                .append(" at the same N.\n\n");
         table(md, r.all().stream().filter(m -> m.scenario().equals(TargetCheck.BUDGET)).toList(), r, false);
         md.append("\n## 1b. Object size: the same volume in objects of different sizes\n\n");
         table(md, r.all().stream().filter(m -> m.scenario().equals(TargetCheck.OBJECT_SIZE)).toList(), r, true);

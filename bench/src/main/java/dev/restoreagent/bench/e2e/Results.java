@@ -27,12 +27,23 @@ record Results(BenchPlan plan, List<Measurement> all) {
      * empty if any round failed.
      */
     Optional<Measurement> median(String subject, String target) {
-        List<Measurement> rounds = series("peers", subject, target);
+        return median("peers", subject, target, 1);
+    }
+
+    /** The run of {@code subject} in {@code scenario} with the median time over its rounds; empty if any failed. */
+    Optional<Measurement> median(String scenario, String subject, String target, int n) {
+        List<Measurement> rounds = rounds(scenario, subject, target, n);
         if (rounds.isEmpty() || rounds.stream().anyMatch(m -> !m.ok())) {
             return Optional.empty();
         }
         List<Measurement> byTime = rounds.stream().sorted(Comparator.comparingDouble(Measurement::seconds)).toList();
         return Optional.of(byTime.get(byTime.size() / 2));
+    }
+
+    /** Every round of {@code subject} in {@code scenario} into {@code target} with {@code n} at once. */
+    List<Measurement> rounds(String scenario, String subject, String target, int n) {
+        return all.stream().filter(m -> m.scenario().equals(scenario) && m.subject().equals(subject)
+                && m.target().equals(target) && m.n() == n).toList();
     }
 
     /** The largest N at which the baseline's concurrent run into {@code target} finished. */

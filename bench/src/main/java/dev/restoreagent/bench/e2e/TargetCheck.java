@@ -59,7 +59,7 @@ record TargetCheck(String target, String measured, Boolean met) {
                     base.isPresent() && agent.isPresent() ? String.format("N=%d: baseline %s, agent %s (%s)%s",
                             base.get().n(), mib(base.get().peakRssBytes()), mib(agent.get().peakRssBytes()),
                             ratio(base.get().peakRssBytes(), agent.get().peakRssBytes()),
-                            smallerBudgets(r, base.get(), agent.get()))
+                            smallerBudgets(r, base.get()))
                             : "the baseline survived no N, or the agent failed",
                     base.isPresent() && agent.isPresent()
                             ? base.get().peakRssBytes() >= 20 * agent.get().peakRssBytes() : null));
@@ -81,14 +81,23 @@ record TargetCheck(String target, String measured, Boolean met) {
         return checks;
     }
 
-    /** What the budget series measured at the same N: each smaller budget's ratio, and its speed against B's. */
-    private static String smallerBudgets(Results r, Measurement base, Measurement atB) {
+    /**
+     * What the budget series measured at the baseline's N: per smaller budget the highest peak over its rounds,
+     * its ratio to the baseline, and its median speed against B's median in the same series.
+     */
+    private static String smallerBudgets(Results r, Measurement base) {
+        Optional<Measurement> atB = r.median(BUDGET, budgetSubject(r.plan().budgetBytes()), base.target(), base.n());
         StringBuilder text = new StringBuilder();
         for (long budget : r.plan().smallerBudgets()) {
-            r.find(BUDGET, budgetSubject(budget), base.target(), base.n()).filter(Measurement::ok).ifPresent(m ->
-                    text.append(String.format("; at B = %s: %s (%s), %s the speed", mib(budget),
-                            mib(m.peakRssBytes()), ratio(base.peakRssBytes(), m.peakRssBytes()),
-                            ratio(m.mibPerSecond(), atB.mibPerSecond()))));
+            String subject = budgetSubject(budget);
+            Optional<Measurement> median = r.median(BUDGET, subject, base.target(), base.n());
+            if (median.isEmpty() || atB.isEmpty()) {
+                continue;
+            }
+            long peak = r.rounds(BUDGET, subject, base.target(), base.n()).stream()
+                    .mapToLong(Measurement::peakRssBytes).max().orElseThrow();
+            text.append(String.format("; at B = %s: %s (%s), %s the speed", mib(budget), mib(peak),
+                    ratio(base.peakRssBytes(), peak), ratio(median.get().mibPerSecond(), atB.get().mibPerSecond())));
         }
         return text.toString();
     }
