@@ -36,20 +36,23 @@ public final class FileTarget implements BlockTarget {
     private final long capacityBytes;
     private final boolean readsAsZeros;
     private final IncompleteMarker marker;
-    private final HolePuncher holePuncher;
+    private final boolean regularFile;
     private final ExecutorService io;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean punchingWorks = true;
+    // opened on the first hole, on the I/O thread: a restore onto a new file never punches one, and
+    // binding libc with jnr-ffi costs a one-shot restore about 0.2 CPU s of start-up
+    private volatile HolePuncher holePuncher;
 
     private FileTarget(Path path, FileChannel channel, boolean growable, long capacityBytes, boolean readsAsZeros,
-                       IncompleteMarker marker, HolePuncher holePuncher) {
+                       IncompleteMarker marker, boolean regularFile) {
         this.path = path;
         this.channel = channel;
         this.growable = growable;
         this.capacityBytes = capacityBytes;
         this.readsAsZeros = readsAsZeros;
         this.marker = marker;
-        this.holePuncher = holePuncher;
+        this.regularFile = regularFile;
         this.io = Executors.newSingleThreadExecutor(DaemonThreads.named("target-io " + path.getFileName()));
     }
 
@@ -77,14 +80,13 @@ public final class FileTarget implements BlockTarget {
         }
         if (type == S_IFREG) {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE);
-            return new FileTarget(path, ch, false, ch.size(), knownZeroed, new XattrMarker(path),
-                    openPuncher(path, ch));
+            return new FileTarget(path, ch, false, ch.size(), knownZeroed, new XattrMarker(path), true);
         }
         if (type == S_IFBLK) {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE);
             // FileChannel.size() of a block device is the device size (Files.size() says 0)
             return new FileTarget(path, ch, false, ch.size(), knownZeroed,
-                    MarkerFile.forDevice(deviceMarkers, path), null);
+                    MarkerFile.forDevice(deviceMarkers, path), false);
         }
         throw new TargetException("target " + path + " is neither a regular file nor a block device");
     }
@@ -99,22 +101,13 @@ public final class FileTarget implements BlockTarget {
         // sized up front, the file is sparse: unwritten ranges read as zeros and take no space
         setLength(ch, Math.max(extentBytes, 0));
         return new FileTarget(path, ch, growable, growable ? Long.MAX_VALUE : extentBytes, true,
-                new XattrMarker(path), openPuncher(path, ch));
+                new XattrMarker(path), true);
     }
 
     private static void setLength(FileChannel ch, long bytes) throws IOException {
         // writing the last byte extends the file; the JDK has no ftruncate that grows
         if (ch.size() < bytes) {
             ch.write(ByteBuffer.allocate(1), bytes - 1);
-        }
-    }
-
-    private static HolePuncher openPuncher(Path path, FileChannel ch) throws IOException {
-        try {
-            return HolePuncher.open(path);
-        } catch (IOException e) {
-            ch.close();
-            throw e;
         }
     }
 
@@ -135,7 +128,7 @@ public final class FileTarget implements BlockTarget {
 
     /** True for a block device, false for a regular file. */
     public boolean isBlockDevice() {
-        return holePuncher == null;
+        return !regularFile;
     }
 
     @Override
@@ -165,8 +158,11 @@ public final class FileTarget implements BlockTarget {
     }
 
     private boolean punchHole(long offsetBytes, long lengthBytes) throws IOException {
-        if (holePuncher == null || !punchingWorks) {
+        if (!regularFile || !punchingWorks) {
             return false;
+        }
+        if (holePuncher == null) {
+            holePuncher = HolePuncher.open(path);
         }
         long end = Math.min(offsetBytes + lengthBytes, channel.size());
         if (end > offsetBytes && !holePuncher.punchHole(offsetBytes, end - offsetBytes)) {
