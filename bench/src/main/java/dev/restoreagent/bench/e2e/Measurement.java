@@ -1,9 +1,14 @@
 package dev.restoreagent.bench.e2e;
 
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * One measured run: who restored what where, how long it took and what it cost.
  *
- * @param scenario the report section: concurrent, budget, object-size, peers, zero-copy
+ * @param scenario the report section: concurrent (and its rounds), budget, object-size, peers, zero-copy
  * @param subject who did the work: agent, baseline, or a peer's command line
  * @param target file or rbd
  * @param n restores at once
@@ -38,6 +43,28 @@ record Measurement(String scenario, String subject, String target, int n, long o
     /** CPU seconds per GiB restored. */
     double cpuSecondsPerGib() {
         return cpuSeconds / (bytes / (double) BenchPlan.GIB);
+    }
+
+    /**
+     * One row for several rounds of the same run: the round with the median time, with the highest peak RSS
+     * and direct peak of all rounds; the first failure instead if a round failed.
+     */
+    static Measurement summaryOf(String scenario, List<Measurement> rounds) {
+        Optional<Measurement> failed = rounds.stream().filter(m -> !m.ok()).findFirst();
+        if (failed.isPresent()) {
+            Measurement f = failed.get();
+            return failed(scenario, f.subject(), f.target(), f.n(), f.objectBytes(), f.bytes(), f.peakRssBytes(),
+                    f.failure());
+        }
+        List<Measurement> byTime = rounds.stream().sorted(Comparator.comparingDouble(Measurement::seconds)).toList();
+        Measurement median = byTime.get(byTime.size() / 2);
+        long peakRss = rounds.stream().mapToLong(Measurement::peakRssBytes).max().orElseThrow();
+        long directPeak = rounds.stream().mapToLong(Measurement::directPeakBytes).max().orElseThrow();
+        String note = rounds.size() < 2 ? null : String.format(Locale.ROOT, "median of %d rounds (%.1f to %.1f s)",
+                rounds.size(), byTime.get(0).seconds(), byTime.get(byTime.size() - 1).seconds());
+        return new Measurement(scenario, median.subject(), median.target(), median.n(), median.objectBytes(),
+                median.bytes(), median.writtenBytes(), median.seconds(), peakRss, directPeak, median.cpuSeconds(),
+                null, note);
     }
 
     static Measurement failed(String scenario, String subject, String target, int n, long objectBytes, long bytes,

@@ -13,6 +13,8 @@ import java.util.Optional;
  */
 record TargetCheck(String target, String measured, Boolean met) {
     static final String CONCURRENT = "concurrent";
+    /** One round of the agent's concurrent runs; {@link #CONCURRENT} holds one row per N for all rounds. */
+    static final String CONCURRENT_ROUND = "concurrent-round";
     static final String OBJECT_SIZE = "object-size";
     static final String BUDGET = "budget";
 
