@@ -101,8 +101,12 @@ class DaemonIT {
     }
 
     private CinderBackup backup(String compression, long bytes, long seed) throws IOException {
+        return backup(compression, bytes, seed, VolumeShape.DISK_LIKE);
+    }
+
+    private CinderBackup backup(String compression, long bytes, long seed, VolumeShape shape) throws IOException {
         Path volume = allowed().resolve("volume-" + seed);
-        Volumes.write(volume, bytes, seed, VolumeShape.DISK_LIKE);
+        Volumes.write(volume, bytes, seed, shape);
         return CinderBackupWriter.builder(allowed().resolve("backups")).chunkSizeBytes(1L << 20)
                 .compression(compression).write(volume);
     }
@@ -317,8 +321,11 @@ class DaemonIT {
 
     @Test
     void killedDaemonResumesItsRestoreAfterRestart() throws Exception {
-        start("memory_budget = 64MiB");
-        CinderBackup backup = backup("bz2", 24L << 20, 4);
+        String config = "memory_budget = 64MiB";
+        start(config);
+        // no zero runs, so bz2 takes seconds over it: checkpoints come once a second, and the daemon
+        // must be killed after one, mid-layer, not after the restore has ended
+        CinderBackup backup = backup("bz2", 48L << 20, 4, new VolumeShape(0.0, 0.5, 64 * 1024));
         Path target = allowed().resolve("resumed.img");
         String id = call("POST", "/v1/restores", request(backup, target.toString())).body().get("id").asText();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -328,10 +335,11 @@ class DaemonIT {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(20);
         }
+        assertThat(checkpoint.get("layer").asInt()).as("the restore finished before it could be killed").isZero();
 
         daemon.destroyForcibly();
         assertThat(daemon.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        start("memory_budget = 64MiB");
+        start(config);
 
         JsonNode done = awaitFinished(id);
         assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
