@@ -1,5 +1,6 @@
 package dev.restoreagent.bench.e2e;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ record BenchPlan(String mode, long budgetBytes, List<Integer> concurrency, long 
 
     /** B, then the smaller budgets: the budget series. */
     List<Long> budgetSeries() {
-        List<Long> series = new java.util.ArrayList<>(List.of(budgetBytes));
+        List<Long> series = new ArrayList<>(List.of(budgetBytes));
         series.addAll(smallerBudgets);
         return series;
     }

@@ -56,7 +56,7 @@ record Measurement(String scenario, String subject, String target, int n, long o
             return failed(scenario, f.subject(), f.target(), f.n(), f.objectBytes(), f.bytes(), f.peakRssBytes(),
                     f.failure());
         }
-        List<Measurement> byTime = rounds.stream().sorted(Comparator.comparingDouble(Measurement::seconds)).toList();
+        List<Measurement> byTime = byTime(rounds);
         Measurement median = byTime.get(byTime.size() / 2);
         long peakRss = rounds.stream().mapToLong(Measurement::peakRssBytes).max().orElseThrow();
         long directPeak = rounds.stream().mapToLong(Measurement::directPeakBytes).max().orElseThrow();
@@ -65,6 +65,11 @@ record Measurement(String scenario, String subject, String target, int n, long o
         return new Measurement(scenario, median.subject(), median.target(), median.n(), median.objectBytes(),
                 median.bytes(), median.writtenBytes(), median.seconds(), peakRss, directPeak, median.cpuSeconds(),
                 null, note);
+    }
+
+    /** {@code rounds} from the fastest to the slowest; the median is the middle one. */
+    static List<Measurement> byTime(List<Measurement> rounds) {
+        return rounds.stream().sorted(Comparator.comparingDouble(Measurement::seconds)).toList();
     }
 
     static Measurement failed(String scenario, String subject, String target, int n, long objectBytes, long bytes,

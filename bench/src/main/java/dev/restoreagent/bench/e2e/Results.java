@@ -36,7 +36,7 @@ record Results(BenchPlan plan, List<Measurement> all) {
         if (rounds.isEmpty() || rounds.stream().anyMatch(m -> !m.ok())) {
             return Optional.empty();
         }
-        List<Measurement> byTime = rounds.stream().sorted(Comparator.comparingDouble(Measurement::seconds)).toList();
+        List<Measurement> byTime = Measurement.byTime(rounds);
         return Optional.of(byTime.get(byTime.size() / 2));
     }
 
