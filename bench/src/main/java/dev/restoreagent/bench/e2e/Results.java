@@ -27,12 +27,7 @@ record Results(BenchPlan plan, List<Measurement> all) {
      * empty if any round failed.
      */
     Optional<Measurement> median(String subject, String target) {
-        return median("peers", subject, target, 1);
-    }
-
-    /** The run of {@code subject} in {@code scenario} with the median time over its rounds; empty if any failed. */
-    Optional<Measurement> median(String scenario, String subject, String target, int n) {
-        List<Measurement> rounds = rounds(scenario, subject, target, n);
+        List<Measurement> rounds = rounds("peers", subject, target, 1);
         if (rounds.isEmpty() || rounds.stream().anyMatch(m -> !m.ok())) {
             return Optional.empty();
         }

@@ -88,20 +88,24 @@ record TargetCheck(String target, String measured, Boolean met) {
      * its ratio to the baseline, and its median speed against B's median in the same series.
      */
     private static String smallerBudgets(Results r, Measurement base) {
-        Optional<Measurement> atB = r.median(BUDGET, budgetSubject(r.plan().budgetBytes()), base.target(), base.n());
+        Optional<Measurement> atB = budgetRuns(r, r.plan().budgetBytes(), base);
         StringBuilder text = new StringBuilder();
         for (long budget : r.plan().smallerBudgets()) {
-            String subject = budgetSubject(budget);
-            Optional<Measurement> median = r.median(BUDGET, subject, base.target(), base.n());
-            if (median.isEmpty() || atB.isEmpty()) {
-                continue;
+            Optional<Measurement> smaller = budgetRuns(r, budget, base);
+            if (smaller.isPresent() && atB.isPresent()) {
+                text.append(String.format("; at B = %s: %s (%s), %s the speed", mib(budget),
+                        mib(smaller.get().peakRssBytes()), ratio(base.peakRssBytes(), smaller.get().peakRssBytes()),
+                        ratio(smaller.get().mibPerSecond(), atB.get().mibPerSecond())));
             }
-            long peak = r.rounds(BUDGET, subject, base.target(), base.n()).stream()
-                    .mapToLong(Measurement::peakRssBytes).max().orElseThrow();
-            text.append(String.format("; at B = %s: %s (%s), %s the speed", mib(budget), mib(peak),
-                    ratio(base.peakRssBytes(), peak), ratio(median.get().mibPerSecond(), atB.get().mibPerSecond())));
         }
         return text.toString();
+    }
+
+    /** The budget series' rounds at {@code budgetBytes} and the baseline's N, summarized; empty if none or one failed. */
+    private static Optional<Measurement> budgetRuns(Results r, long budgetBytes, Measurement base) {
+        List<Measurement> rounds = r.rounds(BUDGET, budgetSubject(budgetBytes), base.target(), base.n());
+        return rounds.isEmpty() ? Optional.empty()
+                : Optional.of(Measurement.summaryOf(BUDGET, rounds)).filter(Measurement::ok);
     }
 
     private static TargetCheck speed(Results r, String target, String agentSubject, String kind, String peer,
