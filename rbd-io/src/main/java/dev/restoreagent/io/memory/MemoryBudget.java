@@ -7,8 +7,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,18 +19,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * buffers plus decoder memory) here before it reads its first byte, and gives it back when it
  * ends. Accounting is strict: the bytes handed out never exceed {@link #totalBytes()}.
  *
- * <p>Waiters are served first come, first served: while anyone waits, {@link #tryAcquire} fails
- * and a new {@link #acquire} queues behind them, so a large request is never starved by a stream
- * of small ones. Thread-safe.
+ * <p>Waiters are served first come, first served: a {@link PendingLease} takes its place in the
+ * queue when it is made and is granted when it reaches the head and its bytes are free. While
+ * anyone waits, {@link #tryAcquire} fails and a new request queues behind them, so a large request
+ * is never starved by a stream of small ones. Grants happen on the thread that frees the bytes (or
+ * that enqueues or sizes a request that fits); nobody polls. Thread-safe.
  */
 public final class MemoryBudget implements AutoCloseable {
     private final long totalBytes;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Deque<Waiter> waiters = new ArrayDeque<>();
+    private final Deque<PendingLease> queue = new ArrayDeque<>();
     private final Set<BudgetLease> leases = ConcurrentHashMap.newKeySet();
     private long availableBytes;
     private long peakUsedBytes;
-    private long blockedNanos;
     private long grants;
     private boolean closed;
 
@@ -62,11 +66,11 @@ public final class MemoryBudget implements AutoCloseable {
         }
     }
 
-    /** How many acquires are queued now. */
+    /** How many places are queued now. */
     public int waitingCount() {
         lock.lock();
         try {
-            return waiters.size();
+            return queue.size();
         } finally {
             lock.unlock();
         }
@@ -76,8 +80,8 @@ public final class MemoryBudget implements AutoCloseable {
     public List<String> waitingHolders() {
         lock.lock();
         try {
-            List<String> holders = new ArrayList<>(waiters.size());
-            waiters.forEach(w -> holders.add(w.holder));
+            List<String> holders = new ArrayList<>(queue.size());
+            queue.forEach(w -> holders.add(w.holder()));
             return holders;
         } finally {
             lock.unlock();
@@ -87,16 +91,6 @@ public final class MemoryBudget implements AutoCloseable {
     /** The leases held now. */
     public List<BudgetLease> leases() {
         return List.copyOf(leases);
-    }
-
-    /** Total time acquirers have spent blocked, for metrics. */
-    public Duration blockedTime() {
-        lock.lock();
-        try {
-            return Duration.ofNanos(blockedNanos);
-        } finally {
-            lock.unlock();
-        }
     }
 
     /**
@@ -110,7 +104,7 @@ public final class MemoryBudget implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
-            if (waiters.isEmpty() && availableBytes >= bytes) {
+            if (queue.isEmpty() && availableBytes >= bytes) {
                 return Optional.of(grant(bytes, holder));
             }
             return Optional.empty();
@@ -120,71 +114,150 @@ public final class MemoryBudget implements AutoCloseable {
     }
 
     /**
+     * Takes a place at the end of the queue now, its size to follow ({@link PendingLease#request}).
+     * Never blocks.
+     *
+     * @throws IllegalStateException if the budget is closed
+     */
+    public PendingLease enqueue(String holder) {
+        PendingLease place = new PendingLease(this, holder);
+        lock.lock();
+        try {
+            ensureOpen();
+            queue.addLast(place);
+        } finally {
+            lock.unlock();
+        }
+        return place;
+    }
+
+    /**
+     * Takes a place for {@code bytes} at the end of the queue now; granted at once if nobody waits
+     * and the bytes are free. Never blocks.
+     *
+     * @throws IllegalArgumentException if {@code bytes <= 0 || bytes > totalBytes()}
+     * @throws IllegalStateException if the budget is closed
+     */
+    public PendingLease enqueue(long bytes, String holder) {
+        checkRequest(bytes);
+        PendingLease place = enqueue(holder);
+        place.request(bytes);
+        return place;
+    }
+
+    /**
      * Takes {@code bytes}, waiting in FIFO order up to {@code timeout} for them.
      *
      * @throws BudgetExhaustedException when the timeout passes or the budget is closed while waiting
-     * @throws InterruptedException when interrupted while waiting; the interrupt flag is cleared as usual
+     * @throws InterruptedException when interrupted while waiting; the place is given up
      * @throws IllegalArgumentException if {@code bytes <= 0 || bytes > totalBytes()}
      */
     public BudgetLease acquire(long bytes, String holder, Duration timeout)
             throws BudgetExhaustedException, InterruptedException {
-        checkRequest(bytes);
-        lock.lock();
+        PendingLease place = enqueue(bytes, holder);
         try {
-            ensureOpen();
-            if (waiters.isEmpty() && availableBytes >= bytes) {
-                return grant(bytes, holder);
+            return place.granted().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            place.cancel();
+            throw exhausted("timed out after " + timeout.toMillis() + " ms waiting for memory budget", bytes);
+        } catch (InterruptedException e) {
+            place.cancel();
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BudgetExhaustedException closedWhileWaiting) {
+                throw closedWhileWaiting;
             }
-            Waiter me = new Waiter(holder, lock.newCondition());
-            waiters.addLast(me);
-            long started = System.nanoTime();
-            long remaining = timeout.toNanos();
-            try {
-                while (!closed && !(waiters.peekFirst() == me && availableBytes >= bytes)) {
-                    if (remaining <= 0) {
-                        throw new BudgetExhaustedException("timed out after " + timeout.toMillis()
-                                + " ms waiting for memory budget", bytes, availableBytes, totalBytes);
-                    }
-                    remaining = me.ready.awaitNanos(remaining);
-                }
-                if (closed) {
-                    throw new BudgetExhaustedException("memory budget closed", bytes, availableBytes, totalBytes);
-                }
-                return grant(bytes, holder);
-            } finally {
-                blockedNanos += System.nanoTime() - started;
-                waiters.remove(me);
-                // whoever is now first may fit; it cannot notice unless told
-                signalHead();
-            }
-        } finally {
-            lock.unlock();
+            throw new IllegalStateException("unexpected failure of a budget grant", e.getCause());
+        } catch (CancellationException e) {
+            throw exhausted("the wait for memory budget was cancelled", bytes);
         }
     }
 
+    void size(PendingLease place, long bytes) {
+        checkRequest(bytes);
+        List<PendingLease> granted;
+        lock.lock();
+        try {
+            if (place.bytes != 0) {
+                throw new IllegalStateException("the place of " + place.holder() + " is sized already");
+            }
+            place.bytes = bytes;
+            granted = grantFromHead();
+        } finally {
+            lock.unlock();
+        }
+        handOver(granted);
+    }
+
+    /** Takes {@code place} out of the queue; returns its lease if it was granted already. */
+    BudgetLease leave(PendingLease place) {
+        List<PendingLease> granted;
+        BudgetLease held;
+        lock.lock();
+        try {
+            held = place.lease;
+            if (!queue.remove(place)) {
+                return held;
+            }
+            granted = grantFromHead();
+        } finally {
+            lock.unlock();
+        }
+        handOver(granted);
+        return held;
+    }
+
     void release(BudgetLease lease) {
+        List<PendingLease> granted;
         lock.lock();
         try {
             if (!leases.remove(lease)) {
                 throw new IllegalStateException("lease does not belong to this budget: " + lease);
             }
             availableBytes += lease.bytes();
-            signalHead();
+            granted = grantFromHead();
         } finally {
             lock.unlock();
         }
+        handOver(granted);
     }
 
-    /** Fails every waiter with {@link BudgetExhaustedException}; leases still held stay valid. */
+    /** Fails every queued place with {@link BudgetExhaustedException}; leases still held stay valid. */
     @Override
     public void close() {
+        List<PendingLease> failed;
         lock.lock();
         try {
             closed = true;
-            waiters.forEach(w -> w.ready.signal());
+            failed = new ArrayList<>(queue);
+            queue.clear();
         } finally {
             lock.unlock();
         }
+        for (PendingLease place : failed) {
+            place.fail(exhausted("memory budget closed", place.bytes));
+        }
+    }
+
+    /** Grants the head of the queue while it is sized and fits; call with the lock held. */
+    private List<PendingLease> grantFromHead() {
+        List<PendingLease> granted = new ArrayList<>(1);
+        PendingLease head;
+        while ((head = queue.peekFirst()) != null && head.bytes > 0 && availableBytes >= head.bytes) {
+            queue.removeFirst();
+            head.lease = grant(head.bytes, head.holder());
+            granted.add(head);
+        }
+        return granted;
+    }
+
+    // completing a future runs its dependants: never under the lock
+    private static void handOver(List<PendingLease> granted) {
+        granted.forEach(p -> p.complete(p.lease));
+    }
+
+    private BudgetExhaustedException exhausted(String reason, long bytes) {
+        return new BudgetExhaustedException(reason, bytes, availableBytes(), totalBytes);
     }
 
     private BudgetLease grant(long bytes, String holder) {
@@ -193,13 +266,6 @@ public final class MemoryBudget implements AutoCloseable {
         BudgetLease lease = new BudgetLease(this, bytes, holder, ++grants);
         leases.add(lease);
         return lease;
-    }
-
-    private void signalHead() {
-        Waiter head = waiters.peekFirst();
-        if (head != null) {
-            head.ready.signal();
-        }
     }
 
     private void checkRequest(long bytes) {
@@ -212,16 +278,6 @@ public final class MemoryBudget implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("MemoryBudget closed");
-        }
-    }
-
-    private static final class Waiter {
-        final String holder;
-        final Condition ready;
-
-        Waiter(String holder, Condition ready) {
-            this.holder = holder;
-            this.ready = ready;
         }
     }
 }

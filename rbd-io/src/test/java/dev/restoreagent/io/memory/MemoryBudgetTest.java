@@ -141,6 +141,79 @@ class MemoryBudgetTest {
         held.close();
     }
 
+    @Test
+    void aPlaceIsGrantedWhenBytesAreFreedWithoutAnyoneWaitingOnIt() throws Exception {
+        MemoryBudget budget = new MemoryBudget(100);
+        BudgetLease held = budget.tryAcquire(70, "a").orElseThrow();
+        PendingLease place = budget.enqueue(50, "b");
+        assertThat(place.granted()).isNotDone();
+        assertThat(budget.waitingHolders()).containsExactly("b");
+        held.close();
+        // granted on the releasing thread: no thread of b's is involved
+        BudgetLease lease = place.granted().getNow(null);
+        assertThat(lease).isNotNull();
+        assertThat(lease.holder()).isEqualTo("b");
+        assertThat(budget.availableBytes()).isEqualTo(50);
+        lease.close();
+    }
+
+    @Test
+    void anUnsizedPlaceHoldsItsTurnUntilItIsSizedOrCancelled() {
+        MemoryBudget budget = new MemoryBudget(100);
+        PendingLease first = budget.enqueue("first");
+        PendingLease second = budget.enqueue(10, "second");
+        // 100 bytes are free, but first in line has not said what it needs yet
+        assertThat(second.granted()).isNotDone();
+        assertThat(budget.tryAcquire(1, "late")).isEmpty();
+        first.request(60);
+        assertThat(first.granted()).isCompleted();
+        assertThat(second.granted()).isCompleted();
+        assertThat(budget.availableBytes()).isEqualTo(30);
+        first.granted().join().close();
+        second.granted().join().close();
+        assertThatThrownBy(() -> first.request(5)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void cancellingAQueuedPlaceLetsTheNextOneIn() {
+        MemoryBudget budget = new MemoryBudget(100);
+        BudgetLease held = budget.tryAcquire(50, "a").orElseThrow();
+        PendingLease big = budget.enqueue(80, "big");
+        PendingLease small = budget.enqueue(40, "small");
+        assertThat(small.granted()).isNotDone();
+        assertThat(big.cancel()).isTrue();
+        assertThat(big.granted()).isCancelled();
+        assertThat(small.granted()).isCompleted();
+        assertThat(budget.waitingCount()).isZero();
+        small.granted().join().close();
+        held.close();
+        assertThat(budget.availableBytes()).isEqualTo(100);
+    }
+
+    @Test
+    void cancelAfterTheGrantLeavesTheLeaseWithItsTaker() {
+        MemoryBudget budget = new MemoryBudget(100);
+        PendingLease place = budget.enqueue(60, "a");
+        BudgetLease lease = place.granted().join();
+        assertThat(place.cancel()).isFalse();
+        assertThat(lease.isHeld()).isTrue();
+        assertThat(budget.availableBytes()).isEqualTo(40);
+        lease.close();
+    }
+
+    @Test
+    void closeFailsQueuedPlaces() {
+        MemoryBudget budget = new MemoryBudget(10);
+        BudgetLease held = budget.tryAcquire(10, "a").orElseThrow();
+        PendingLease place = budget.enqueue(5, "b");
+        budget.close();
+        assertThat(place.granted()).isCompletedExceptionally();
+        assertThatThrownBy(place.granted()::join).hasCauseInstanceOf(BudgetExhaustedException.class)
+                .hasMessageContaining("memory budget closed");
+        assertThatThrownBy(() -> budget.enqueue("c")).isInstanceOf(IllegalStateException.class);
+        held.close();
+    }
+
     static void awaitWaiting(MemoryBudget budget, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (budget.waitingCount() < count) {
