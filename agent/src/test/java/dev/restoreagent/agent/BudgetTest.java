@@ -1,6 +1,5 @@
 package dev.restoreagent.agent;
 
-import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.restore.WorkingSet;
 import dev.restoreagent.agent.source.Codec;
@@ -99,31 +98,5 @@ class BudgetTest {
         assertThatThrownBy(() -> WorkingSet.plan(RestoreSettings.defaults(), Set.of(Codec.ZSTD), 1, 1L << 20, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("memory budget of 1.0 MiB is below the smallest working set of this restore");
-    }
-
-    @Test
-    void queuedRestoreCanBeCancelled() throws Exception {
-        Path volume = dir.resolve("v");
-        Volumes.write(volume, 1L << 20, 3, VolumeShape.DISK_LIKE);
-        CinderBackup backup = CinderBackupWriter.builder(dir.resolve("backups")).chunkSizeBytes(1L << 20)
-                .compression("zstd").write(volume);
-        MemoryBudget budget = new MemoryBudget(64L << 20);
-        try (var hog = budget.tryAcquire(64L << 20, "hog").orElseThrow();
-             FileTarget target = FileTarget.open(dir.resolve("t"), 1L << 20, false, dir)) {
-            Restore restore = new Restore(TestSupport.source(backup), target, budget, RestoreSettings.defaults(), "q");
-            Future<?> running = Executors.newSingleThreadExecutor().submit(() -> {
-                restore.run();
-                return null;
-            });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (budget.waitingCount() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(restore.state()).isEqualTo(Restore.State.QUEUED);
-            restore.cancel();
-            assertThatThrownBy(() -> running.get(30, TimeUnit.SECONDS)).hasMessageContaining("cancelled");
-            assertThat(restore.state()).isEqualTo(Restore.State.CANCELLED);
-            assertThat(budget.waitingCount()).isZero();
-        }
     }
 }

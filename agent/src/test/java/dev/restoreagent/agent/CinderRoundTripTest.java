@@ -129,9 +129,9 @@ class CinderRoundTripTest {
 
         try (dev.restoreagent.io.targets.FileTarget fileTarget = dev.restoreagent.io.targets.FileTarget.open(target,
                 6L << 20, false, dir)) {
-            new dev.restoreagent.agent.restore.Restore(TestSupport.source(incremental), fileTarget,
-                    new MemoryBudget(64L << 20), RestoreSettings.defaults(), "resume",
-                    new dev.restoreagent.agent.restore.Checkpoint(0, 3), seen::add).run();
+            TestSupport.newRestore(TestSupport.source(incremental), fileTarget, new MemoryBudget(64L << 20),
+                    RestoreSettings.defaults(), "resume", new dev.restoreagent.agent.restore.Checkpoint(0, 3),
+                    seen::add).run();
         }
 
         byte[] restored = Files.readAllBytes(target);

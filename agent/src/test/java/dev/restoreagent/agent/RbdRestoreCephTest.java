@@ -184,7 +184,8 @@ class RbdRestoreCephTest {
         String fresh = image("fresh");
         RestoreResult created;
         try (RbdImageTarget target = RbdImageTarget.create(pool, fresh, size, connection.stallTimeout())) {
-            created = new Restore(TestSupport.source(backup), target, budget, RestoreSettings.defaults(), "fresh").run();
+            created = TestSupport.newRestore(TestSupport.source(backup), target, budget, RestoreSettings.defaults(), "fresh")
+                    .run();
         }
         assertThat(created.skippedBytes()).isPositive();
         assertThat(created.zeroedBytes()).isZero();
@@ -195,7 +196,8 @@ class RbdRestoreCephTest {
         fill(old, size + (1 << 20), (byte) 0xab);
         RestoreResult overwritten;
         try (RbdImageTarget target = RbdImageTarget.open(pool, old, false, false, connection.stallTimeout())) {
-            overwritten = new Restore(TestSupport.source(backup), target, budget, RestoreSettings.defaults(), "old")
+            overwritten = TestSupport.newRestore(TestSupport.source(backup), target, budget, RestoreSettings.defaults(),
+                    "old")
                     .run();
         }
         assertThat(overwritten.skippedBytes()).isZero();
@@ -221,7 +223,7 @@ class RbdRestoreCephTest {
                 .compression("zstd").write(volume);
         String name = image("cancel");
         try (RbdImageTarget target = RbdImageTarget.create(pool, name, size, connection.stallTimeout())) {
-            Restore restore = new Restore(TestSupport.source(backup), target, new MemoryBudget(64L << 20),
+            Restore restore = TestSupport.newRestore(TestSupport.source(backup), target, new MemoryBudget(64L << 20),
                     new RestoreSettings(256 * 1024, 16, 1, 23, false), "cancel");
             CompletableFuture<RestoreResult> running = CompletableFuture.supplyAsync(() -> {
                 try {

@@ -1,7 +1,14 @@
 package dev.restoreagent.agent;
 
 import dev.restoreagent.agent.cli.AgentMain;
+import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.restore.Restore;
+import dev.restoreagent.agent.restore.WorkingSet;
+import dev.restoreagent.io.memory.BudgetExhaustedException;
+import dev.restoreagent.io.memory.BudgetLease;
+import java.time.Duration;
+import dev.restoreagent.io.targets.BlockTarget;
+import java.util.function.Consumer;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
@@ -63,8 +70,33 @@ public final class TestSupport {
                                         RestoreSettings settings) throws RestoreFailure, IOException {
         try (FileTarget fileTarget = FileTarget.open(target, source.extentBytes(), settings.targetZeroed(),
                 target.resolveSibling("state"))) {
-            return new Restore(source, fileTarget, budget, settings, "test " + target.getFileName()).run();
+            return newRestore(source, fileTarget, budget, settings, "test " + target.getFileName(), Checkpoint.START,
+                    reached -> { }).run();
         }
+    }
+
+    /**
+     * A restore with its working set granted from {@code budget}, as the job runner would grant
+     * it, waiting in the budget's queue if need be.
+     */
+    public static Restore newRestore(RestoreSource source, BlockTarget target, MemoryBudget budget,
+                                     RestoreSettings settings, String holder, Checkpoint resumeFrom,
+                                     Consumer<Checkpoint> onCheckpoint) {
+        WorkingSet workingSet = WorkingSet.plan(settings, source.codecs(), Math.max(1, source.widestLayer()),
+                budget.totalBytes(), Runtime.getRuntime().availableProcessors());
+        BudgetLease lease;
+        try {
+            lease = budget.acquire(workingSet.totalBytes(), holder, Duration.ofMinutes(5));
+        } catch (BudgetExhaustedException | InterruptedException e) {
+            throw new IllegalStateException("no memory for " + holder + " in time", e);
+        }
+        return new Restore(source, target, lease, workingSet, settings, holder, resumeFrom, onCheckpoint);
+    }
+
+    /** {@link #newRestore} from the start, reporting no checkpoints. */
+    public static Restore newRestore(RestoreSource source, BlockTarget target, MemoryBudget budget,
+                                     RestoreSettings settings, String holder) {
+        return newRestore(source, target, budget, settings, holder, Checkpoint.START, reached -> { });
     }
 
     /** A run of the command line in this process: its exit code and what it printed on stderr. */

@@ -25,13 +25,14 @@ public final class ExitCode {
     private ExitCode() {
     }
 
-    static int of(RestoreFailure.Kind kind) {
+    public static int of(RestoreFailure.Kind kind) {
         return switch (kind) {
             case BAD_INPUT -> BAD_INPUT;
             case VERIFICATION -> VERIFICATION;
             case TARGET -> TARGET;
             case CANCELLED -> CANCELLED;
             case INTERNAL -> INTERNAL;
+            case USAGE -> USAGE;
         };
     }
 }

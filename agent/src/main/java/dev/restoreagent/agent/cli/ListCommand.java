@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.restoreagent.agent.client.JobInfo;
+import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.io.memory.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +31,7 @@ public final class ListCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         rows.add(HEADER);
         for (JsonNode node : restores) {
-            JobInfo job = JobInfo.of(node);
+            JobView job = JobView.parse(node);
             rows.add(List.of(job.id(), job.state().name(), progress(job), job.target()));
         }
         int[] widths = new int[HEADER.size()];
@@ -51,7 +51,7 @@ public final class ListCommand implements Callable<Integer> {
     }
 
     /** {@code 1.2 GiB/4.0 GiB 30%}; {@code 1.2 GiB/?} while the total is unknown. */
-    private static String progress(JobInfo job) {
+    private static String progress(JobView job) {
         String done = Sizes.format(job.bytesDone()) + "/";
         if (job.bytesTotal() == null) {
             return done + "?";

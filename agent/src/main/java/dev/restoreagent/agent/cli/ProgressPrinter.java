@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.restore.Progress;
-import dev.restoreagent.agent.restore.Restore;
+import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.Sizes;
 
@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Shows a running restore's progress on stderr: a bar redrawn in place on a terminal, plain
+ * Shows a job's progress on stderr: a bar redrawn in place on a terminal, plain
  * lines at an interval otherwise (for logs and journald), nothing in quiet mode.
  */
 final class ProgressPrinter implements AutoCloseable {
@@ -21,13 +21,13 @@ final class ProgressPrinter implements AutoCloseable {
     private static final int BAR_WIDTH = 30;
 
     private final PrintStream out;
-    private final Supplier<Progress> progress;
+    private final Supplier<JobView> progress;
     private final boolean bar;
     private final Thread thread;
     private volatile boolean stopped;
     private int lastLength;
 
-    ProgressPrinter(PrintStream out, Supplier<Progress> progress, boolean bar, Duration interval) {
+    ProgressPrinter(PrintStream out, Supplier<JobView> progress, boolean bar, Duration interval) {
         this.out = out;
         this.progress = progress;
         this.bar = bar;
@@ -52,7 +52,7 @@ final class ProgressPrinter implements AutoCloseable {
         }
     }
 
-    private synchronized void print(Progress p) {
+    private synchronized void print(JobView p) {
         String line = format(p, bar);
         if (bar) {
             String padded = line + " ".repeat(Math.max(0, lastLength - line.length()));
@@ -64,30 +64,33 @@ final class ProgressPrinter implements AutoCloseable {
         out.flush();
     }
 
-    static String format(Progress p, boolean bar) {
-        if (p.state() == Restore.State.QUEUED || p.state() == Restore.State.NEW) {
-            return "waiting for memory budget...";
+    /** A job's progress on one line: {@code [####......] 1.2 GiB of 4.0 GiB (30%), 100.0 MiB/s, ETA 0:42}. */
+    static String format(JobView job, boolean bar) {
+        if (job.state() == JobState.QUEUED) {
+            return "waiting for memory budget" + (job.queuePosition() == null ? "" : ", #" + job.queuePosition()
+                    + " in line") + "...";
         }
-        StringBuilder line = new StringBuilder();
-        if (bar && p.totalBytes() > 0) {
-            int filled = (int) Math.min(BAR_WIDTH, p.doneBytes() * BAR_WIDTH / p.totalBytes());
-            line.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ");
-        } else if (!bar) {
-            line.append("progress: ");
+        return (bar ? bar(job, BAR_WIDTH) : "progress: ") + progress(job);
+    }
+
+    /** {@code [######..............] }: the share done, when the total is known. */
+    static String bar(JobView job, int width) {
+        int filled = job.percentDone().orElse(0) * width / 100;
+        return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] ";
+    }
+
+    /** {@code 1.2 GiB of 4.0 GiB (30%), 100.0 MiB/s, ETA 0:42}, leaving out what is unknown. */
+    static String progress(JobView job) {
+        StringBuilder text = new StringBuilder(Sizes.format(job.bytesDone()));
+        if (job.bytesTotal() != null) {
+            text.append(" of ").append(Sizes.format(job.bytesTotal()));
         }
-        line.append(Sizes.format(p.doneBytes()));
-        if (p.totalBytes() >= 0) {
-            line.append(" of ").append(Sizes.format(p.totalBytes()));
-            if (p.totalBytes() > 0) {
-                line.append(String.format(Locale.ROOT, " (%d%%)", p.doneBytes() * 100 / p.totalBytes()));
-            }
+        job.percentDone().ifPresent(percent -> text.append(" (").append(percent).append("%)"));
+        text.append(", ").append(Sizes.format(job.rateBytesPerSecond())).append("/s");
+        if (job.etaSeconds() != null) {
+            text.append(", ETA ").append(clock(job.etaSeconds()));
         }
-        line.append(", ").append(Sizes.format((long) p.bytesPerSecond())).append("/s");
-        long eta = p.etaSeconds();
-        if (eta >= 0) {
-            line.append(", ETA ").append(clock(eta));
-        }
-        return line.toString();
+        return text.toString();
     }
 
     static String clock(long seconds) {

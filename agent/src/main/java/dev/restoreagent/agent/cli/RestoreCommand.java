@@ -1,19 +1,19 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.restore.Restore;
-import dev.restoreagent.agent.restore.RestoreFailure;
-import dev.restoreagent.agent.restore.RestoreResult;
-import dev.restoreagent.agent.restore.RestoreSettings;
-import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.job.JobListener;
+import dev.restoreagent.agent.job.JobRunner;
+import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.agent.job.RestoreJob;
 import dev.restoreagent.agent.job.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
-import dev.restoreagent.agent.targets.OpenedTarget;
+import dev.restoreagent.agent.restore.RestoreResult;
+import dev.restoreagent.agent.restore.RestoreSettings;
+import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
-import dev.restoreagent.agent.targets.TargetRequest;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.memory.Sizes;
-import dev.restoreagent.io.targets.BlockTarget;
 import dev.restoreagent.nativeb.libc.Terminal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,14 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code restore-agent restore}: one restore, in this process, with progress on stderr. */
 @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
@@ -45,6 +42,9 @@ final class RestoreCommand implements Callable<Integer> {
     static final String DEFAULT_MEMORY_BUDGET = "256MiB";
     /** Default {@code --state-dir}: where block devices' incomplete marks are kept. */
     static final String DEFAULT_STATE_DIR = "/var/lib/restore-agent";
+
+    /** How long Ctrl-C or SIGTERM waits for the restore to drain before the process exits. */
+    static final Duration SIGNAL_WAIT = Duration.ofSeconds(10);
 
     @Spec
     CommandSpec spec;
@@ -94,99 +94,69 @@ final class RestoreCommand implements Callable<Integer> {
         PrintStream err = System.err;
         RestoreRequest request = what.toRequest(null);
         RestoreSettings settings;
-        long budgetBytes;
+        MemoryBudget budget;
         try {
             RestoreRequests.validate(request);
-            budgetBytes = Sizes.parse(memoryBudget);
+            budget = new MemoryBudget(Sizes.parse(memoryBudget));
             settings = new RestoreSettings(Math.toIntExact(Sizes.parse(bufferSize)), queueDepth, decoders,
-                    zstdWindowLogMax, request.isTargetZeroed());
+                    zstdWindowLogMax, false);
         } catch (RestoreRequests.FieldException e) {
             throw new ParameterException(spec.commandLine(), e.withOptionNames(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        try {
-            RestoreSource restoreSource = RestoreRequests.resolveSource(request);
-            return restore(restoreSource, RestoreRequests.target(request, stateDir, false), settings, budgetBytes, err);
-        } catch (RestoreFailure e) {
-            err.println("restore-agent: " + e.getMessage());
-            return ExitCode.of(e.kind());
-        }
-    }
-
-    private int restore(RestoreSource restoreSource, TargetRequest request, RestoreSettings settings,
-                        long budgetBytes, PrintStream err) throws RestoreFailure {
-        MemoryBudget budget = new MemoryBudget(budgetBytes);
-        try (LazyConnection connection = new LazyConnection(ceph)) {
-            OpenedTarget opened = openTarget(request, restoreSource, connection);
-            int code = ExitCode.INTERNAL;
-            try {
-                if (!opened.settings().isEmpty()) {
-                    err.println("restore-agent: ceph " + opened.settings());
+        try (SharedConnection connection = new SharedConnection(ceph::connect)) {
+            JobRunner runner = new JobRunner(budget, settings, new TargetOpener(connection), stateDir, new JobListener() {
+                @Override
+                public void targetOpened(RestoreJob job, String clientSettings) {
+                    if (!clientSettings.isEmpty()) {
+                        err.println("restore-agent: ceph " + clientSettings);
+                    }
                 }
-                code = run(restoreSource, opened.target(), budget, settings, err);
-            } finally {
-                try {
-                    opened.close();
-                } catch (IOException e) {
-                    err.println("restore-agent: closing target " + request.to() + " failed: " + e.getMessage());
-                    code = code == ExitCode.OK ? ExitCode.TARGET : code;
+
+                @Override
+                public void ended(RestoreJob job) {
                 }
-            }
-            return code;
+            });
+            RestoreJob job = RestoreJob.of(request);
+            runner.enqueue(job);
+            return run(runner, job, budget, err);
         }
     }
 
-    private OpenedTarget openTarget(TargetRequest request, RestoreSource restoreSource, LazyConnection connection)
-            throws RestoreFailure {
-        try {
-            return new TargetOpener(connection::get).open(request, restoreSource.extentBytes());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
-    private int run(RestoreSource restoreSource, BlockTarget target, MemoryBudget budget, RestoreSettings settings,
-                    PrintStream err) {
-        Restore restore;
-        try {
-            restore = new Restore(restoreSource, target, budget, settings, "restore " + restoreSource.markTag());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        CountDownLatch finished = new CountDownLatch(1);
+    /** Runs the job here, as the daemon would, with progress on stderr; Ctrl-C or SIGTERM cancels it. */
+    private int run(JobRunner runner, RestoreJob job, MemoryBudget budget, PrintStream err) {
         Thread onSignal = new Thread(() -> {
-            // Ctrl-C or SIGTERM: stop reading, drain the writes in flight, keep the incomplete mark
-            restore.cancel();
-            awaitQuietly(finished);
+            // stop reading, drain the writes in flight, keep the incomplete mark
+            job.cancel();
+            awaitSettled(job, err);
         }, "cancel-on-signal");
         Runtime.getRuntime().addShutdownHook(onSignal);
         DirectMemory.resetPeaks();
-        try (ProgressPrinter printer = progressPrinter(restore, err)) {
+        try (ProgressPrinter printer = progressPrinter(job, err)) {
             if (printer != null) {
                 printer.start();
             }
-            RestoreResult result = restore.run();
-            if (printer != null) {
-                printer.close();
-            }
-            err.println(summary(restoreSource, target.name(), result, budget));
-            return ExitCode.OK;
-        } catch (RestoreFailure e) {
-            err.println("restore-agent: " + e.getMessage());
-            reportMark(target, err);
-            return ExitCode.of(e.kind());
+            runner.run(job);
         } finally {
-            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(onSignal);
             } catch (IllegalStateException e) {
-                // shutting down already: the hook is running and waits for us
+                // shutting down already: the hook is running and waits for the job
             }
         }
+        if (job.state() == JobState.SUCCEEDED) {
+            err.println(summary(job, budget));
+            return ExitCode.OK;
+        }
+        err.println("restore-agent: " + job.error());
+        if (job.targetNote() != null) {
+            err.println("restore-agent: " + job.targetNote());
+        }
+        return ExitCode.of(job.errorKind());
     }
 
-    private ProgressPrinter progressPrinter(Restore restore, PrintStream err) {
+    private ProgressPrinter progressPrinter(RestoreJob job, PrintStream err) {
         ProgressPrinter.Mode mode = progressMode;
         if (mode == ProgressPrinter.Mode.AUTO) {
             mode = Terminal.isTerminal(Terminal.STDERR) ? ProgressPrinter.Mode.BAR : ProgressPrinter.Mode.PLAIN;
@@ -194,34 +164,31 @@ final class RestoreCommand implements Callable<Integer> {
         if (mode == ProgressPrinter.Mode.NONE) {
             return null;
         }
-        return new ProgressPrinter(err, restore::progress, mode == ProgressPrinter.Mode.BAR,
+        return new ProgressPrinter(err, () -> JobView.of(job, null), mode == ProgressPrinter.Mode.BAR,
                 Duration.ofSeconds(Math.max(1, progressIntervalSeconds)));
     }
 
-    static String summary(RestoreSource source, String targetName, RestoreResult r, MemoryBudget budget) {
+    static String summary(RestoreJob job, MemoryBudget budget) {
+        RestoreResult r = job.result();
         double seconds = r.runningNanos() / 1e9;
         return String.format(Locale.ROOT, "restored %s to %s: %s written, %s skipped as zero, %s zeroed, "
                         + "in %.1f s (%s/s); direct memory peak %s of %s budget",
-                source.description(), targetName, Sizes.format(r.writtenBytes()), Sizes.format(r.skippedBytes()),
+                job.source(), job.request().to(), Sizes.format(r.writtenBytes()), Sizes.format(r.skippedBytes()),
                 Sizes.format(r.zeroedBytes()), seconds, Sizes.format((long) r.bytesPerSecond()),
                 Sizes.format(DirectMemory.peakJvmDirectBytes()), Sizes.format(budget.totalBytes()));
     }
 
-    private static void reportMark(BlockTarget target, PrintStream err) {
+    /**
+     * The shutdown hook's wait: long enough for a restore to drain its writes, bounded so that a
+     * signal always ends the process. What is still in flight then stays the device's; the target
+     * keeps its incomplete mark.
+     */
+    private static void awaitSettled(RestoreJob job, PrintStream err) {
         try {
-            if (target.incompleteMark().isPresent()) {
-                err.println("restore-agent: target " + target.name() + " is incomplete and marked so ("
-                        + target.markLocation() + ")");
+            if (!job.awaitSettled(SIGNAL_WAIT)) {
+                err.println("restore-agent: stopping without waiting longer for the writes in flight; target "
+                        + job.request().to() + " stays incomplete");
             }
-        } catch (IOException e) {
-            err.println("restore-agent: target " + target.name() + " is incomplete; its mark cannot be read: "
-                    + e.getMessage());
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(2, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.client.JobInfo;
+import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.io.memory.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +20,11 @@ public final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return client.run(c -> client.answer(c.job(id), answer -> describe(JobInfo.of(answer))));
+        return client.run(c -> client.answer(c.job(id), answer -> describe(JobView.parse(answer))));
     }
 
     /** {@code label: value} lines, leaving out what does not apply to the job's state. */
-    static String describe(JobInfo job) {
+    static String describe(JobView job) {
         StringBuilder text = new StringBuilder();
         field(text, "id", job.id());
         field(text, "state", job.state().name());
@@ -33,7 +33,7 @@ public final class ShowCommand implements Callable<Integer> {
         }
         field(text, "source", job.source());
         field(text, "target", job.target());
-        field(text, "progress", WatchCommand.progress(job));
+        field(text, "progress", ProgressPrinter.progress(job));
         field(text, "written", Sizes.format(job.bytesWritten()));
         field(text, "skipped as zero", Sizes.format(job.bytesSkippedZero()));
         field(text, "zeroed", Sizes.format(job.bytesZeroed()));

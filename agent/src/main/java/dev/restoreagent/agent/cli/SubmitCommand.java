@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.agent.client.JobInfo;
+import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.agent.job.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import picocli.CommandLine.Command;
@@ -61,7 +61,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
     private int submit(ControlClient c, RestoreRequest request) throws IOException {
         ControlClient.Submission submission = c.submit(request);
-        JobInfo job = JobInfo.of(submission.job());
+        JobView job = JobView.parse(submission.job());
         if (client.json()) {
             client.print(submission.job());
         } else {

@@ -2,7 +2,7 @@ package dev.restoreagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.agent.client.JobInfo;
+import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.io.memory.Sizes;
 import dev.restoreagent.nativeb.libc.Terminal;
 import picocli.CommandLine.Command;
@@ -63,7 +63,7 @@ public final class WatchCommand implements Callable<Integer> {
     private static List<String> active(ControlClient client) throws IOException {
         List<String> active = new ArrayList<>();
         for (JsonNode node : client.list().path("restores")) {
-            JobInfo job = JobInfo.of(node);
+            JobView job = JobView.parse(node);
             if (!job.isFinished()) {
                 active.add(job.id());
             }
@@ -72,7 +72,7 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     /** What {@code restore-agent} exits with for a finished job, as {@code restore} would have. */
-    static int exitCode(JobInfo job) {
+    static int exitCode(JobView job) {
         return switch (job.state()) {
             case SUCCEEDED -> ExitCode.OK;
             case CANCELLED -> ExitCode.CANCELLED;
@@ -81,22 +81,8 @@ public final class WatchCommand implements Callable<Integer> {
         };
     }
 
-    /** {@code 1.2 GiB of 4.0 GiB (30%), 100.0 MiB/s, ETA 0:42}, leaving out what is unknown. */
-    static String progress(JobInfo job) {
-        StringBuilder text = new StringBuilder(Sizes.format(job.bytesDone()));
-        if (job.bytesTotal() != null) {
-            text.append(" of ").append(Sizes.format(job.bytesTotal()));
-        }
-        job.percentDone().ifPresent(percent -> text.append(" (").append(percent).append("%)"));
-        text.append(", ").append(Sizes.format((long) job.rateBytesPerSecond())).append("/s");
-        if (job.etaSeconds() != null) {
-            text.append(", ETA ").append(ProgressPrinter.clock(job.etaSeconds()));
-        }
-        return text.toString();
-    }
-
     /** {@code restored 4.0 GiB to /dev/sdb: ...}, {@code VERIFICATION: md5 mismatch ...}, and so on. */
-    private static String outcome(JobInfo job) {
+    private static String outcome(JobView job) {
         return switch (job.state()) {
             case SUCCEEDED -> "restored " + Sizes.format(job.bytesDone()) + " to " + job.target() + ": "
                     + Sizes.format(job.bytesWritten()) + " written, " + Sizes.format(job.bytesSkippedZero())
@@ -134,14 +120,14 @@ public final class WatchCommand implements Callable<Integer> {
 
         /** Follows {@code ids} to the end; returns the exit code of the first that did not succeed, else 0. */
         int follow(ControlClient client, List<String> ids) throws IOException {
-            Map<String, JobInfo> jobs = new LinkedHashMap<>();
+            Map<String, JobView> jobs = new LinkedHashMap<>();
             for (;;) {
-                List<JobInfo> finished = new ArrayList<>();
+                List<JobView> finished = new ArrayList<>();
                 for (String id : new LinkedHashSet<>(ids)) {
-                    JobInfo before = jobs.get(id);
+                    JobView before = jobs.get(id);
                     if (before == null || !before.isFinished()) {
                         JsonNode node = client.job(id);
-                        JobInfo job = JobInfo.of(node);
+                        JobView job = JobView.parse(node);
                         jobs.put(id, job);
                         if (job.isFinished()) {
                             finished.add(job);
@@ -154,7 +140,7 @@ public final class WatchCommand implements Callable<Integer> {
                     }
                 }
                 show(finished, jobs.values());
-                if (jobs.values().stream().allMatch(JobInfo::isFinished)) {
+                if (jobs.values().stream().allMatch(JobView::isFinished)) {
                     return jobs.values().stream().mapToInt(WatchCommand::exitCode)
                             .filter(code -> code != ExitCode.OK).findFirst().orElse(ExitCode.OK);
                 }
@@ -164,7 +150,7 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
 
-        private void plainLine(JobInfo job, JobInfo before) {
+        private void plainLine(JobView job, JobView before) {
             long now = System.nanoTime();
             if (before == null || before.state() != job.state()
                     || now - printedAtNanos.get(job.id()) >= PLAIN_EVERY.toNanos()) {
@@ -174,7 +160,7 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
 
-        private void show(List<JobInfo> finished, Iterable<JobInfo> jobs) {
+        private void show(List<JobView> finished, Iterable<JobView> jobs) {
             if (options.json()) {
                 return;
             }
@@ -183,13 +169,13 @@ public final class WatchCommand implements Callable<Integer> {
                 // back to the first bar line, and erase it and all below
                 screen.append("\033[").append(barLines).append("A\r\033[J");
             }
-            for (JobInfo job : finished) {
+            for (JobView job : finished) {
                 screen.append(line(job, false)).append('\n');
             }
             if (mode == ProgressPrinter.Mode.BAR) {
                 barLines = 0;
                 int columns = columns();
-                for (JobInfo job : jobs) {
+                for (JobView job : jobs) {
                     if (!job.isFinished()) {
                         // a bar line must not wrap, or moving up one line per job falls short
                         String line = line(job, true);
@@ -211,19 +197,15 @@ public final class WatchCommand implements Callable<Integer> {
         }
 
         /** One job on one line; a bar line has a short id and the bar for RUNNING, to fit 80 columns. */
-        static String line(JobInfo job, boolean bar) {
+        static String line(JobView job, boolean bar) {
             String id = bar && job.id().length() > 8 ? job.id().substring(0, 8) : job.id();
             return switch (job.state()) {
                 case QUEUED -> id + " QUEUED" + (job.queuePosition() == null ? ""
                         : ", #" + job.queuePosition() + " in line") + ", waiting for memory budget";
-                case RUNNING -> id + (bar ? " " + bar(job) : " RUNNING ") + progress(job);
+                case RUNNING -> id + (bar ? " " + ProgressPrinter.bar(job, BAR_WIDTH) : " RUNNING ")
+                        + ProgressPrinter.progress(job);
                 case SUCCEEDED, FAILED, CANCELLED -> id + " " + job.state() + ": " + outcome(job);
             };
-        }
-
-        private static String bar(JobInfo job) {
-            int filled = job.percentDone().orElse(0) * BAR_WIDTH / 100;
-            return "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] ";
         }
 
         /** False if interrupted; the interrupt stays set. */

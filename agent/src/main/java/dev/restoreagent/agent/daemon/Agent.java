@@ -2,11 +2,15 @@ package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.job.Journal;
+import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.io.rbd.RbdConnection;
+import dev.restoreagent.nativeb.rados.RadosConfig;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.MemoryBudget;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +42,10 @@ public final class Agent implements AutoCloseable {
     /** Starts every component; on failure closes what was started and rethrows. */
     public static Agent start(AgentConfig config, String version) throws IOException, InterruptedException {
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
-        SharedConnection connection = new SharedConnection(config);
+        SharedConnection connection = connection(config);
         JobRegistry[] registry = new JobRegistry[1];
         AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0]);
-        JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection::get),
+        JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection),
                 new Journal(config.stateDir()), config.stateDir(), config.jobRetention(), job -> {
                     metrics.jobFinished(job);
                     LOG.info("job " + job.id() + " " + job.state() + (job.error() == null ? "" : ": " + job.error()));
@@ -63,6 +67,12 @@ public final class Agent implements AutoCloseable {
         LOG.info("restore-agent " + version + " started: memory budget " + budget.totalBytes() + " bytes, state in "
                 + config.stateDir());
         return agent;
+    }
+
+    /** The daemon's cluster connection as {@code config} has it; made on first use. */
+    static SharedConnection connection(AgentConfig config) {
+        return new SharedConnection(() -> RbdConnection.connect(new RadosConfig(config.cephCluster(), config.cephId(),
+                config.cephConf(), config.cephKeyring(), Map.of()), config.osdOpTimeout(), config.rbdZeroCopyWrites()));
     }
 
     /** Closes the socket, stops the jobs (they drain and stay resumable), then the cluster connection. */

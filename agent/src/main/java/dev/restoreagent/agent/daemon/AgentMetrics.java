@@ -41,8 +41,8 @@ final class AgentMetrics {
         GaugeWithCallback.builder().name("restore_agent_queue_length").help("Restores waiting for memory")
                 .callback(cb -> cb.call(budget.waitingCount())).register(registry);
         GaugeWithCallback.builder().name("restore_agent_writes_in_flight").help("Buffers submitted, not completed")
-                .callback(cb -> cb.call(jobs.get().list().stream().map(RestoreJob::progress)
-                        .filter(p -> p != null && p.state() == dev.restoreagent.agent.restore.Restore.State.RUNNING)
+                .callback(cb -> cb.call(jobs.get().list().stream().filter(j -> j.state() == JobState.RUNNING)
+                        .map(RestoreJob::progress).filter(p -> p != null)
                         .mapToInt(Progress::writesInFlight).sum())).register(registry);
     }
 

@@ -8,7 +8,8 @@ import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.job.RestoreJob;
 import dev.restoreagent.agent.job.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
-import dev.restoreagent.agent.restore.Progress;
+import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
@@ -136,8 +137,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     return json(HttpResponseStatus.OK, budgetView());
                 case "/v1/health":
                     return json(HttpResponseStatus.OK, Map.of("status", "ok", "version", version,
-                            "jobs_running", count(dev.restoreagent.agent.job.JobState.RUNNING),
-                            "jobs_queued", count(dev.restoreagent.agent.job.JobState.QUEUED)));
+                            "jobs_running", count(JobState.RUNNING),
+                            "jobs_queued", count(JobState.QUEUED)));
                 case "/metrics":
                     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                             HttpResponseStatus.OK, Unpooled.wrappedBuffer(metrics.scrape()));
@@ -184,40 +185,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return jobs.get(id).orElseThrow(() -> new ApiError(HttpResponseStatus.NOT_FOUND, "no restore job " + id));
     }
 
-    private long count(dev.restoreagent.agent.job.JobState state) {
+    private long count(JobState state) {
         return jobs.list().stream().filter(j -> j.state() == state).count();
     }
 
-    private Map<String, Object> view(RestoreJob job) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", job.id());
-        view.put("state", job.state().name());
-        view.put("queue_position", jobs.queuePosition(job).orElse(null));
-        view.put("source", job.source());
-        view.put("target", job.request().to());
-        Progress p = job.progress();
-        view.put("bytes_done", p == null ? 0 : p.doneBytes());
-        view.put("bytes_total", p == null || p.totalBytes() < 0 ? null : p.totalBytes());
-        view.put("bytes_written", p == null ? 0 : p.writtenBytes());
-        view.put("bytes_zeroed", p == null ? 0 : p.zeroedBytes());
-        view.put("bytes_skipped_zero", p == null ? 0 : p.skippedBytes());
-        view.put("rate_bytes_per_second", p == null ? 0 : Math.round(p.bytesPerSecond()));
-        view.put("eta_seconds", p == null || p.etaSeconds() < 0 || job.state().isFinished() ? null : p.etaSeconds());
-        view.put("error", job.error());
-        view.put("error_kind", job.errorKind() == null ? null : job.errorKind().name());
-        view.put("created_at", text(job.createdAt()));
-        view.put("started_at", text(job.startedAt()));
-        view.put("admitted_at", text(job.admittedAt()));
-        view.put("admission_number", job.admissionNumber() == 0 ? null : job.admissionNumber());
-        view.put("finished_at", text(job.finishedAt()));
-        view.put("checkpoint", job.checkpoint());
-        view.put("resumed_from", job.resumedFrom());
-        view.put("request", job.request());
-        return view;
-    }
-
-    private static String text(java.time.Instant instant) {
-        return instant == null ? null : instant.toString();
+    private JobView view(RestoreJob job) {
+        return JobView.of(job, jobs.queuePosition(job).orElse(null));
     }
 
     private Map<String, Object> budgetView() {

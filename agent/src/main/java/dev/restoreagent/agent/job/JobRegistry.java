@@ -1,11 +1,7 @@
 package dev.restoreagent.agent.job;
 
 import dev.restoreagent.agent.restore.Checkpoint;
-import dev.restoreagent.agent.restore.Restore;
-import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreSettings;
-import dev.restoreagent.agent.source.RestoreSource;
-import dev.restoreagent.agent.targets.OpenedTarget;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.MemoryBudget;
@@ -17,9 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,18 +24,17 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * The daemon's jobs: takes submissions, admits them to the memory budget in submission order,
- * runs each on a thread of its own, journals every change, and keeps finished jobs for the
- * retention time.
+ * The daemon's jobs: takes submissions, runs each through the {@link JobRunner} on a thread of its
+ * own, journals every change, and keeps finished jobs for the retention time.
  *
- * <p>Admission order: a single admission thread resolves each job's source and opens its target,
- * then starts the restore and waits until its memory request is queued in the budget before it
- * takes the next job. The budget serves its queue FIFO, so jobs start in the order they came.
+ * <p>Admission order: each job takes its place in the budget's queue when it is submitted (the
+ * runner's {@link JobRunner#enqueue}), so jobs get their memory in the order they came, however
+ * long each takes to find its source and open its target.
  *
  * <p>Lifecycle: {@link #start()} loads the journal and runs again every job that had not finished,
  * from its last checkpoint (objects written and flushed); {@link #close()} stops the
  * running restores, which drain their writes and keep their incomplete marks, and leaves them in the
- * journal as running so the next start resumes them. Thread-safe.
+ * journal as unfinished so the next start resumes them. Thread-safe.
  */
 public final class JobRegistry implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JobRegistry.class.getName());
@@ -54,30 +49,25 @@ public final class JobRegistry implements AutoCloseable {
     }
 
     private final MemoryBudget budget;
-    private final RestoreSettings settings;
-    private final TargetOpener targets;
+    private final JobRunner runner;
     private final Journal journal;
-    private final Path stateDir;
     private final Duration retention;
     private final Consumer<RestoreJob> onFinished;
     private final Map<String, RestoreJob> jobs = new ConcurrentHashMap<>();
-    private final ExecutorService admission = Executors.newSingleThreadExecutor(DaemonThreads.named("admission"));
-    private final ExecutorService runners = Executors.newCachedThreadPool(DaemonThreads.named("job"));
+    private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("job"));
     private volatile boolean closing;
 
     public JobRegistry(MemoryBudget budget, RestoreSettings settings, TargetOpener targets, Journal journal,
                        Path stateDir, Duration retention, Consumer<RestoreJob> onFinished) {
         this.budget = budget;
-        this.settings = settings;
-        this.targets = targets;
         this.journal = journal;
-        this.stateDir = stateDir;
         this.retention = retention;
         this.onFinished = onFinished;
+        this.runner = new JobRunner(budget, settings, targets, stateDir, new Journaling());
     }
 
-    /** Loads the journal; jobs that had not finished are admitted again, oldest first. */
-    public void start() throws IOException {
+    /** Loads the journal; jobs that had not finished run again, oldest first. */
+    public synchronized void start() throws IOException {
         List<String> problems = new ArrayList<>();
         for (JobRecord record : journal.load(problems)) {
             RestoreJob job = RestoreJob.fromRecord(record);
@@ -86,7 +76,7 @@ public final class JobRegistry implements AutoCloseable {
                 job.resuming();
                 LOG.info("resuming job " + job.id() + " (" + record.state() + " when the agent stopped) from "
                         + job.resumedFrom());
-                admission.execute(() -> admit(job));
+                launch(job);
             }
         }
         problems.forEach(LOG::warning);
@@ -111,15 +101,17 @@ public final class JobRegistry implements AutoCloseable {
             }
         }
         for (RestoreJob other : jobs.values()) {
-            if (!other.state().isFinished() && other.request().to().equals(request.to())) {
-                throw new ConflictException("a restore to " + request.to() + " is already " 
-                        + other.state().name().toLowerCase(java.util.Locale.ROOT) + ": job " + other.id());
+            if (!other.isSettled() && other.request().to().equals(request.to())) {
+                JobState state = other.state();
+                throw new ConflictException("a restore to " + request.to() + " is "
+                        + (state.isFinished() ? "still letting go of it after it ended " + state
+                                : "already " + state.name().toLowerCase(Locale.ROOT)) + ": job " + other.id());
             }
         }
-        RestoreJob job = new RestoreJob(UUID.randomUUID().toString(), request, Instant.now());
+        RestoreJob job = RestoreJob.of(request);
         jobs.put(job.id(), job);
         persistQuietly(job);
-        admission.execute(() -> admit(job));
+        launch(job);
         return new Submitted(job, true);
     }
 
@@ -144,7 +136,12 @@ public final class JobRegistry implements AutoCloseable {
         return index < 0 ? Optional.empty() : Optional.of(index + 1);
     }
 
-    /** @throws ConflictException if the job has finished already */
+    /**
+     * Ends the job: at once if its restore has not started (whatever it waits in), else once the
+     * restore has drained its writes.
+     *
+     * @throws ConflictException if the job has finished already
+     */
     public RestoreJob cancel(String id) throws ConflictException {
         RestoreJob job = jobs.get(id);
         if (job == null) {
@@ -161,7 +158,7 @@ public final class JobRegistry implements AutoCloseable {
     public void expire() {
         Instant cutoff = Instant.now().minus(retention);
         for (RestoreJob job : list()) {
-            if (job.state().isFinished() && job.finishedAt() != null && job.finishedAt().isBefore(cutoff)) {
+            if (job.isSettled() && job.finishedAt() != null && job.finishedAt().isBefore(cutoff)) {
                 jobs.remove(job.id());
                 try {
                     journal.delete(job.id());
@@ -172,82 +169,38 @@ public final class JobRegistry implements AutoCloseable {
         }
     }
 
-    private void admit(RestoreJob job) {
-        if (job.cancelRequested() || closing) {
-            finish(job, new RestoreFailure(RestoreFailure.Kind.CANCELLED, "cancelled before it started"));
-            return;
-        }
-        OpenedTarget opened = null;
-        try {
-            RestoreSource source = RestoreRequests.resolveSource(job.request());
-            job.sourceResolved(source.description());
-            opened = targets.open(RestoreRequests.target(job.request(), stateDir, job.isResumed()),
-                    source.extentBytes());
-            Restore restore = new Restore(source, opened.target(), budget,
-                    settings.withTargetZeroed(job.request().isTargetZeroed()), job.id(),
-                    job.isResumed() ? job.resumedFrom() : Checkpoint.START, reached -> checkpoint(job, reached));
-            job.started(restore);
-            persistQuietly(job);
-            OpenedTarget target = opened;
-            opened = null;
-            runners.execute(() -> run(job, restore, target));
-            awaitAdmission(restore);
-        } catch (RestoreFailure e) {
-            finish(job, e);
-        } catch (IllegalArgumentException e) {
-            finish(job, RestoreFailure.badInput(e.getMessage(), e));
-        } finally {
-            closeQuietly(opened);
-        }
+    /** Takes the job's place in the budget's queue now, then runs it on a thread of its own. */
+    private void launch(RestoreJob job) {
+        runner.enqueue(job);
+        threads.execute(() -> runner.run(job));
     }
 
-    /** Waits until the restore holds its memory or waits in the budget's queue, or has ended. */
-    private void awaitAdmission(Restore restore) {
-        try {
-            while (restore.state() == Restore.State.NEW
-                    || restore.state() == Restore.State.QUEUED && !budget.waitingHolders().contains(restore.holder())) {
-                Thread.sleep(1);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void run(RestoreJob job, Restore restore, OpenedTarget target) {
-        try {
-            if (job.cancelRequested()) {
-                restore.cancel();
-            }
-            restore.run();
-            job.succeeded();
+    /** Journals each change of a job; the job shows a checkpoint only once it would survive a crash. */
+    private final class Journaling implements JobListener {
+        @Override
+        public void started(RestoreJob job) {
             persistQuietly(job);
-        } catch (RestoreFailure e) {
-            if (closing && e.kind() == RestoreFailure.Kind.CANCELLED) {
-                // stopped by shutdown: the journal still says RUNNING, so the next start resumes it
+        }
+
+        @Override
+        public void checkpointed(RestoreJob job, Checkpoint reached) {
+            try {
+                journal.save(job.record(reached));
+                job.checkpointed(reached);
+            } catch (IOException e) {
+                LOG.severe("cannot journal the checkpoint of job " + job.id() + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void ended(RestoreJob job) {
+            if (job.isStoppedForShutdown() && !job.state().isFinished()) {
+                // the journal still has it unfinished, so the next start resumes it
                 LOG.info("job " + job.id() + " stopped for shutdown; it resumes when the agent starts");
                 return;
             }
-            job.failed(e);
             persistQuietly(job);
-        } finally {
-            closeQuietly(target);
             onFinished.accept(job);
-        }
-    }
-
-    private void finish(RestoreJob job, RestoreFailure failure) {
-        job.failed(failure);
-        persistQuietly(job);
-        onFinished.accept(job);
-    }
-
-    /** Journals the checkpoint first: the job shows it only once it would survive a crash. */
-    private void checkpoint(RestoreJob job, Checkpoint reached) {
-        try {
-            journal.save(job.record(reached));
-            job.checkpointed(reached);
-        } catch (IOException e) {
-            LOG.severe("cannot journal the checkpoint of job " + job.id() + ": " + e.getMessage());
         }
     }
 
@@ -259,25 +212,19 @@ public final class JobRegistry implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(OpenedTarget target) {
-        if (target != null) {
-            try {
-                target.close();
-            } catch (IOException e) {
-                LOG.warning("closing target failed: " + e.getMessage());
-            }
-        }
-    }
-
-    /** Stops admitting, cancels running restores (they drain and keep their marks), waits for them. */
+    /**
+     * Stops taking jobs and stops the unfinished ones, which stay unfinished in the journal (running
+     * restores drain and keep their marks); waits for their runners to let go.
+     */
     @Override
     public void close() {
-        closing = true;
-        admission.shutdownNow();
-        jobs.values().stream().filter(j -> !j.state().isFinished()).forEach(RestoreJob::cancel);
-        runners.shutdown();
+        synchronized (this) {
+            closing = true;
+        }
+        jobs.values().stream().filter(j -> !j.state().isFinished()).forEach(RestoreJob::stopForShutdown);
+        threads.shutdown();
         try {
-            runners.awaitTermination(2, TimeUnit.MINUTES);
+            threads.awaitTermination(2, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -4,36 +4,58 @@ import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.restore.Progress;
 import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.restore.RestoreResult;
+import dev.restoreagent.io.memory.PendingLease;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One restore the daemon was asked for, from submission to its end. Its state moves
- * QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED (or from QUEUED straight to an end). Read from
- * any thread; written by its runner thread and by cancel.
+ * One restore asked for, from submission to its end, in the daemon or in the one-shot CLI. Its
+ * state moves QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED, or from QUEUED straight to an
+ * end. QUEUED covers finding the source, opening the target and waiting for memory.
+ *
+ * <p>The first end wins: a cancel ends a job that has not started its restore at once, whatever
+ * its runner is blocked in, and what the runner reports later is ignored. A job is
+ * {@linkplain #isSettled() settled} once its runner has also let go of the target. Read from any
+ * thread; changed by its {@link JobRunner} and by {@link #cancel()}.
  */
 public final class RestoreJob {
     private final String id;
     private final RestoreRequest request;
     private final Instant createdAt;
-    private volatile JobState state = JobState.QUEUED;
+    private final CountDownLatch settled = new CountDownLatch(1);
+    private JobState state = JobState.QUEUED;
     private volatile String source;
     private volatile Instant startedAt;
+    private volatile Instant admittedAt;
+    private volatile long admissionNumber;
     private volatile Instant finishedAt;
     private volatile String error;
     private volatile RestoreFailure.Kind errorKind;
-    private volatile Restore restore;
-    private volatile boolean cancelRequested;
-    private volatile Progress lastProgress;
-    private volatile Instant admittedAt;
-    private volatile long admissionNumber;
+    private volatile String targetNote;
     private volatile Checkpoint checkpoint;
     private volatile Checkpoint resumedFrom;
+    private volatile RestoreResult result;
+    private volatile Progress lastProgress;
+    private boolean cancelRequested;
+    private boolean stoppedForShutdown;
+    private PendingLease place;
+    private Restore restore;
+    private Thread runner;
 
     RestoreJob(String id, RestoreRequest request, Instant createdAt) {
         this.id = id;
         this.request = request;
         this.createdAt = createdAt;
+    }
+
+    /** A new job for {@code request}, with a fresh id. */
+    public static RestoreJob of(RestoreRequest request) {
+        return new RestoreJob(UUID.randomUUID().toString(), request, Instant.now());
     }
 
     static RestoreJob fromRecord(JobRecord record) {
@@ -45,15 +67,18 @@ public final class RestoreJob {
         job.error = record.error();
         job.errorKind = record.errorKind() == null ? null : RestoreFailure.Kind.valueOf(record.errorKind());
         job.checkpoint = record.checkpoint();
+        if (record.state().isFinished()) {
+            job.settled.countDown();
+        }
         return job;
     }
 
-    JobRecord record() {
+    synchronized JobRecord record() {
         return record(checkpoint);
     }
 
     /** The record as it will be once {@code reached} is the checkpoint. */
-    JobRecord record(Checkpoint reached) {
+    synchronized JobRecord record(Checkpoint reached) {
         return new JobRecord(id, request, state, source, createdAt, startedAt, finishedAt, error,
                 errorKind == null ? null : errorKind.name(), reached);
     }
@@ -70,19 +95,18 @@ public final class RestoreJob {
         return createdAt;
     }
 
+    /** When its restore got its memory and started; null before. */
     public Instant startedAt() {
         return startedAt;
     }
 
-    /** When the restore got its memory and began reading: its place in the budget's FIFO. */
+    /** When the budget granted the restore its memory: its place in the budget's FIFO. */
     public Instant admittedAt() {
-        progress();
         return admittedAt;
     }
 
     /** The order the budget admitted this job in (1, 2, ...); 0 before it was admitted. */
     public long admissionNumber() {
-        progress();
         return admissionNumber;
     }
 
@@ -90,10 +114,12 @@ public final class RestoreJob {
         return finishedAt;
     }
 
+    /** What the source is, once found; null before. */
     public String source() {
         return source;
     }
 
+    /** Why the job did not succeed, one sentence; null otherwise. */
     public String error() {
         return error;
     }
@@ -102,38 +128,30 @@ public final class RestoreJob {
         return errorKind;
     }
 
-    /** The state now: a running restore that still waits for memory counts as QUEUED. */
-    public JobState state() {
-        JobState current = state;
-        Restore r = restore;
-        if (current == JobState.RUNNING && r != null && r.state() == Restore.State.QUEUED) {
-            return JobState.QUEUED;
-        }
-        return current;
+    /** What became of the target of a failed job (its incomplete mark), or null. */
+    public String targetNote() {
+        return targetNote;
+    }
+
+    /** How the restore went; null unless it succeeded. */
+    public RestoreResult result() {
+        return result;
+    }
+
+    public synchronized JobState state() {
+        return state;
     }
 
     /** Progress now, or the last seen once finished; null before the restore started. */
     public Progress progress() {
-        Restore r = restore;
+        Restore r;
+        synchronized (this) {
+            r = restore;
+        }
         if (r != null) {
-            Progress p = r.progress();
-            if (admittedAt == null && p.state() != Restore.State.QUEUED && p.state() != Restore.State.NEW) {
-                admittedAt = Instant.now().minusNanos(p.runningNanos());
-                admissionNumber = r.admissionNumber();
-            }
-            lastProgress = p;
+            lastProgress = r.progress();
         }
         return lastProgress;
-    }
-
-    /** Marks a job that had not finished when the agent stopped: it runs again from its checkpoint. */
-    void resuming() {
-        resumedFrom = checkpoint == null ? Checkpoint.START : checkpoint;
-        state = JobState.QUEUED;
-    }
-
-    boolean isResumed() {
-        return resumedFrom != null;
     }
 
     /** Where a resumed job started again, or null for a job that ran from the start. */
@@ -141,16 +159,102 @@ public final class RestoreJob {
         return resumedFrom;
     }
 
+    boolean isResumed() {
+        return resumedFrom != null;
+    }
+
     /** How far the restore is durably done (journaled), or null before its first checkpoint. */
     public Checkpoint checkpoint() {
         return checkpoint;
     }
 
-    void checkpointed(Checkpoint reached) {
-        checkpoint = reached;
+    /** True once the job has ended and its runner has closed the target. */
+    public boolean isSettled() {
+        return settled.getCount() == 0;
     }
 
-    boolean cancelRequested() {
+    /** Waits up to {@code timeout} for the job to settle; returns whether it did. */
+    public boolean awaitSettled(Duration timeout) throws InterruptedException {
+        return settled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Asks the job to stop. Ends a job whose restore has not started at once; a running restore drains first. */
+    public void cancel() {
+        Restore running = stop(false);
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    /**
+     * Stops the job because the agent stops: nothing is recorded as its end, so the journal keeps
+     * it unfinished and the next start runs it again.
+     */
+    void stopForShutdown() {
+        Restore running = stop(true);
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    boolean isStoppedForShutdown() {
+        synchronized (this) {
+            return stoppedForShutdown;
+        }
+    }
+
+    private Restore stop(boolean shutdown) {
+        PendingLease waiting;
+        Restore running;
+        synchronized (this) {
+            if (state.isFinished()) {
+                return null;
+            }
+            cancelRequested = true;
+            stoppedForShutdown |= shutdown;
+            waiting = place;
+            running = restore;
+            if (running == null) {
+                if (!shutdown) {
+                    end(JobState.CANCELLED, "cancelled before it started", RestoreFailure.Kind.CANCELLED);
+                }
+                if (runner != null) {
+                    // out of whatever the runner waits in: a read, an open, the budget's queue
+                    runner.interrupt();
+                }
+            }
+        }
+        if (waiting != null) {
+            waiting.cancel();
+        }
+        return running;
+    }
+
+    // ---- the runner's side
+
+    /** Marks a job that had not finished when the agent stopped: it runs again from its checkpoint. */
+    void resuming() {
+        synchronized (this) {
+            resumedFrom = checkpoint == null ? Checkpoint.START : checkpoint;
+            state = JobState.QUEUED;
+        }
+    }
+
+    synchronized void placed(PendingLease queued) {
+        place = queued;
+    }
+
+    synchronized PendingLease place() {
+        return place;
+    }
+
+    /** The runner's thread begins; false if the job was stopped already. */
+    synchronized boolean begin(Thread thread) {
+        runner = thread;
+        return !cancelRequested;
+    }
+
+    synchronized boolean cancelRequested() {
         return cancelRequested;
     }
 
@@ -158,41 +262,58 @@ public final class RestoreJob {
         this.source = description;
     }
 
-    void started(Restore running) {
-        this.restore = running;
-        this.startedAt = Instant.now();
-        this.state = JobState.RUNNING;
+    /** The restore got its memory and starts; false if the job was stopped meanwhile. */
+    synchronized boolean admitted(Restore running, long grantNumber) {
+        if (cancelRequested || state.isFinished()) {
+            return false;
+        }
+        restore = running;
+        admissionNumber = grantNumber;
+        admittedAt = Instant.now();
+        startedAt = admittedAt;
+        state = JobState.RUNNING;
+        // interrupts from here on would reach the restore's own waits: cancel goes through Restore.cancel
+        runner = null;
+        return true;
     }
 
-    /** Asks the job to stop; a running restore drains its writes first. */
-    void cancel() {
-        cancelRequested = true;
-        Restore r = restore;
-        if (r != null) {
-            r.cancel();
+    void checkpointed(Checkpoint reached) {
+        checkpoint = reached;
+    }
+
+    synchronized void succeeded(RestoreResult restored) {
+        if (!state.isFinished()) {
+            progress();
+            result = restored;
+            end(JobState.SUCCEEDED, null, null);
         }
     }
 
-    void succeeded() {
-        finish(JobState.SUCCEEDED, null, null);
-    }
-
-    void failed(RestoreFailure failure) {
-        finish(failure.kind() == RestoreFailure.Kind.CANCELLED ? JobState.CANCELLED : JobState.FAILED,
-                failure.getMessage(), failure.kind());
-    }
-
-    private void finish(JobState end, String message, RestoreFailure.Kind kind) {
+    /** Records the failure unless the job ended already, or was stopped for shutdown. */
+    synchronized void failed(RestoreFailure failure, String note) {
+        if (state.isFinished() || stoppedForShutdown) {
+            return;
+        }
         progress();
-        this.error = message;
-        this.errorKind = kind;
-        this.finishedAt = Instant.now();
-        this.restore = null;
-        this.state = end;
+        targetNote = note;
+        boolean cancelled = failure.kind() == RestoreFailure.Kind.CANCELLED;
+        end(cancelled ? JobState.CANCELLED : JobState.FAILED, failure.getMessage(), failure.kind());
     }
 
-    /** Restore handle while it runs, for the budget's queue position. */
-    Restore restore() {
-        return restore;
+    /** The runner has let go of everything: the target is closed. */
+    void settle() {
+        synchronized (this) {
+            restore = null;
+            runner = null;
+            place = null;
+        }
+        settled.countDown();
+    }
+
+    private void end(JobState end, String message, RestoreFailure.Kind kind) {
+        error = message;
+        errorKind = kind;
+        finishedAt = Instant.now();
+        state = end;
     }
 }

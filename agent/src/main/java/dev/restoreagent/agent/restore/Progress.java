@@ -10,7 +10,7 @@ package dev.restoreagent.agent.restore;
  * @param runningNanos time since the restore got its memory and started reading
  * @param writesInFlight buffers submitted to the target and not completed
  */
-public record Progress(Restore.State state, long totalBytes, long writtenBytes, long zeroedBytes, long skippedBytes,
+public record Progress(long totalBytes, long writtenBytes, long zeroedBytes, long skippedBytes,
                        long runningNanos, int writesInFlight) {
     /** Bytes dealt with: written, zeroed or skipped. */
     public long doneBytes() {

@@ -5,16 +5,13 @@ import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.SourceObject;
 import dev.restoreagent.io.DaemonThreads;
-import dev.restoreagent.io.memory.BudgetExhaustedException;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.DirectBufferPool;
-import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.pipeline.WritePipeline;
 import dev.restoreagent.io.targets.BlockTarget;
 import dev.restoreagent.io.targets.TargetException;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,101 +20,69 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * One restore of a source onto a target, run once by {@link #run()}.
+ * One restore of a source onto a target, with memory the budget has granted already, run once by
+ * {@link #run()}.
  *
  * <ol>
- *   <li>Refuses a target smaller than the data's extent, before anything else.
- *   <li>Takes its whole working set from the budget (waiting in FIFO order), before the first
- *       byte is read, and gives it back in {@code finally}.
  *   <li>Marks the target incomplete, then restores the layers oldest first, each one drained
  *       before the next, since a later layer overwrites an earlier one.
  *   <li>Flushes, and only then removes the mark.
  * </ol>
  *
  * On any failure it stops reading, waits for every write in flight, frees its buffers, and leaves
- * the mark. {@link #cancel()} and {@link #progress()} may be called from any thread.
+ * the mark. Admission, the target's size check and the job's bookkeeping are the caller's
+ * ({@code JobRunner}); stall watching and checkpoints are the {@link Watchdog}'s and the
+ * {@link Checkpointer}'s. {@link #cancel()} and {@link #progress()} may be called from any thread.
  */
 public final class Restore {
-    /** Where a restore is in its life. */
-    public enum State { NEW, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED }
-
-    /** A restore waits this long for its memory at most: in practice, until it is cancelled. */
-    static final Duration BUDGET_WAIT = Duration.ofDays(365);
-
     private final RestoreSource source;
     private final BlockTarget target;
-    private final MemoryBudget budget;
+    private final BudgetLease lease;
+    private final WorkingSet workingSet;
     private final RestoreSettings settings;
     private final String holder;
-    private final WorkingSet workingSet;
-    private volatile State state = State.NEW;
-    private volatile boolean cancelled;
-    private volatile Thread runner;
-    private volatile WritePipeline pipeline;
-    private volatile long runningSince;
-    private volatile long admissionNumber;
     private final Checkpoint resumeFrom;
     private final Consumer<Checkpoint> onCheckpoint;
-    /** The layer being restored and its committer, for the checkpointing watchdog. */
-    private volatile int currentLayer;
-    private volatile int currentFirstObject;
-    private volatile LayerCommitter currentCommitter;
-    private Checkpoint lastCheckpoint;
+    private final AtomicBoolean ran = new AtomicBoolean();
+    private volatile boolean cancelled;
+    private volatile WritePipeline pipeline;
+    private volatile long runningSince;
     /** Decode threads working on the current layer: interrupted on failure and cancel. */
     private final Set<Thread> decoding = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param holder names this restore in the budget and in thread names
-     * @throws IllegalArgumentException if the budget cannot hold even the smallest working set
-     */
-    public Restore(RestoreSource source, BlockTarget target, MemoryBudget budget, RestoreSettings settings,
-                   String holder) {
-        this(source, target, budget, settings, holder, Checkpoint.START, checkpoint -> { });
-    }
-
-    /**
-     * A restore that starts at {@code resumeFrom} and reports each durable checkpoint (on its own
+     * A restore that starts at {@code resumeFrom} and reports each durable checkpoint (on its
      * watchdog thread, about once a second while objects complete, and after each layer).
+     *
+     * @param lease the memory of {@code workingSet}; ownership transfers to this restore, which
+     *     gives it back when its buffers are no longer the target's (see {@link #run()})
+     * @param holder names this restore in thread and buffer pool names
      */
-    public Restore(RestoreSource source, BlockTarget target, MemoryBudget budget, RestoreSettings settings,
-                   String holder, Checkpoint resumeFrom, Consumer<Checkpoint> onCheckpoint) {
-        this.resumeFrom = resumeFrom;
-        this.onCheckpoint = onCheckpoint;
-        this.lastCheckpoint = resumeFrom;
+    public Restore(RestoreSource source, BlockTarget target, BudgetLease lease, WorkingSet workingSet,
+                   RestoreSettings settings, String holder, Checkpoint resumeFrom, Consumer<Checkpoint> onCheckpoint) {
+        if (lease.bytes() < workingSet.totalBytes()) {
+            throw new IllegalArgumentException("a lease of " + lease.bytes() + " bytes cannot hold a working set of "
+                    + workingSet.totalBytes());
+        }
         this.source = source;
         this.target = target;
-        this.budget = budget;
+        this.lease = lease;
+        this.workingSet = workingSet;
         this.settings = settings;
         this.holder = holder;
-        this.workingSet = WorkingSet.plan(settings, source.codecs(), Math.max(1, source.widestLayer()),
-                budget.totalBytes(), Runtime.getRuntime().availableProcessors());
-    }
-
-    /**
-     * The restore's place in the order the budget granted memory (1, 2, ...), or 0 before it got
-     * its memory.
-     */
-    public long admissionNumber() {
-        return admissionNumber;
-    }
-
-    /** The name this restore holds its memory under in the budget. */
-    public String holder() {
-        return holder;
+        this.resumeFrom = resumeFrom;
+        this.onCheckpoint = onCheckpoint;
     }
 
     public WorkingSet workingSet() {
         return workingSet;
-    }
-
-    public State state() {
-        return state;
     }
 
     /** Progress now; safe from any thread. */
@@ -125,8 +90,8 @@ public final class Restore {
         WritePipeline p = pipeline;
         long since = runningSince;
         long running = since == 0 ? 0 : System.nanoTime() - since;
-        return p == null ? new Progress(state, source.totalBytes(), 0, 0, 0, running, 0)
-                : new Progress(state, source.totalBytes(), p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), running,
+        return p == null ? new Progress(source.totalBytes(), 0, 0, 0, running, 0)
+                : new Progress(source.totalBytes(), p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), running,
                         p.inFlight());
     }
 
@@ -137,69 +102,36 @@ public final class Restore {
     public void cancel() {
         cancelled = true;
         decoding.forEach(Thread::interrupt);
-        Thread t = runner;
-        if (t != null && state == State.QUEUED) {
-            t.interrupt();
-        }
-    }
-
-    /** Runs the restore on the calling thread; call once. */
-    public RestoreResult run() throws RestoreFailure {
-        if (state != State.NEW) {
-            throw new IllegalStateException("a Restore runs once");
-        }
-        runner = Thread.currentThread();
-        try {
-            RestoreResult result = runChecked();
-            state = State.SUCCEEDED;
-            return result;
-        } catch (RestoreFailure e) {
-            state = cancelled ? State.CANCELLED : State.FAILED;
-            throw cancelled && e.kind() != RestoreFailure.Kind.CANCELLED
-                    ? new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled", e) : e;
-        } catch (RuntimeException | Error e) {
-            state = State.FAILED;
-            throw new RestoreFailure(RestoreFailure.Kind.INTERNAL, "internal error: " + e, e);
-        } finally {
-            runner = null;
-        }
-    }
-
-    private RestoreResult runChecked() throws RestoreFailure {
-        long extent = source.extentBytes();
-        if (extent > target.capacityBytes()) {
-            throw new RestoreFailure(RestoreFailure.Kind.TARGET, "target " + target.name() + " holds "
-                    + target.capacityBytes() + " bytes, but the data of " + source.description()
-                    + " extends to " + extent + " bytes");
-        }
-        state = State.QUEUED;
-        long queuedAt = System.nanoTime();
-        BudgetLease lease;
-        try {
-            lease = budget.acquire(workingSet.totalBytes(), holder, BUDGET_WAIT);
-        } catch (InterruptedException e) {
-            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled while waiting for memory");
-        } catch (BudgetExhaustedException e) {
-            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore stopped waiting for memory: "
-                    + e.getMessage(), e);
-        }
-        long queued = System.nanoTime() - queuedAt;
-        admissionNumber = lease.grantNumber();
-        state = State.RUNNING;
-        runningSince = System.nanoTime();
-        long end = restoreWith(lease);
-        long running = System.nanoTime() - runningSince;
-        WritePipeline p = pipeline;
-        return new RestoreResult(p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), end, queued, running,
-                workingSet);
     }
 
     /**
-     * Restores every layer with the memory of {@code lease}, which this method gives back: at its
+     * Runs the restore on the calling thread; call once. The lease is given back when this
+     * returns, or, if the target stalled with writes in flight, when those writes complete.
+     */
+    public RestoreResult run() throws RestoreFailure {
+        if (!ran.compareAndSet(false, true)) {
+            throw new IllegalStateException("a Restore runs once");
+        }
+        try {
+            runningSince = System.nanoTime();
+            long end = restoreLayers();
+            long running = System.nanoTime() - runningSince;
+            WritePipeline p = pipeline;
+            return new RestoreResult(p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), end, running, workingSet);
+        } catch (RestoreFailure e) {
+            throw cancelled && e.kind() != RestoreFailure.Kind.CANCELLED
+                    ? new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled", e) : e;
+        } catch (RuntimeException | Error e) {
+            throw RestoreFailure.internal(e);
+        }
+    }
+
+    /**
+     * Restores every layer with the memory of the lease, which this method gives back: at its
      * end, or, if the target stalled with writes in flight, when those writes complete (their
      * buffers, and so the memory, are the device's until then). Returns where the data ended.
      */
-    private long restoreWith(BudgetLease lease) throws RestoreFailure {
+    private long restoreLayers() throws RestoreFailure {
         List<DirectBufferPool> pools = new ArrayList<>();
         List<DecodeWorker> workers = new ArrayList<>();
         DirectBufferPool inputs = new DirectBufferPool(holder + "/input", workingSet.inputBufferBytes(),
@@ -208,7 +140,8 @@ public final class Restore {
                 DaemonThreads.named("decode " + holder));
         WritePipeline writes = new WritePipeline(target);
         pipeline = writes;
-        Thread watchdog = watchdog(writes);
+        Checkpointer checkpoints = new Checkpointer(target, writes, resumeFrom, onCheckpoint);
+        Watchdog watchdog = new Watchdog(holder, writes, checkpoints, () -> decoding.forEach(Thread::interrupt));
         try {
             checkNotCancelled();
             for (int i = 0; i < workingSet.decoders(); i++) {
@@ -222,12 +155,10 @@ public final class Restore {
             List<Layer> layers = source.layers();
             for (int i = resumeFrom.layer(); i < layers.size(); i++) {
                 int first = i == resumeFrom.layer() ? Math.min(resumeFrom.objects(), layers.get(i).objects().size()) : 0;
-                currentFirstObject = first;
-                currentLayer = i;
-                end = Math.max(end, restoreLayer(layers.get(i), first, workers, threads, writes));
+                end = Math.max(end, restoreLayer(i, layers.get(i), first, workers, threads, writes, checkpoints));
                 writes.drain();
                 target.flush();
-                checkpoint(new Checkpoint(i + 1, 0));
+                checkpoints.reached(new Checkpoint(i + 1, 0));
             }
             long extent = source.extentBytes() >= 0 ? source.extentBytes() : end;
             target.extendTo(extent);
@@ -239,7 +170,7 @@ public final class Restore {
         } catch (InterruptedException e) {
             throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
         } finally {
-            watchdog.interrupt();
+            watchdog.close();
             threads.shutdownNow();
             awaitTermination(threads);
             Runnable release = () -> {
@@ -254,59 +185,6 @@ public final class Restore {
                 // a stalled device may still read the buffers in flight: free them only if it finishes
                 writes.whenIdle(release);
             }
-        }
-    }
-
-    /**
-     * Every second: checks the pipeline for a stalled target (and then stops the decode threads),
-     * and records a checkpoint when more objects are written completely.
-     */
-    private Thread watchdog(WritePipeline writes) {
-        Thread watchdog = DaemonThreads.named("watchdog " + holder).newThread(() -> {
-            try {
-                while (true) {
-                    Thread.sleep(1000);
-                    try {
-                        writes.checkStall();
-                        checkpointIfDurable(writes);
-                    } catch (TargetException e) {
-                        decoding.forEach(Thread::interrupt);
-                        return;
-                    } catch (IOException e) {
-                        // a failed flush fails a write too, and the restore reports that
-                    }
-                }
-            } catch (InterruptedException e) {
-                // the restore ended
-            }
-        });
-        watchdog.start();
-        return watchdog;
-    }
-
-    private void checkpointIfDurable(WritePipeline writes) throws IOException {
-        LayerCommitter committer = currentCommitter;
-        if (committer == null) {
-            return;
-        }
-        int layer = currentLayer;
-        long[] committed = committer.committed();
-        Checkpoint candidate = new Checkpoint(layer, currentFirstObject + (int) committed[0]);
-        if (committer == currentCommitter && isAfter(candidate) && writes.completedThrough(committed[1])) {
-            target.flush();
-            checkpoint(candidate);
-        }
-    }
-
-    private synchronized boolean isAfter(Checkpoint candidate) {
-        return candidate.layer() > lastCheckpoint.layer()
-                || candidate.layer() == lastCheckpoint.layer() && candidate.objects() > lastCheckpoint.objects();
-    }
-
-    private synchronized void checkpoint(Checkpoint reached) {
-        if (isAfter(reached)) {
-            lastCheckpoint = reached;
-            onCheckpoint.accept(reached);
         }
     }
 
@@ -335,8 +213,9 @@ public final class Restore {
     }
 
     /** Decodes a layer's objects on every worker; returns where its data ended. */
-    private long restoreLayer(Layer layer, int firstObject, List<DecodeWorker> workers, ExecutorService threads,
-                              WritePipeline writes) throws RestoreFailure, IOException, InterruptedException {
+    private long restoreLayer(int layerIndex, Layer layer, int firstObject, List<DecodeWorker> workers,
+                              ExecutorService threads, WritePipeline writes, Checkpointer checkpoints)
+            throws RestoreFailure, IOException, InterruptedException {
         List<SourceObject> objects = layer.objects().subList(firstObject, layer.objects().size());
         if (objects.isEmpty()) {
             return 0;
@@ -344,7 +223,7 @@ public final class Restore {
         checkNotCancelled();
         LayerCommitter committer = new LayerCommitter(writes, objects.size(),
                 layer.base() && target.readsAsZeros());
-        currentCommitter = committer;
+        checkpoints.layerStarted(layerIndex, firstObject, committer);
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         AtomicLong end = new AtomicLong();
@@ -398,7 +277,7 @@ public final class Restore {
         if (failure instanceof InterruptedException) {
             throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
         }
-        throw new RestoreFailure(RestoreFailure.Kind.INTERNAL, "internal error: " + failure, failure);
+        throw RestoreFailure.internal(failure);
     }
 
     private void checkNotCancelled() throws RestoreFailure {

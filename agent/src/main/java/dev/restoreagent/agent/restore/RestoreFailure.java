@@ -18,7 +18,9 @@ public class RestoreFailure extends Exception {
         /** Someone asked the restore to stop. */
         CANCELLED,
         /** A bug or an unexpected runtime failure. */
-        INTERNAL
+        INTERNAL,
+        /** The request makes no sense as given (a usage error: options that do not go together). */
+        USAGE
     }
 
     private final Kind kind;
@@ -51,6 +53,16 @@ public class RestoreFailure extends Exception {
 
     public static RestoreFailure verification(String message, Throwable cause) {
         return new RestoreFailure(Kind.VERIFICATION, message, cause);
+    }
+
+    /**
+     * A failure nobody foresaw, as one sentence: the exception's class and message, nothing more.
+     * Where it came from is for the debug log, which gets the cause.
+     */
+    public static RestoreFailure internal(Throwable cause) {
+        String what = cause instanceof OutOfMemoryError ? "out of heap memory" : cause.getClass().getSimpleName();
+        String message = cause.getMessage() == null ? "" : ": " + cause.getMessage().lines().findFirst().orElse("");
+        return new RestoreFailure(Kind.INTERNAL, "internal error (" + what + message + ")", cause);
     }
 
     public static RestoreFailure target(String message, Throwable cause) {

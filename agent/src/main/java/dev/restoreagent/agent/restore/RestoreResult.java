@@ -3,11 +3,10 @@ package dev.restoreagent.agent.restore;
 /**
  * How a finished restore went.
  *
- * @param queuedNanos time spent waiting for the memory budget
  * @param runningNanos time from getting the memory to the final flush
  */
 public record RestoreResult(long writtenBytes, long zeroedBytes, long skippedBytes, long extentBytes,
-                            long queuedNanos, long runningNanos, WorkingSet workingSet) {
+                            long runningNanos, WorkingSet workingSet) {
     /** Bytes the restore put in place: written, zeroed and skipped. */
     public long restoredBytes() {
         return writtenBytes + zeroedBytes + skippedBytes;

@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.client;
 
+import dev.restoreagent.agent.job.JobView;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.job.RestoreRequest;
@@ -167,7 +168,7 @@ class ControlClientTest {
         JsonNode json = FakeAgent.job("j-1", "FAILED").put("error", "md5 mismatch in object 3")
                 .put("error_kind", "VERIFICATION").put("some_later_field", 1);
 
-        JobInfo job = JobInfo.of(json);
+        JobView job = JobView.parse(json);
 
         assertThat(job.state()).isEqualTo(JobState.FAILED);
         assertThat(job.errorKind()).isEqualTo(RestoreFailure.Kind.VERIFICATION);

@@ -39,7 +39,7 @@ class AgentConfigTest {
         for (boolean zeroCopy : new boolean[] {true, false}) {
             Path file = dir.resolve("zero-copy-" + zeroCopy + ".conf");
             Files.writeString(file, "ceph_conf = " + CephTestCluster.conf() + "\nrbd_zero_copy_writes = " + zeroCopy + "\n");
-            try (SharedConnection shared = new SharedConnection(AgentConfig.load(file))) {
+            try (var shared = Agent.connection(AgentConfig.load(file))) {
                 assertThat(shared.get().settingsInEffect())
                         .containsEntry("rbd_disable_zero_copy_writes", zeroCopy ? "false" : "true")
                         .containsEntry("rbd_cache", "false");

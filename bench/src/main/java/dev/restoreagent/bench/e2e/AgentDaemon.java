@@ -2,7 +2,7 @@ package dev.restoreagent.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.agent.client.JobInfo;
+import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.job.RestoreRequest;
 
@@ -84,17 +84,17 @@ final class AgentDaemon implements AutoCloseable {
             ids.add(client.submit(request).job().get("id").asText());
         }
         Instant deadline = Instant.now().plus(timeout);
-        List<JobInfo> jobs;
+        List<JobView> jobs;
         while (true) {
             // one request for all jobs, five times a second: the polling must not cost the daemon measurable CPU;
             // the wall time comes from the jobs' own timestamps, not from when the poll saw them end
             jobs = new ArrayList<>();
             for (JsonNode job : client.list().get("restores")) {
                 if (ids.contains(job.get("id").asText())) {
-                    jobs.add(JobInfo.of(job));
+                    jobs.add(JobView.parse(job));
                 }
             }
-            if (jobs.size() == ids.size() && jobs.stream().allMatch(JobInfo::isFinished)) {
+            if (jobs.size() == ids.size() && jobs.stream().allMatch(JobView::isFinished)) {
                 break;
             }
             if (Instant.now().isAfter(deadline)) {

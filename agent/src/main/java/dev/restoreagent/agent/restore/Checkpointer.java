@@ -1,0 +1,66 @@
+package dev.restoreagent.agent.restore;
+
+import dev.restoreagent.io.pipeline.WritePipeline;
+import dev.restoreagent.io.targets.BlockTarget;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * Decides when a restore has reached a new durable checkpoint and reports it. A checkpoint after
+ * a layer is reported by {@link #reached}; inside a layer, {@link #poll()} (called about once a
+ * second) reports the objects written completely from the layer's start, once every write up to
+ * them has completed and the target is flushed. Checkpoints only move forward. Thread-safe.
+ */
+final class Checkpointer {
+    private final BlockTarget target;
+    private final WritePipeline writes;
+    private final Consumer<Checkpoint> onCheckpoint;
+    private Checkpoint last;
+    /** The layer being restored, where in it the restore began, and its committer. */
+    private volatile int layer;
+    private volatile int firstObject;
+    private volatile LayerCommitter committer;
+
+    Checkpointer(BlockTarget target, WritePipeline writes, Checkpoint resumeFrom, Consumer<Checkpoint> onCheckpoint) {
+        this.target = target;
+        this.writes = writes;
+        this.onCheckpoint = onCheckpoint;
+        this.last = resumeFrom;
+    }
+
+    /** A layer's objects from {@code first} on are now committed through {@code layerCommitter}. */
+    void layerStarted(int layerIndex, int first, LayerCommitter layerCommitter) {
+        committer = null;
+        layer = layerIndex;
+        firstObject = first;
+        committer = layerCommitter;
+    }
+
+    /** Checks for objects written completely since the last checkpoint; flushes before it reports. */
+    void poll() throws IOException {
+        LayerCommitter current = committer;
+        if (current == null) {
+            return;
+        }
+        long[] committed = current.committed();
+        Checkpoint candidate = new Checkpoint(layer, firstObject + (int) committed[0]);
+        if (current == committer && isAfter(candidate) && writes.completedThrough(committed[1])) {
+            target.flush();
+            reached(candidate);
+        }
+    }
+
+    /** Reports {@code checkpoint} if it is past the last one; the data before it must be durable. */
+    synchronized void reached(Checkpoint checkpoint) {
+        if (isAfter(checkpoint)) {
+            last = checkpoint;
+            onCheckpoint.accept(checkpoint);
+        }
+    }
+
+    private synchronized boolean isAfter(Checkpoint candidate) {
+        return candidate.layer() > last.layer()
+                || candidate.layer() == last.layer() && candidate.objects() > last.objects();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.restoreagent.agent.restore;
+
+import dev.restoreagent.io.DaemonThreads;
+import dev.restoreagent.io.pipeline.WritePipeline;
+import dev.restoreagent.io.targets.TargetException;
+
+import java.io.IOException;
+
+/**
+ * A restore's once-a-second thread: it fails the restore's writes when the target stalls (and then
+ * runs {@code onStall}, which stops the decode threads), and lets the {@link Checkpointer} record
+ * progress. Started with the restore's writes, stopped by {@link #close()}.
+ */
+final class Watchdog implements AutoCloseable {
+    static final long PERIOD_MILLIS = 1000;
+
+    private final Thread thread;
+
+    Watchdog(String holder, WritePipeline writes, Checkpointer checkpointer, Runnable onStall) {
+        thread = DaemonThreads.named("watchdog " + holder).newThread(() -> loop(writes, checkpointer, onStall));
+        thread.start();
+    }
+
+    private static void loop(WritePipeline writes, Checkpointer checkpointer, Runnable onStall) {
+        try {
+            while (true) {
+                Thread.sleep(PERIOD_MILLIS);
+                try {
+                    writes.checkStall();
+                    checkpointer.poll();
+                } catch (TargetException e) {
+                    onStall.run();
+                    return;
+                } catch (IOException e) {
+                    // a failed flush fails a write too, and the restore reports that
+                }
+            }
+        } catch (InterruptedException e) {
+            // the restore ended
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+    }
+}
