@@ -52,6 +52,9 @@ public final class WritePipeline {
     private final java.util.NavigableMap<Long, Long> pending = new java.util.TreeMap<>();
     private long lastSequence;
     private Runnable onIdle;
+    /** Set by {@link #stopWaiting}: {@link #drain()} gives up at {@link #giveUpAtNanos}. */
+    private boolean stopping;
+    private long giveUpAtNanos;
 
     public WritePipeline(BlockTarget target) {
         this.target = target;
@@ -139,8 +142,18 @@ public final class WritePipeline {
                 if (isTimeout(firstFailure)) {
                     break;
                 }
+                long waitNanos = TimeUnit.SECONDS.toNanos(1);
+                if (stopping) {
+                    long left = giveUpAtNanos - System.nanoTime();
+                    if (left <= 0) {
+                        throw new TargetException("stopped waiting for " + inFlight + " writes to target "
+                                + target.name() + "; their buffers stay allocated until they complete or the"
+                                + " process exits");
+                    }
+                    waitNanos = Math.min(waitNanos, left);
+                }
                 try {
-                    idle.await(1, TimeUnit.SECONDS);
+                    idle.awaitNanos(waitNanos);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -193,6 +206,26 @@ public final class WritePipeline {
             firstFailure = stalled;
         }
         throw stalled;
+    }
+
+    /**
+     * Makes {@link #drain()} (a running one too) give up at most {@code grace} from now, throwing a
+     * {@link TargetException} if writes are still in flight then; for a cancel, which must end
+     * promptly even when the target does not answer. Writes in flight keep their buffers (see
+     * {@link #whenIdle}). Any thread; never blocks; a later call can only bring the time forward.
+     */
+    public void stopWaiting(Duration grace) {
+        lock.lock();
+        try {
+            long at = System.nanoTime() + grace.toNanos();
+            if (!stopping || at - giveUpAtNanos < 0) {
+                giveUpAtNanos = at;
+            }
+            stopping = true;
+            idle.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
