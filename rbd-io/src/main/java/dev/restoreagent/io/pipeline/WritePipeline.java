@@ -5,6 +5,8 @@ import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.targets.BlockTarget;
 import dev.restoreagent.io.targets.IoCompletion;
 import dev.restoreagent.io.targets.TargetException;
+import dev.restoreagent.nativeb.Errno;
+import dev.restoreagent.nativeb.NativeIoException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,11 +43,18 @@ public final class WritePipeline {
     private final AtomicLong bytesZeroed = new AtomicLong();
     private final AtomicLong bytesSkipped = new AtomicLong();
     private final AtomicInteger maxInFlight = new AtomicInteger();
-    private long lastProgressNanos = System.nanoTime();
-    /** Sequence numbers of the buffers in flight; every number below the lowest has completed. */
-    private final java.util.NavigableSet<Long> pending = new java.util.TreeSet<>();
+    /**
+     * Sequence numbers of the buffers in flight, each with its submission time; every number below
+     * the lowest has completed. The stall clock runs from the oldest one's submission: a clock
+     * reset by every completion let writes that fail one by one push the stall error far past the
+     * documented bound.
+     */
+    private final java.util.NavigableMap<Long, Long> pending = new java.util.TreeMap<>();
     private long lastSequence;
     private Runnable onIdle;
+    /** Set by {@link #stopWaiting}: {@link #drain()} gives up at {@link #giveUpAtNanos}. */
+    private boolean stopping;
+    private long giveUpAtNanos;
 
     public WritePipeline(BlockTarget target) {
         this.target = target;
@@ -92,11 +101,8 @@ public final class WritePipeline {
         BufferWrite write = new BufferWrite(buffer, pieces);
         lock.lock();
         try {
-            if (inFlight == 0) {
-                lastProgressNanos = System.nanoTime();
-            }
             write.sequence = ++lastSequence;
-            pending.add(write.sequence);
+            pending.put(write.sequence, System.nanoTime());
             inFlight++;
             maxInFlight.accumulateAndGet(inFlight, Math::max);
         } finally {
@@ -119,6 +125,11 @@ public final class WritePipeline {
      * through interrupts (buffers in flight must not be freed under the device) and restores the
      * interrupt flag afterwards.
      *
+     * <p>Once a write has failed because the target did not answer in time (ETIMEDOUT), it stops
+     * waiting and throws that failure: the other writes in flight go to the same dead target and
+     * either time out too or are held by librbd for ever. Their buffers stay theirs (see
+     * {@link #whenIdle}).
+     *
      * @throws TargetException if the target stalls (see the class comment); writes are then still
      *     in flight
      */
@@ -128,8 +139,21 @@ public final class WritePipeline {
         try {
             while (inFlight > 0) {
                 checkStallLocked();
+                if (isTimeout(firstFailure)) {
+                    break;
+                }
+                long waitNanos = TimeUnit.SECONDS.toNanos(1);
+                if (stopping) {
+                    long left = giveUpAtNanos - System.nanoTime();
+                    if (left <= 0) {
+                        throw new TargetException("stopped waiting for " + inFlight + " writes to target "
+                                + target.name() + "; their buffers stay allocated until they complete or the"
+                                + " process exits");
+                    }
+                    waitNanos = Math.min(waitNanos, left);
+                }
                 try {
-                    idle.await(1, TimeUnit.SECONDS);
+                    idle.awaitNanos(waitNanos);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -144,23 +168,36 @@ public final class WritePipeline {
     }
 
     /**
-     * Fails the pipeline if writes are in flight and none has completed for the target's stall
-     * timeout; the restore's watchdog calls this every second.
+     * Fails the pipeline if a write has been in flight for the target's stall timeout (counted
+     * from its submission); the restore's watchdog calls this every second. Also throws if a write
+     * has failed already, so that the watchdog stops the readers at once instead of leaving the
+     * failure to the next submit, which a reader blocked on its source may never make.
      *
-     * @throws TargetException naming the target, the time and the writes in flight
+     * @throws TargetException naming the target, the time and the writes in flight; or, for an
+     *     earlier failed write, with that failure as its cause
      */
     public void checkStall() throws TargetException {
         lock.lock();
         try {
             checkStallLocked();
+            if (firstFailure != null) {
+                throw firstFailure instanceof TargetException t ? t : new TargetException("a write to target "
+                        + target.name() + " failed: " + firstFailure.getMessage(), firstFailure);
+            }
         } finally {
             lock.unlock();
         }
     }
 
+    /** Whether {@code failure} says the target did not answer in time. */
+    static boolean isTimeout(IOException failure) {
+        return failure instanceof NativeIoException n && n.errno() == Errno.ETIMEDOUT.code();
+    }
+
     private void checkStallLocked() throws TargetException {
         Duration limit = target.stallTimeout();
-        if (inFlight == 0 || System.nanoTime() - lastProgressNanos < limit.toNanos()) {
+        if (inFlight == 0 || pending.isEmpty()
+                || System.nanoTime() - pending.firstEntry().getValue() < limit.toNanos()) {
             return;
         }
         TargetException stalled = new TargetException("no write to target " + target.name() + " completed in "
@@ -169,6 +206,26 @@ public final class WritePipeline {
             firstFailure = stalled;
         }
         throw stalled;
+    }
+
+    /**
+     * Makes {@link #drain()} (a running one too) give up at most {@code grace} from now, throwing a
+     * {@link TargetException} if writes are still in flight then; for a cancel, which must end
+     * promptly even when the target does not answer. Writes in flight keep their buffers (see
+     * {@link #whenIdle}). Any thread; never blocks; a later call can only bring the time forward.
+     */
+    public void stopWaiting(Duration grace) {
+        lock.lock();
+        try {
+            long at = System.nanoTime() + grace.toNanos();
+            if (!stopping || at - giveUpAtNanos < 0) {
+                giveUpAtNanos = at;
+            }
+            stopping = true;
+            idle.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -224,7 +281,7 @@ public final class WritePipeline {
     public boolean completedThrough(long sequence) {
         lock.lock();
         try {
-            return firstFailure == null && (pending.isEmpty() || pending.first() > sequence);
+            return firstFailure == null && (pending.isEmpty() || pending.firstKey() > sequence);
         } finally {
             lock.unlock();
         }
@@ -292,7 +349,6 @@ public final class WritePipeline {
                 }
                 inFlight--;
                 pending.remove(write.sequence);
-                lastProgressNanos = System.nanoTime();
                 if (inFlight == 0) {
                     idle.signalAll();
                     cleanUp = onIdle;

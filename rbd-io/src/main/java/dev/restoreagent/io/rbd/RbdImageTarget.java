@@ -26,6 +26,11 @@ import java.util.stream.Collectors;
  * <p>Safety at open: the exclusive lock is taken up front, and an image that another client owns
  * or has open is refused unless forced. The incomplete mark is the image metadata key
  * {@value #INCOMPLETE_KEY} ({@code rbd image-meta get POOL/IMAGE restore-agent.incomplete}).
+ *
+ * <p>Once an operation on the image has timed out ({@code rados_osd_op_timeout}), the cluster is
+ * taken as not answering: the mark is neither read nor written (each try would wait a whole
+ * timeout again, for an answer that cannot come while the OSD is down), flushes fail at once, and
+ * {@link #close()} leaves the image open rather than have {@code rbd_close} wait on the dead OSD.
  */
 public final class RbdImageTarget implements BlockTarget {
     /** Image metadata key of the incomplete mark. */
@@ -34,6 +39,8 @@ public final class RbdImageTarget implements BlockTarget {
     private final RbdImage image;
     private final boolean readsAsZeros;
     private final Duration stallTimeout;
+    /** The first timeout seen on this image, or null while the cluster answers. */
+    private volatile NativeIoException unanswered;
 
     private RbdImageTarget(RbdImage image, boolean readsAsZeros, Duration stallTimeout) {
         this.image = image;
@@ -183,7 +190,7 @@ public final class RbdImageTarget implements BlockTarget {
         }
     }
 
-    private static AioListener listener(IoCompletion done) {
+    private AioListener listener(IoCompletion done) {
         return new AioListener() {
             @Override
             public void succeeded() {
@@ -192,9 +199,49 @@ public final class RbdImageTarget implements BlockTarget {
 
             @Override
             public void failed(NativeIoException cause) {
+                noteTimeout(cause);
                 done.failed(cause);
             }
         };
+    }
+
+    private void noteTimeout(NativeIoException e) {
+        if (e.errno() == Errno.ETIMEDOUT.code() && unanswered == null) {
+            unanswered = e;
+        }
+    }
+
+    /**
+     * Whether an operation on this image timed out: the cluster did not answer within
+     * {@code rados_osd_op_timeout}, and later operations would wait that long again.
+     */
+    public boolean isUnanswered() {
+        return unanswered != null;
+    }
+
+    /** Throws at once if the cluster is known not to answer, saying what was not tried. */
+    private void checkAnswering(String what) throws TargetException {
+        NativeIoException timeout = unanswered;
+        if (timeout != null) {
+            throw new TargetException(what + " not tried: the cluster did not answer in time before ("
+                    + timeout.getMessage() + ")", timeout);
+        }
+    }
+
+    /** Runs a metadata call, noting a timeout. */
+    private <T> T metadataCall(String what, MetadataCall<T> call) throws IOException {
+        checkAnswering(what);
+        try {
+            return call.run();
+        } catch (NativeIoException e) {
+            noteTimeout(e);
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface MetadataCall<T> {
+        T run() throws NativeIoException;
     }
 
     @Override
@@ -204,22 +251,42 @@ public final class RbdImageTarget implements BlockTarget {
 
     @Override
     public void flush() throws IOException {
-        image.flush();
+        metadataCall("flush of image " + image.name(), () -> {
+            image.flush();
+            return null;
+        });
     }
 
     @Override
     public void markIncomplete(String what) throws IOException {
-        image.setMetadata(INCOMPLETE_KEY, what);
+        metadataCall("writing the mark", () -> {
+            image.setMetadata(INCOMPLETE_KEY, what);
+            return null;
+        });
     }
 
     @Override
     public void clearIncomplete() throws IOException {
-        image.removeMetadata(INCOMPLETE_KEY);
+        metadataCall("removing the mark", () -> {
+            image.removeMetadata(INCOMPLETE_KEY);
+            return null;
+        });
     }
 
+    /**
+     * The mark, read from the image header.
+     *
+     * @throws TargetException at once, without asking the cluster, if an operation timed out or
+     *     writes are still in flight: the mark cannot be confirmed while the OSD does not answer
+     */
     @Override
     public Optional<String> incompleteMark() throws IOException {
-        return image.metadata(INCOMPLETE_KEY);
+        int stuck = image.inFlight();
+        if (stuck > 0) {
+            throw new TargetException("reading the mark not tried: " + stuck
+                    + " writes to the image never completed, so the cluster is not answering");
+        }
+        return metadataCall("reading the mark", () -> image.metadata(INCOMPLETE_KEY));
     }
 
     @Override
@@ -228,8 +295,11 @@ public final class RbdImageTarget implements BlockTarget {
     }
 
     /**
-     * Closes the image, unless writes never completed: {@code rbd_close} would wait for them
-     * forever, so the image is then left open for the process's exit to end.
+     * Closes the image, unless writes never completed or the cluster stopped answering:
+     * {@code rbd_close} would wait for those writes forever, and it releases the exclusive lock
+     * and the header watch through the OSD, waiting a whole op timeout (or longer) for a dead one.
+     * The image is then left open for the process's exit to end, and the buffers of writes in
+     * flight stay allocated until they complete or the process exits.
      *
      * @throws TargetException in that case, naming the writes left in flight
      */
@@ -238,7 +308,12 @@ public final class RbdImageTarget implements BlockTarget {
         int stuck = image.inFlight();
         if (stuck > 0) {
             throw new TargetException("image " + image.name() + " left open: " + stuck
-                    + " writes never completed");
+                    + " writes never completed; their buffers stay allocated until they do or the process exits");
+        }
+        NativeIoException timeout = unanswered;
+        if (timeout != null) {
+            throw new TargetException("image " + image.name() + " left open: the cluster did not answer ("
+                    + timeout.getMessage() + ")", timeout);
         }
         image.close();
     }

@@ -22,6 +22,7 @@ final class FakeTarget implements BlockTarget {
     final List<Op> all = new ArrayList<>();
     int failWriteNumber = -1;
     boolean flushed;
+    java.time.Duration stallTimeout = java.time.Duration.ofMinutes(10);
 
     FakeTarget(int capacity) {
         this.data = new byte[capacity];
@@ -56,6 +57,24 @@ final class FakeTarget implements BlockTarget {
         java.util.Arrays.fill(data, (int) offsetBytes, (int) offsetBytes + zeros.remaining(), (byte) 0);
         pending.add(op);
         all.add(op);
+    }
+
+    @Override
+    public java.time.Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    /** Completes the newest pending op, or fails it with {@code failure} if not null. */
+    void completeNewest(IOException failure) {
+        Op op;
+        synchronized (this) {
+            op = pending.remove(pending.size() - 1);
+        }
+        if (failure != null) {
+            op.done().failed(failure);
+        } else {
+            op.done().completed();
+        }
     }
 
     /** Completes every pending op; the op numbered {@code failWriteNumber} (0-based) fails with EIO. */

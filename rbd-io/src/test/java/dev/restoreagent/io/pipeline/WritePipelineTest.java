@@ -3,11 +3,14 @@ package dev.restoreagent.io.pipeline;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.targets.TargetException;
+import dev.restoreagent.nativeb.Errno;
+import dev.restoreagent.nativeb.NativeIoException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -120,5 +123,67 @@ class WritePipelineTest {
         assertThat(drained).isNotDone();
         target.completeAll();
         drained.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void stallClockRunsFromTheOldestWriteNotTheLastCompletion() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        target.stallTimeout = Duration.ofMillis(300);
+        WritePipeline pipeline = new WritePipeline(target);
+        pipeline.submit(0, filled(BLOCK, 0), false); // never completes until the end
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        TargetException stalled = null;
+        // other writes keep completing; under the old clock each one postponed the stall for ever
+        while (stalled == null && System.nanoTime() < deadline) {
+            pipeline.submit(BLOCK, filled(BLOCK, 0), false);
+            target.completeNewest(null);
+            try {
+                pipeline.checkStall();
+            } catch (TargetException e) {
+                stalled = e;
+            }
+        }
+        assertThat(stalled).isNotNull().hasMessageContaining("the target is not answering");
+        target.completeAll();
+    }
+
+    @Test
+    void checkStallThrowsAnEarlierFailureAtOnce() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        target.failWriteNumber = 0;
+        WritePipeline pipeline = new WritePipeline(target);
+        pipeline.submit(0, filled(BLOCK, 0), false);
+        target.completeAll();
+        assertThatThrownBy(pipeline::checkStall).isInstanceOf(TargetException.class)
+                .hasMessage("a write to target fake failed: injected EIO at offset 0")
+                .hasCauseInstanceOf(IOException.class);
+    }
+
+    @Test
+    void drainStopsWaitingOnceAWriteTimedOut() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        WritePipeline pipeline = new WritePipeline(target);
+        pipeline.submit(0, filled(BLOCK, 0), false);
+        pipeline.submit(BLOCK, filled(BLOCK, 0), false);
+        target.completeNewest(new NativeIoException("rbd_aio_write2", Errno.ETIMEDOUT.code(), "offset=65536"));
+        assertThatThrownBy(pipeline::drain).isInstanceOf(NativeIoException.class)
+                .hasMessage("rbd_aio_write2 failed: ETIMEDOUT (errno=110) (offset=65536)");
+        assertThat(pipeline.inFlight()).isEqualTo(1);
+        assertThat(pool.outstanding()).isEqualTo(1); // the stuck write keeps its buffer
+        target.completeAll();
+    }
+
+    @Test
+    void stopWaitingEndsADrainWithWritesInFlight() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        WritePipeline pipeline = new WritePipeline(target);
+        pipeline.submit(0, filled(BLOCK, 0), false);
+        pipeline.stopWaiting(Duration.ZERO);
+        assertThatThrownBy(pipeline::drain).isInstanceOf(TargetException.class)
+                .hasMessage("stopped waiting for 1 writes to target fake; their buffers stay allocated until they"
+                        + " complete or the process exits");
+        assertThat(pool.outstanding()).isEqualTo(1);
+        target.completeAll();
+        pipeline.drain();
     }
 }
