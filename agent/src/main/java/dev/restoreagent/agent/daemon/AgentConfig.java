@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.restore.RestoreSettings;
-import dev.restoreagent.io.memory.Sizes;
+import dev.restoreagent.units.Sizes;
 
 import java.io.IOException;
 import java.io.Reader;
