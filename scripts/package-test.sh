@@ -135,6 +135,9 @@ chmod -R a+rX "$work/backups" 2>/dev/null
 want=$(sha256sum "$work/volume.img" | cut -d' ' -f1)
 
 step "edit the config, start the installed daemon as restore-agent (as systemd would)"
+# the agent refuses a key given twice, so the packaged lines of the keys set here go first
+sed -i -e '/^memory_budget =/d' -e '/^ceph_conf =/d' -e '/^ceph_id =/d' -e '/^allowed_paths =/d' \
+    /etc/restore-agent/agent.conf
 cat >>/etc/restore-agent/agent.conf <<CONF
 # package-test: local edit
 memory_budget = 64MiB

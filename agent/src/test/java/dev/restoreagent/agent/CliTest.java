@@ -84,6 +84,18 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesABadConfigInOneLineWithUsage() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.conf"), "# agent\nmemory_budget = lots\n");
+
+        TestSupport.CliRun run = TestSupport.cli("serve", "--config", config.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.stderr()).isEqualTo("restore-agent: " + config
+                + " line 2: memory_budget: not a size: 'lots' (use e.g. 4096, 64MiB, 1GiB)" + System.lineSeparator());
+        assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
     void hostileBackupIdIsRefused() {
         TestSupport.CliRun run = TestSupport.cli("restore", "--backup-root", dir.toString(), "--backup-id",
                 "../../etc", "--to", dir.resolve("x").toString());

@@ -3,7 +3,7 @@ package dev.restoreagent.agent.cli;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.io.DaemonThreads;
-import dev.restoreagent.io.memory.Sizes;
+import dev.restoreagent.units.Sizes;
 
 import java.io.PrintStream;
 import java.time.Duration;

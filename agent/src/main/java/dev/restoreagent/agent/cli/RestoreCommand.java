@@ -13,8 +13,9 @@ import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
-import dev.restoreagent.io.memory.Sizes;
+
 import dev.restoreagent.nativeb.libc.Terminal;
+import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -21,7 +21,15 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // one line per event, no colour: journald adds the time and the unit
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %5$s%6$s%n");
-        Agent agent = Agent.start(AgentConfig.load(config), AgentMain.version());
+        AgentConfig loaded;
+        try {
+            loaded = AgentConfig.load(config);
+        } catch (AgentConfig.ConfigException e) {
+            // the operator's mistake, not ours: one sentence naming the line, no stack trace
+            System.err.println("restore-agent: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        Agent agent = Agent.start(loaded, AgentMain.version());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

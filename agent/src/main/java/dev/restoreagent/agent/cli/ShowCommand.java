@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.job.JobView;
-import dev.restoreagent.io.memory.Sizes;
+import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

@@ -1,24 +1,27 @@
 package dev.restoreagent.agent.daemon;
 
+import dev.restoreagent.agent.daemon.ConfLines.Setting;
 import dev.restoreagent.agent.restore.RestoreSettings;
-import dev.restoreagent.io.memory.Sizes;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The daemon's configuration, {@code /etc/restore-agent/agent.conf} by default: {@code key = value}
- * lines, {@code #} comments. Every key is optional; {@link #DEFAULTS} documents them.
+ * lines and {@code #} comments, read strictly (see {@link ConfLines}): a file with anything else in it, or
+ * with a value that is not valid for its key, is refused with a {@link ConfigException}. Every key is
+ * optional; {@link #DEFAULTS} documents them.
  */
 public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path socket, String socketGroup,
                           Path stateDir,
@@ -60,62 +63,144 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
             "job_retention_hours = 168",
             "");
 
-    /** Reads {@code file}; a missing file means every default. */
-    public static AgentConfig load(Path file) throws IOException {
-        Properties values = new Properties();
-        try (Reader defaults = new java.io.StringReader(DEFAULTS)) {
-            values.load(defaults);
+    /** The keys and values of {@link #DEFAULTS}: every key there is, and what an absent one means. */
+    private static final Map<String, Setting> DEFAULT_SETTINGS = defaultSettings();
+
+    /**
+     * Why the configuration was refused, in one sentence that names the file and, for a line's problem,
+     * its number and key: {@code /etc/restore-agent/agent.conf line 3: memory_budget: not a size: 'lots'
+     * (use e.g. 4096, 64MiB, 1GiB)}.
+     */
+    public static final class ConfigException extends Exception {
+        private final Path file;
+        private final int line;
+        private final String key;
+
+        /** A problem at {@code line} (1-based); {@code key} null when the line has none. */
+        ConfigException(Path file, int line, String key, String problem) {
+            super(file + " line " + line + ": " + problem);
+            this.file = file;
+            this.line = line;
+            this.key = key;
         }
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            values.load(reader);
-        } catch (NoSuchFileException e) {
-            // defaults only
+
+        /** A problem with the whole file, such as not being readable. */
+        ConfigException(Path file, String problem) {
+            super(file + ": " + problem);
+            this.file = file;
+            this.line = 0;
+            this.key = null;
         }
-        return from(values, file);
+
+        public Path file() {
+            return file;
+        }
+
+        /** The 1-based line, or 0 when the problem is the whole file's. */
+        public int line() {
+            return line;
+        }
+
+        /** The key refused or whose value was, or null (a line without a key, the whole file). */
+        public String key() {
+            return key;
+        }
     }
 
-    private static AgentConfig from(Properties p, Path file) {
-        String where = "config " + file + ": ";
+    /**
+     * Reads {@code file}; a missing file means every default.
+     *
+     * @throws ConfigException when the file cannot be read, or a line is neither a comment nor a
+     *     {@code key = value} with a known key given once and a valid value
+     */
+    public static AgentConfig load(Path file) throws ConfigException {
+        Map<String, Setting> settings = new HashMap<>(DEFAULT_SETTINGS);
+        settings.putAll(ConfLines.parse(lines(file), file, DEFAULT_SETTINGS.keySet()));
+        return from(new ConfValues(file, settings));
+    }
+
+    private static List<String> lines(Path file) throws ConfigException {
         try {
-            RestoreSettings settings = new RestoreSettings(Math.toIntExact(Sizes.parse(p.getProperty("buffer_size"))),
-                    Integer.parseInt(p.getProperty("queue_depth").trim()),
-                    Integer.parseInt(p.getProperty("decoders").trim()),
-                    RestoreSettings.DEFAULT_ZSTD_WINDOW_LOG_MAX, false);
-            return new AgentConfig(Sizes.parse(p.getProperty("memory_budget")), settings,
-                    Path.of(p.getProperty("socket").trim()), blankToNull(p.getProperty("socket_group")),
-                    Path.of(p.getProperty("state_dir").trim()),
-                    optionalPath(p.getProperty("ceph_conf")), p.getProperty("ceph_id").trim(),
-                    optionalPath(p.getProperty("ceph_keyring")), p.getProperty("ceph_cluster").trim(),
-                    Duration.ofSeconds(Long.parseLong(p.getProperty("osd_op_timeout_seconds").trim())),
-                    bool("rbd_zero_copy_writes", p.getProperty("rbd_zero_copy_writes")),
-                    list(p.getProperty("allowed_uids")).stream().map(Integer::valueOf).collect(Collectors.toSet()),
-                    Set.copyOf(list(p.getProperty("allowed_groups"))),
-                    list(p.getProperty("allowed_paths")).stream().map(s -> Path.of(s).toAbsolutePath().normalize())
-                            .collect(Collectors.toList()),
-                    Duration.ofHours(Long.parseLong(p.getProperty("job_retention_hours").trim())));
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException(where + e.getMessage(), e);
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file, "not UTF-8 text");
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(file, "cannot read: permission denied");
+        } catch (IOException e) {
+            throw new ConfigException(file, "cannot read: " + e.getMessage());
         }
     }
 
-    private static boolean bool(String key, String value) {
-        return switch (value.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(key + " must be true or false: '" + value.trim() + "'");
-        };
+    private static AgentConfig from(ConfValues values) throws ConfigException {
+        int bufferBytes = values.read("buffer_size", ConfValues::intSize);
+        int queueDepth = values.read("queue_depth", ConfValues::wholeInt);
+        int decoders = values.read("decoders", ConfValues::wholeInt);
+        // RestoreSettings checks each field on its own, so adding one key at a time names the key it refuses
+        values.check("buffer_size", () -> settings(bufferBytes, RestoreSettings.DEFAULT_QUEUE_DEPTH, 0));
+        values.check("queue_depth", () -> settings(bufferBytes, queueDepth, 0));
+        RestoreSettings settings = values.check("decoders", () -> settings(bufferBytes, queueDepth, decoders));
+        return new AgentConfig(values.read("memory_budget", ConfValues::positiveSize), settings,
+                values.read("socket", ConfValues::path), values.read("socket_group", ConfValues::optional),
+                values.read("state_dir", ConfValues::path),
+                values.read("ceph_conf", AgentConfig::optionalPath), values.read("ceph_id", ConfValues::required),
+                values.read("ceph_keyring", AgentConfig::optionalPath),
+                values.read("ceph_cluster", ConfValues::required),
+                values.read("osd_op_timeout_seconds", AgentConfig::osdOpTimeout),
+                values.read("rbd_zero_copy_writes", ConfValues::bool),
+                values.read("allowed_uids", AgentConfig::uids),
+                Set.copyOf(values.read("allowed_groups", ConfValues::list)),
+                values.read("allowed_paths", AgentConfig::paths),
+                values.read("job_retention_hours", AgentConfig::hours));
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
+    private static RestoreSettings settings(int bufferBytes, int queueDepth, int decoders) {
+        return new RestoreSettings(bufferBytes, queueDepth, decoders, RestoreSettings.DEFAULT_ZSTD_WINDOW_LOG_MAX,
+                false);
+    }
+
+    private static Duration osdOpTimeout(String value) {
+        long seconds = ConfValues.wholeNumber(value);
+        if (seconds == 0) {
+            // librados' own meaning of 0: a write to a dead OSD waits forever
+            throw new IllegalArgumentException("must be at least 1 (0 would let a write to a dead OSD wait forever)");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static Duration hours(String value) {
+        try {
+            return Duration.ofHours(ConfValues.wholeNumber(value));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("too large: '" + value + "'", e);
+        }
     }
 
     private static Path optionalPath(String value) {
-        return value == null || value.isBlank() ? null : Path.of(value.trim());
+        return value.isEmpty() ? null : Path.of(value);
     }
 
-    private static List<String> list(String value) {
-        return value == null ? List.of() : Arrays.stream(value.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).collect(Collectors.toList());
+    private static Set<Integer> uids(String value) {
+        return ConfValues.list(value).stream().map(uid -> {
+            if (!uid.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new IllegalArgumentException("not a uid: '" + uid + "' (names go in allowed_groups)");
+            }
+            return ConfValues.wholeInt(uid);
+        }).collect(Collectors.toSet());
+    }
+
+    private static List<Path> paths(String value) {
+        return ConfValues.list(value).stream().map(s -> Path.of(s).toAbsolutePath().normalize())
+                .collect(Collectors.toList());
+    }
+
+    private static Map<String, Setting> defaultSettings() {
+        try {
+            return ConfLines.parse(DEFAULTS.lines().collect(Collectors.toList()), Path.of("AgentConfig.DEFAULTS"),
+                    null);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("AgentConfig.DEFAULTS is not a valid agent.conf", e);
+        }
     }
 }

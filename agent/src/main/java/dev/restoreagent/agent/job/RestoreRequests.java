@@ -8,7 +8,7 @@ import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.image.ImageSource;
 import dev.restoreagent.agent.targets.TargetRequest;
-import dev.restoreagent.io.memory.Sizes;
+import dev.restoreagent.units.Sizes;
 
 import java.nio.file.Path;
 import java.util.Locale;

@@ -12,6 +12,7 @@ import dev.restoreagent.io.targets.BlockTarget;
 import dev.restoreagent.io.targets.TargetException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +43,9 @@ import java.util.function.Consumer;
  * {@link Checkpointer}'s. {@link #cancel()} and {@link #progress()} may be called from any thread.
  */
 public final class Restore {
+    /** How long a cancelled restore waits for its writes in flight before it stops waiting on them. */
+    static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
+
     private final RestoreSource source;
     private final BlockTarget target;
     private final BudgetLease lease;
@@ -102,6 +106,11 @@ public final class Restore {
     public void cancel() {
         cancelled = true;
         decoding.forEach(Thread::interrupt);
+        WritePipeline writes = pipeline;
+        if (writes != null) {
+            // a healthy target drains in this grace; a dead one must not hold a cancel (or SIGTERM) for its timeout
+            writes.stopWaiting(CANCEL_GRACE);
+        }
     }
 
     /**

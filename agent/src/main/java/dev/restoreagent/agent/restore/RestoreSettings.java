@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.restore;
 
-import dev.restoreagent.io.memory.Sizes;
+import dev.restoreagent.units.Sizes;
 
 /**
  * How a restore uses memory and threads. Defaults suit a storage node: 8 buffers of 4 MiB in

@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.restore;
 
 import dev.restoreagent.agent.source.Codec;
-import dev.restoreagent.io.memory.Sizes;
+import dev.restoreagent.units.Sizes;
 
 import java.util.Set;
 

@@ -7,9 +7,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class AgentConfigTest {
     @TempDir
@@ -23,14 +24,114 @@ class AgentConfigTest {
     }
 
     @Test
+    void theDefaultsWrittenOutAreAValidFile() throws Exception {
+        // the packaged agent.conf is DEFAULTS under a comment, and operators edit it in place
+        Path file = Files.writeString(dir.resolve("agent.conf"), "# packaged\n" + AgentConfig.DEFAULTS);
+        assertThat(AgentConfig.load(file)).isEqualTo(AgentConfig.load(dir.resolve("absent.conf")));
+    }
+
+    @Test
     void zeroCopyCanBeTurnedOffAndAnythingButTrueOrFalseIsRefusedByName() throws Exception {
         Path file = dir.resolve("agent.conf");
         Files.writeString(file, "rbd_zero_copy_writes = false\n");
         assertThat(AgentConfig.load(file).rbdZeroCopyWrites()).isFalse();
 
-        Files.writeString(file, "rbd_zero_copy_writes = no\n");
-        assertThatThrownBy(() -> AgentConfig.load(file)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("config " + file + ": rbd_zero_copy_writes must be true or false: 'no'");
+        assertThat(refusal("rbd_zero_copy_writes = no"))
+                .isEqualTo(file + " line 1: rbd_zero_copy_writes: must be true or false: 'no'");
+    }
+
+    @Test
+    void aCommentAfterAValueIsDroppedWhenWhitespacePrecedesIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.conf"), String.join("\n",
+                "memory_budget = 512MiB   # total",
+                "socket_group =                  # group of the socket file (empty: the agent's own)",
+                "\tceph_id = restore-agent#2\t# a '#' inside a value stays", ""));
+        AgentConfig config = AgentConfig.load(file);
+        assertThat(config.memoryBudgetBytes()).isEqualTo(512L << 20);
+        assertThat(config.socketGroup()).isNull();
+        assertThat(config.cephId()).isEqualTo("restore-agent#2");
+        assertThat(refusal("job_retention_hours = 24#"))
+                .isEqualTo(file + " line 1: job_retention_hours: not a whole number: '24#'");
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithTheNearestKnownOne() throws Exception {
+        Path file = dir.resolve("agent.conf");
+        assertThat(refusal("# budget", "", "memry_budget = 1GiB"))
+                .isEqualTo(file + " line 3: unknown key 'memry_budget' (did you mean memory_budget?)");
+        assertThat(refusal("osd_op_timeout = 30"))
+                .isEqualTo(file + " line 1: unknown key 'osd_op_timeout' (did you mean osd_op_timeout_seconds?)");
+        assertThat(refusal("colour = blue")).isEqualTo(file + " line 1: unknown key 'colour'");
+    }
+
+    @Test
+    void aLineThatIsNotKeyEqualsValueIsRefused() throws Exception {
+        Path file = dir.resolve("agent.conf");
+        assertThat(refusal("queue_depth = 4", "memory_budget 256MiB"))
+                .isEqualTo(file + " line 2: not a key = value line: 'memory_budget 256MiB'");
+        assertThat(refusal("memory_budget: 256MiB"))
+                .isEqualTo(file + " line 1: not a key = value line: 'memory_budget: 256MiB'");
+        assertThat(refusal("= 256MiB")).isEqualTo(file + " line 1: not a key = value line: '= 256MiB'");
+    }
+
+    @Test
+    void aSectionIsRefused() throws Exception {
+        assertThat(refusal("[agent]", "memory_budget = 1GiB")).isEqualTo(dir.resolve("agent.conf")
+                + " line 1: sections are not supported: '[agent]' (agent.conf is key = value lines only)");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingBothLines() throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.conf"), "memory_budget = 256MiB\n#\nmemory_budget = 64MiB\n");
+        AgentConfig.ConfigException refused = catchThrowableOfType(AgentConfig.ConfigException.class,
+                () -> AgentConfig.load(file));
+        assertThat(refused).hasMessage(file + " line 3: memory_budget: given twice (first on line 1)");
+        assertThat(refused.file()).isEqualTo(file);
+        assertThat(refused.line()).isEqualTo(3);
+        assertThat(refused.key()).isEqualTo("memory_budget");
+    }
+
+    @Test
+    void anInvalidValueIsRefusedAtItsLineWithItsKey() throws Exception {
+        Path file = dir.resolve("agent.conf");
+        assertThat(refusal("queue_depth = 8", "", "memory_budget = lots"))
+                .isEqualTo(file + " line 3: memory_budget: not a size: 'lots' (use e.g. 4096, 64MiB, 1GiB)");
+        assertThat(refusal("memory_budget = 0")).isEqualTo(file + " line 1: memory_budget: must be more than 0");
+        assertThat(refusal("queue_depth = eight")).isEqualTo(file + " line 1: queue_depth: not a whole number: 'eight'");
+        assertThat(refusal("queue_depth = -1")).isEqualTo(file + " line 1: queue_depth: not a whole number: '-1'");
+        assertThat(refusal("buffer_size = 1MiB", "queue_depth = 0"))
+                .isEqualTo(file + " line 2: queue_depth: queue depth must be 1 to 1024: 0");
+        assertThat(refusal("osd_op_timeout_seconds = 30s"))
+                .isEqualTo(file + " line 1: osd_op_timeout_seconds: not a whole number: '30s'");
+        assertThat(refusal("osd_op_timeout_seconds = 0")).isEqualTo(file + " line 1: osd_op_timeout_seconds: must"
+                + " be at least 1 (0 would let a write to a dead OSD wait forever)");
+        assertThat(refusal("socket =")).isEqualTo(file + " line 1: socket: must not be empty");
+        assertThat(refusal("allowed_uids = 0, bob"))
+                .isEqualTo(file + " line 1: allowed_uids: not a uid: 'bob' (names go in allowed_groups)");
+    }
+
+    @Test
+    void validValuesAreRead() throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.conf"), String.join("\n", "memory_budget = 1GiB",
+                "buffer_size = 1MiB", "queue_depth = 4", "osd_op_timeout_seconds = 5", "job_retention_hours = 2",
+                "allowed_uids = 1000, 1001", "allowed_paths = /srv/backups/../restores,/dev", ""));
+        AgentConfig config = AgentConfig.load(file);
+        assertThat(config.memoryBudgetBytes()).isEqualTo(1L << 30);
+        assertThat(config.settings().bufferBytes()).isEqualTo(1 << 20);
+        assertThat(config.settings().queueDepth()).isEqualTo(4);
+        assertThat(config.osdOpTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.jobRetention()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.allowedUids()).containsExactlyInAnyOrder(1000, 1001);
+        assertThat(config.allowedPaths()).containsExactly(Path.of("/srv/restores"), Path.of("/dev"));
+    }
+
+    /** The message {@code lines}, as agent.conf, are refused with. */
+    private String refusal(String... lines) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.conf"), String.join("\n", lines) + "\n");
+        AgentConfig.ConfigException refused = catchThrowableOfType(AgentConfig.ConfigException.class,
+                () -> AgentConfig.load(file));
+        assertThat(refused).as("refused").isNotNull();
+        return refused.getMessage();
     }
 
     @Test

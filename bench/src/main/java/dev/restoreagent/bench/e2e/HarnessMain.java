@@ -2,7 +2,7 @@ package dev.restoreagent.bench.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.restoreagent.io.memory.Sizes;
+import dev.restoreagent.units.Sizes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

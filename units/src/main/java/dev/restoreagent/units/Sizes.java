@@ -1,4 +1,4 @@
-package dev.restoreagent.io.memory;
+package dev.restoreagent.units;
 
 import java.util.Locale;
 
