@@ -28,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code restore-agent restore}: one restore, in this process, with progress on stderr. */
 @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
@@ -127,10 +129,12 @@ final class RestoreCommand implements Callable<Integer> {
 
     /** Runs the job here, as the daemon would, with progress on stderr; Ctrl-C or SIGTERM cancels it. */
     private int run(JobRunner runner, RestoreJob job, MemoryBudget budget, PrintStream err) {
+        // counted down once the outcome is printed: the JVM exits when the hook returns
+        CountDownLatch reported = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
             // stop reading, drain the writes in flight, keep the incomplete mark
             job.cancel();
-            awaitSettled(job, err);
+            awaitReported(job, reported, err);
         }, "cancel-on-signal");
         Runtime.getRuntime().addShutdownHook(onSignal);
         DirectMemory.resetPeaks();
@@ -146,15 +150,20 @@ final class RestoreCommand implements Callable<Integer> {
                 // shutting down already: the hook is running and waits for the job
             }
         }
-        if (job.state() == JobState.SUCCEEDED) {
-            err.println(summary(job, budget));
-            return ExitCode.OK;
+        try {
+            if (job.state() == JobState.SUCCEEDED) {
+                err.println(summary(job, budget));
+                return ExitCode.OK;
+            }
+            err.println("restore-agent: " + job.error());
+            if (job.targetNote() != null) {
+                err.println("restore-agent: " + job.targetNote());
+            }
+            return ExitCode.of(job.errorKind());
+        } finally {
+            err.flush();
+            reported.countDown();
         }
-        err.println("restore-agent: " + job.error());
-        if (job.targetNote() != null) {
-            err.println("restore-agent: " + job.targetNote());
-        }
-        return ExitCode.of(job.errorKind());
     }
 
     private ProgressPrinter progressPrinter(RestoreJob job, PrintStream err) {
@@ -184,9 +193,9 @@ final class RestoreCommand implements Callable<Integer> {
      * signal always ends the process. What is still in flight then stays the device's; the target
      * keeps its incomplete mark.
      */
-    private static void awaitSettled(RestoreJob job, PrintStream err) {
+    private static void awaitReported(RestoreJob job, CountDownLatch reported, PrintStream err) {
         try {
-            if (!job.awaitSettled(SIGNAL_WAIT)) {
+            if (!reported.await(SIGNAL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 err.println("restore-agent: stopping without waiting longer for the writes in flight; target "
                         + job.request().to() + " stays incomplete");
             }
