@@ -19,7 +19,11 @@ public interface LibC {
 
     int isatty(int fd);
 
+    int O_RDONLY = 0;
     int O_WRONLY = 01;
+    int O_NOCTTY = 0400;
+    int O_NONBLOCK = 04000;
+    int O_NOFOLLOW = 0400000;
     int O_CLOEXEC = 02000000;
     int FALLOC_FL_KEEP_SIZE = 0x01;
     int FALLOC_FL_PUNCH_HOLE = 0x02;
