@@ -5,6 +5,7 @@ import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.SourceObject;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.nativeb.libc.NotRegularFileException;
 
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -26,6 +27,8 @@ public final class DecodeWorker implements AutoCloseable {
     private final int zstdWindowLogMax;
     private final Map<Codec, Decoder> decoders = new EnumMap<>(Codec.class);
     private final DigestStage digest = new DigestStage();
+    /** The object being decoded, for {@link #stalledRead}; null between objects. */
+    private volatile SourceObject current;
 
     /**
      * @param inputPool lends this worker its one input buffer, for the worker's lifetime
@@ -47,6 +50,7 @@ public final class DecodeWorker implements AutoCloseable {
     public void decode(SourceObject object, BufferSink sink) throws RestoreFailure, IOException, InterruptedException {
         ObjectOutput out = new ObjectOutput(outputPool, object, sink, digest);
         boolean finished = false;
+        current = object;
         try (ReadableByteChannel channel = open(object)) {
             input.reset(channel);
             Codec codec = object.codec();
@@ -69,14 +73,32 @@ public final class DecodeWorker implements AutoCloseable {
                 digest.stop();
             }
             out.abandon();
+            current = null;
         }
+    }
+
+    /**
+     * If this worker's read of its object has waited longer than {@code limitNanos} at {@code now},
+     * a sentence saying so, naming the object and how far it was read; otherwise null. Safe from
+     * any thread.
+     */
+    public String stalledRead(long now, long limitNanos) {
+        SourceObject object = current;
+        long blocked = input.readBlockedNanos(now);
+        if (object == null || blocked <= limitNanos) {
+            return null;
+        }
+        return "reading " + object.describe() + " returned nothing for " + blocked / 1_000_000_000L
+                + " s, after " + input.readBytes() + " bytes of it: its source stopped answering";
     }
 
     private static ReadableByteChannel open(SourceObject object) throws RestoreFailure {
         try {
             return object.opener().open();
         } catch (IOException e) {
-            throw RestoreFailure.badInput("cannot open " + object.describe() + ": " + e, e);
+            // what is not a regular file says so itself; other failures need their class to be understood
+            throw RestoreFailure.badInput("cannot open " + object.describe() + ": "
+                    + (e instanceof NotRegularFileException ? e.getMessage() : e), e);
         }
     }
 

@@ -2,7 +2,9 @@ package dev.restoreagent.agent.restore;
 
 /**
  * A restore did not finish. The {@link Kind} tells operators and scripts what to look at; the
- * message is one sentence naming what is wrong and where (object, offset, expected and actual).
+ * message is one sentence naming what is wrong and where (object, offset, expected and actual),
+ * on one line: control characters in it, which can only come from names in the input, are escaped
+ * ({@link OneLine}).
  */
 public class RestoreFailure extends Exception {
     private static final long serialVersionUID = 1L;
@@ -26,12 +28,12 @@ public class RestoreFailure extends Exception {
     private final Kind kind;
 
     public RestoreFailure(Kind kind, String message) {
-        super(message);
+        super(OneLine.escape(message));
         this.kind = kind;
     }
 
     public RestoreFailure(Kind kind, String message, Throwable cause) {
-        super(message, cause);
+        super(OneLine.escape(message), cause);
         this.kind = kind;
     }
 

@@ -4,14 +4,13 @@ import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.SourceObject;
+import dev.restoreagent.nativeb.libc.RegularFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -78,8 +77,9 @@ public final class CinderSource {
     }
 
     private static FileChannel openObject(Path file) throws IOException {
-        // objects are plain files in the container; a symlink could lead anywhere
-        return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        // objects are plain files in the container: a symlink could lead anywhere, and the open of
+        // a FIFO or a device could block for ever
+        return RegularFile.openForReading(file);
     }
 
     /**
