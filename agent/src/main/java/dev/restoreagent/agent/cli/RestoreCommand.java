@@ -80,6 +80,11 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Largest zstd window accepted, 2^N bytes (default: ${DEFAULT-VALUE}).")
     int zstdWindowLogMax;
 
+    @Option(names = "--source-read-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + RestoreSettings.DEFAULT_SOURCE_READ_TIMEOUT_SECONDS,
+            description = "Fail when a read of the backup returns nothing for this long (default: ${DEFAULT-VALUE}).")
+    long sourceReadTimeoutSeconds;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = DEFAULT_STATE_DIR,
             description = "Where incomplete marks of block devices are kept (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -102,7 +107,7 @@ final class RestoreCommand implements Callable<Integer> {
             RestoreRequests.validate(request);
             budget = new MemoryBudget(Sizes.parse(memoryBudget));
             settings = new RestoreSettings(Math.toIntExact(Sizes.parse(bufferSize)), queueDepth, decoders,
-                    zstdWindowLogMax, false);
+                    zstdWindowLogMax, false, Duration.ofSeconds(sourceReadTimeoutSeconds));
         } catch (RestoreRequests.FieldException e) {
             throw new ParameterException(spec.commandLine(), e.withOptionNames(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {

@@ -40,6 +40,8 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
             "buffer_size = 4MiB",
             "queue_depth = 8",
             "decoders = 0",
+            "# a read of a backup that returns nothing for this long fails its restore (a hung NFS server)",
+            "source_read_timeout_seconds = 120",
             "# the control socket (mode 0660) and where jobs and incomplete marks are kept",
             "socket = /run/restore-agent/agent.sock",
             "# group of the socket file, whose members can connect (empty: the agent's own group)",
@@ -140,7 +142,8 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
         // RestoreSettings checks each field on its own, so adding one key at a time names the key it refuses
         values.check("buffer_size", () -> settings(bufferBytes, RestoreSettings.DEFAULT_QUEUE_DEPTH, 0));
         values.check("queue_depth", () -> settings(bufferBytes, queueDepth, 0));
-        RestoreSettings settings = values.check("decoders", () -> settings(bufferBytes, queueDepth, decoders));
+        RestoreSettings settings = values.check("decoders", () -> settings(bufferBytes, queueDepth, decoders))
+                .withSourceReadTimeout(values.read("source_read_timeout_seconds", AgentConfig::sourceReadTimeout));
         return new AgentConfig(values.read("memory_budget", ConfValues::positiveSize), settings,
                 values.read("socket", ConfValues::path), values.read("socket_group", ConfValues::optional),
                 values.read("state_dir", ConfValues::path),
@@ -165,6 +168,14 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
         if (seconds == 0) {
             // librados' own meaning of 0: a write to a dead OSD waits forever
             throw new IllegalArgumentException("must be at least 1 (0 would let a write to a dead OSD wait forever)");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static Duration sourceReadTimeout(String value) {
+        long seconds = ConfValues.wholeNumber(value);
+        if (seconds == 0) {
+            throw new IllegalArgumentException("must be at least 1");
         }
         return Duration.ofSeconds(seconds);
     }

@@ -9,13 +9,17 @@ import java.nio.channels.ReadableByteChannel;
  * A source channel read through one small direct buffer, which a decoder consumes in place. The
  * buffer is the worker's for the whole restore; {@link #reset} points it at the next object.
  *
- * <p>{@link #buffer()} is in read mode: position to limit are the bytes not yet consumed.
+ * <p>{@link #buffer()} is in read mode: position to limit are the bytes not yet consumed. Every
+ * read of the channel is timed, so that another thread can see a read that does not return
+ * ({@link #readBlockedNanos}).
  */
 final class CompressedInput {
     private final ByteBuffer buffer;
     private ReadableByteChannel channel;
     private boolean eof;
-    private long readBytes;
+    private volatile long readBytes;
+    /** {@link System#nanoTime()} when the read in progress began; 0 when none is. */
+    private volatile long readSince;
 
     /** @param buffer a direct buffer the caller owns and keeps for as long as this is used */
     CompressedInput(ByteBuffer buffer) {
@@ -58,7 +62,7 @@ final class CompressedInput {
         buffer.compact();
         try {
             while (!eof && buffer.position() < bytes) {
-                int n = channel.read(buffer);
+                int n = timedRead(buffer);
                 if (n < 0) {
                     eof = true;
                 } else {
@@ -88,7 +92,7 @@ final class CompressedInput {
             return -1;
         }
         try {
-            int n = channel.read(dst);
+            int n = timedRead(dst);
             if (n < 0) {
                 eof = true;
             } else {
@@ -98,6 +102,29 @@ final class CompressedInput {
         } catch (IOException e) {
             throw new SourceReadException(e);
         }
+    }
+
+    private int timedRead(ByteBuffer dst) throws IOException {
+        readSince = System.nanoTime();
+        try {
+            return channel.read(dst);
+        } finally {
+            readSince = 0;
+        }
+    }
+
+    /**
+     * How long the read in progress has been waiting at {@code now} ({@link System#nanoTime()}),
+     * 0 when no read is in progress. Safe from any thread.
+     */
+    long readBlockedNanos(long now) {
+        long since = readSince;
+        return since == 0 ? 0 : Math.max(0, now - since);
+    }
+
+    /** Compressed bytes read from the channel so far. Safe from any thread. */
+    long readBytes() {
+        return readBytes;
     }
 
     /** The same bytes as an {@link InputStream}, for decoders that only take streams. */

@@ -9,6 +9,7 @@ import dev.restoreagent.agent.restore.WorkingSet;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.targets.OpenedTarget;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.memory.PendingLease;
@@ -16,6 +17,11 @@ import dev.restoreagent.io.targets.BlockTarget;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
@@ -33,6 +39,8 @@ import java.util.logging.Logger;
  */
 public final class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
+    /** Runs the expiry of jobs whose source does not answer: rare, short tasks. */
+    private static final Executor DEADLINES = Executors.newSingleThreadExecutor(DaemonThreads.named("job deadlines"));
 
     /** Finds a request's source and validates it; reads metadata, not data. */
     @FunctionalInterface
@@ -104,7 +112,7 @@ public final class JobRunner {
         if (!job.begin(Thread.currentThread())) {
             throw cancelled("cancelled before it started");
         }
-        RestoreSource source = sources.resolve(job.request());
+        RestoreSource source = resolveInTime(job);
         job.sourceResolved(source.description());
         checkNotCancelled(job);
         opened.target = targets.open(RestoreRequests.target(job.request(), stateDir, job.isResumed()),
@@ -135,6 +143,24 @@ public final class JobRunner {
         opened.target = null;
         close(closing);
         job.succeeded(result);
+    }
+
+    /**
+     * Finds and validates the source; if that takes longer than the source read timeout (a hung
+     * NFS server, an object store that stopped answering), the job ends FAILED at the deadline,
+     * while this thread, stuck in a read the kernel may not give up, returns when it does.
+     */
+    private RestoreSource resolveInTime(RestoreJob job) throws RestoreFailure {
+        Duration limit = settings.sourceReadTimeout();
+        CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> job.expire(RestoreFailure.badInput(
+                "finding and reading the source's metadata took more than " + limit.toSeconds()
+                        + " s: the source stopped answering")),
+                CompletableFuture.delayedExecutor(limit.toNanos(), TimeUnit.NANOSECONDS, DEADLINES));
+        try {
+            return sources.resolve(job.request());
+        } finally {
+            deadline.cancel(false);
+        }
     }
 
     private static void checkCapacity(RestoreSource source, BlockTarget target) throws RestoreFailure {

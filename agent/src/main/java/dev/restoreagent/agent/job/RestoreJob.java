@@ -180,7 +180,7 @@ public final class RestoreJob {
 
     /** Asks the job to stop. Ends a job whose restore has not started at once; a running restore drains first. */
     public void cancel() {
-        Restore running = stop(false);
+        Restore running = stop(false, JobState.CANCELLED, "cancelled before it started", RestoreFailure.Kind.CANCELLED);
         if (running != null) {
             running.cancel();
         }
@@ -191,7 +191,7 @@ public final class RestoreJob {
      * it unfinished and the next start runs it again.
      */
     void stopForShutdown() {
-        Restore running = stop(true);
+        Restore running = stop(true, null, null, null);
         if (running != null) {
             running.cancel();
         }
@@ -203,11 +203,21 @@ public final class RestoreJob {
         }
     }
 
-    private Restore stop(boolean shutdown) {
+    /**
+     * Ends a job whose runner is stuck before its restore started (a source that does not answer)
+     * with {@code failure}, as a cancel would end it. Does nothing once the restore runs: that
+     * watches its own reads.
+     */
+    void expire(RestoreFailure failure) {
+        stop(false, JobState.FAILED, failure.getMessage(), failure.kind());
+    }
+
+    /** Stops the job; one not yet running ends as {@code endState} says, unless {@code shutdown}. */
+    private Restore stop(boolean shutdown, JobState endState, String message, RestoreFailure.Kind kind) {
         PendingLease waiting;
         Restore running;
         synchronized (this) {
-            if (state.isFinished()) {
+            if (state.isFinished() || (endState == JobState.FAILED && restore != null)) {
                 return null;
             }
             cancelRequested = true;
@@ -216,7 +226,7 @@ public final class RestoreJob {
             running = restore;
             if (running == null) {
                 if (!shutdown) {
-                    end(JobState.CANCELLED, "cancelled before it started", RestoreFailure.Kind.CANCELLED);
+                    end(endState, message, kind);
                 }
                 if (runner != null) {
                     // out of whatever the runner waits in: a read, an open, the budget's queue

@@ -16,8 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,9 @@ import java.util.function.Consumer;
  * </ol>
  *
  * On any failure it stops reading, waits for every write in flight, frees its buffers, and leaves
- * the mark. Admission, the target's size check and the job's bookkeeping are the caller's
+ * the mark. A source read that returns nothing for {@link RestoreSettings#sourceReadTimeout()}
+ * fails the restore at once; the buffers that read may still fill, and their memory, are freed
+ * only when it returns. Admission, the target's size check and the job's bookkeeping are the caller's
  * ({@code JobRunner}); stall watching and checkpoints are the {@link Watchdog}'s and the
  * {@link Checkpointer}'s. {@link #cancel()} and {@link #progress()} may be called from any thread.
  */
@@ -60,6 +63,10 @@ public final class Restore {
     private volatile long runningSince;
     /** Decode threads working on the current layer: interrupted on failure and cancel. */
     private final Set<Thread> decoding = ConcurrentHashMap.newKeySet();
+    /** The workers, for the watchdog's look at their reads; set before the watchdog starts. */
+    private final List<DecodeWorker> workers = new CopyOnWriteArrayList<>();
+    /** Completed, with the failure, when a source read does not return in time: the restore ends at once. */
+    private final CompletableFuture<RestoreFailure> readStalled = new CompletableFuture<>();
 
     /**
      * A restore that starts at {@code resumeFrom} and reports each durable checkpoint (on its
@@ -142,7 +149,6 @@ public final class Restore {
      */
     private long restoreLayers() throws RestoreFailure {
         List<DirectBufferPool> pools = new ArrayList<>();
-        List<DecodeWorker> workers = new ArrayList<>();
         DirectBufferPool inputs = new DirectBufferPool(holder + "/input", workingSet.inputBufferBytes(),
                 workingSet.decoders());
         ExecutorService threads = Executors.newFixedThreadPool(workingSet.decoders(),
@@ -150,7 +156,8 @@ public final class Restore {
         WritePipeline writes = new WritePipeline(target);
         pipeline = writes;
         Checkpointer checkpoints = new Checkpointer(target, writes, resumeFrom, onCheckpoint);
-        Watchdog watchdog = new Watchdog(holder, writes, checkpoints, () -> decoding.forEach(Thread::interrupt));
+        Watchdog watchdog = new Watchdog(holder, writes, checkpoints, () -> decoding.forEach(Thread::interrupt),
+                this::checkReads);
         try {
             checkNotCancelled();
             for (int i = 0; i < workingSet.decoders(); i++) {
@@ -164,7 +171,7 @@ public final class Restore {
             List<Layer> layers = source.layers();
             for (int i = resumeFrom.layer(); i < layers.size(); i++) {
                 int first = i == resumeFrom.layer() ? Math.min(resumeFrom.objects(), layers.get(i).objects().size()) : 0;
-                end = Math.max(end, restoreLayer(i, layers.get(i), first, workers, threads, writes, checkpoints));
+                end = Math.max(end, restoreLayer(i, layers.get(i), first, threads, writes, checkpoints));
                 writes.drain();
                 target.flush();
                 checkpoints.reached(new Checkpoint(i + 1, 0));
@@ -181,27 +188,60 @@ public final class Restore {
         } finally {
             watchdog.close();
             threads.shutdownNow();
-            awaitTermination(threads);
-            Runnable release = () -> {
+            CompletableFuture<Void> decodersStopped = stopped(threads);
+            CompletableFuture<Void> writesIdle = new CompletableFuture<>();
+            if (drainedQuietly(writes)) {
+                writesIdle.complete(null);
+            } else {
+                // a stalled device may still read the buffers in flight: free them only if it finishes
+                writes.whenIdle(() -> writesIdle.complete(null));
+            }
+            // a decode thread stuck in a read may still fill its buffers: the same rule
+            CompletableFuture.allOf(decodersStopped, writesIdle).thenRun(() -> {
                 workers.forEach(DecodeWorker::close);
                 pools.forEach(DirectBufferPool::close);
                 inputs.close();
                 lease.close();
-            };
-            if (drainedQuietly(writes)) {
-                release.run();
-            } else {
-                // a stalled device may still read the buffers in flight: free them only if it finishes
-                writes.whenIdle(release);
-            }
+            });
         }
     }
 
-    private static void awaitTermination(ExecutorService threads) {
+    /**
+     * Completes when every decode thread has ended: at once if they end within the cancel grace,
+     * otherwise when the last one does, whenever that is.
+     */
+    private static CompletableFuture<Void> stopped(ExecutorService threads) {
+        if (awaitTermination(threads, CANCEL_GRACE)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        DaemonThreads.named("awaiting stuck decoders").newThread(() -> {
+            while (!awaitTermination(threads, Duration.ofHours(1))) {
+                // still stuck: keep its buffers
+            }
+            stopped.complete(null);
+        }).start();
+        return stopped;
+    }
+
+    private static boolean awaitTermination(ExecutorService threads, Duration timeout) {
         try {
-            threads.awaitTermination(1, TimeUnit.MINUTES);
+            return threads.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return threads.isTerminated();
+        }
+    }
+
+    /** The watchdog's look at the source: fails the restore when a read has not returned in time. */
+    private void checkReads() {
+        long now = System.nanoTime();
+        long limit = settings.sourceReadTimeout().toNanos();
+        for (DecodeWorker worker : workers) {
+            String stall = worker.stalledRead(now, limit);
+            if (stall != null && readStalled.complete(RestoreFailure.badInput(stall))) {
+                decoding.forEach(Thread::interrupt);
+            }
         }
     }
 
@@ -222,8 +262,8 @@ public final class Restore {
     }
 
     /** Decodes a layer's objects on every worker; returns where its data ended. */
-    private long restoreLayer(int layerIndex, Layer layer, int firstObject, List<DecodeWorker> workers,
-                              ExecutorService threads, WritePipeline writes, Checkpointer checkpoints)
+    private long restoreLayer(int layerIndex, Layer layer, int firstObject, ExecutorService threads,
+                              WritePipeline writes, Checkpointer checkpoints)
             throws RestoreFailure, IOException, InterruptedException {
         List<SourceObject> objects = layer.objects().subList(firstObject, layer.objects().size());
         if (objects.isEmpty()) {
@@ -236,14 +276,16 @@ public final class Restore {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         AtomicLong end = new AtomicLong();
-        // counted down by every task, also one that starts after a failure and does nothing
-        CountDownLatch ended = new CountDownLatch(workers.size());
+        // completed by the last task to end, also one that starts after a failure and does nothing
+        AtomicInteger running = new AtomicInteger(workers.size());
+        CompletableFuture<Void> ended = new CompletableFuture<>();
         for (DecodeWorker worker : workers) {
             threads.execute(() -> {
                 decoding.add(Thread.currentThread());
                 try {
                     int index;
-                    while (firstFailure.get() == null && !cancelled && (index = next.getAndIncrement()) < objects.size()) {
+                    while (firstFailure.get() == null && !cancelled && !readStalled.isDone()
+                            && (index = next.getAndIncrement()) < objects.size()) {
                         int i = index;
                         SourceObject object = objects.get(i);
                         worker.decode(object, (offset, buffer) -> {
@@ -261,11 +303,19 @@ public final class Restore {
                     decoding.remove(Thread.currentThread());
                     // an interrupt meant for this layer must not reach the thread's next task
                     Thread.interrupted();
-                    ended.countDown();
+                    if (running.decrementAndGet() == 0) {
+                        ended.complete(null);
+                    }
                 }
             });
         }
-        ended.await();
+        CompletableFuture.anyOf(ended, readStalled).join();
+        RestoreFailure stalled = readStalled.getNow(null);
+        if (stalled != null) {
+            // a read that returns after this must not write anything
+            committer.fail();
+            throw stalled;
+        }
         Exception failure = firstFailure.get();
         if (failure == null) {
             checkNotCancelled();

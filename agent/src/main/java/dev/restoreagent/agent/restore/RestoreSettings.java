@@ -2,6 +2,8 @@ package dev.restoreagent.agent.restore;
 
 import dev.restoreagent.units.Sizes;
 
+import java.time.Duration;
+
 /**
  * How a restore uses memory and threads. Defaults suit a storage node: 8 buffers of 4 MiB in
  * flight (32 MiB, well under librados' 100 MiB {@code objecter_inflight_op_bytes}).
@@ -13,14 +15,19 @@ import dev.restoreagent.units.Sizes;
  * @param zstdWindowLogMax largest zstd window accepted, as a power of two; 23 (8 MiB) covers every
  *     level up to 19, Cinder writes 21
  * @param targetZeroed the operator vouches that the target reads as zeros
+ * @param sourceReadTimeout how long one read of the source may return nothing before the restore
+ *     fails: a hung NFS server or object store ends the job instead of holding it and its memory
  */
 public record RestoreSettings(int bufferBytes, int queueDepth, int decoders, int zstdWindowLogMax,
-                              boolean targetZeroed) {
+                              boolean targetZeroed, Duration sourceReadTimeout) {
     public static final int DEFAULT_BUFFER_BYTES = (int) (4 * Sizes.MIB);
     public static final int DEFAULT_QUEUE_DEPTH = 8;
     public static final int DEFAULT_ZSTD_WINDOW_LOG_MAX = 23;
     /** Smallest buffer the working set is clamped down to. */
     public static final int MIN_BUFFER_BYTES = 64 * 1024;
+    /** Longer than NFS's default soft-mount retry (2 x 60 s) would be pointless; shorter trips on a slow disk. */
+    public static final int DEFAULT_SOURCE_READ_TIMEOUT_SECONDS = 120;
+    public static final Duration DEFAULT_SOURCE_READ_TIMEOUT = Duration.ofSeconds(DEFAULT_SOURCE_READ_TIMEOUT_SECONDS);
 
     public RestoreSettings {
         if (bufferBytes < MIN_BUFFER_BYTES || bufferBytes % 4096 != 0) {
@@ -36,6 +43,14 @@ public record RestoreSettings(int bufferBytes, int queueDepth, int decoders, int
         if (zstdWindowLogMax < 10 || zstdWindowLogMax > 31) {
             throw new IllegalArgumentException("zstd window log must be 10 to 31: " + zstdWindowLogMax);
         }
+        if (sourceReadTimeout.isNegative() || sourceReadTimeout.isZero()) {
+            throw new IllegalArgumentException("source read timeout must be positive: " + sourceReadTimeout);
+        }
+    }
+
+    /** Settings with the {@link #DEFAULT_SOURCE_READ_TIMEOUT}. */
+    public RestoreSettings(int bufferBytes, int queueDepth, int decoders, int zstdWindowLogMax, boolean targetZeroed) {
+        this(bufferBytes, queueDepth, decoders, zstdWindowLogMax, targetZeroed, DEFAULT_SOURCE_READ_TIMEOUT);
     }
 
     public static RestoreSettings defaults() {
@@ -43,6 +58,10 @@ public record RestoreSettings(int bufferBytes, int queueDepth, int decoders, int
     }
 
     public RestoreSettings withTargetZeroed(boolean zeroed) {
-        return new RestoreSettings(bufferBytes, queueDepth, decoders, zstdWindowLogMax, zeroed);
+        return new RestoreSettings(bufferBytes, queueDepth, decoders, zstdWindowLogMax, zeroed, sourceReadTimeout);
+    }
+
+    public RestoreSettings withSourceReadTimeout(Duration timeout) {
+        return new RestoreSettings(bufferBytes, queueDepth, decoders, zstdWindowLogMax, targetZeroed, timeout);
     }
 }

@@ -8,23 +8,27 @@ import java.io.IOException;
 
 /**
  * A restore's once-a-second thread: it fails the restore's writes when the target stalls (and then
- * runs {@code onStall}, which stops the decode threads), and lets the {@link Checkpointer} record
- * progress. Started with the restore's writes, stopped by {@link #close()}.
+ * runs {@code onStall}, which stops the decode threads), runs {@code readCheck}, which fails the
+ * restore when a source read does not return, and lets the {@link Checkpointer} record progress.
+ * Started with the restore's writes, stopped by {@link #close()}.
  */
 final class Watchdog implements AutoCloseable {
     static final long PERIOD_MILLIS = 1000;
 
     private final Thread thread;
 
-    Watchdog(String holder, WritePipeline writes, Checkpointer checkpointer, Runnable onStall) {
-        thread = DaemonThreads.named("watchdog " + holder).newThread(() -> loop(writes, checkpointer, onStall));
+    Watchdog(String holder, WritePipeline writes, Checkpointer checkpointer, Runnable onStall, Runnable readCheck) {
+        thread = DaemonThreads.named("watchdog " + holder)
+                .newThread(() -> loop(writes, checkpointer, onStall, readCheck));
         thread.start();
     }
 
-    private static void loop(WritePipeline writes, Checkpointer checkpointer, Runnable onStall) {
+    private static void loop(WritePipeline writes, Checkpointer checkpointer, Runnable onStall,
+                             Runnable readCheck) {
         try {
             while (true) {
                 Thread.sleep(PERIOD_MILLIS);
+                readCheck.run();
                 try {
                     writes.checkStall();
                     checkpointer.poll();

@@ -42,7 +42,11 @@ class JobRunnerTest {
     }
 
     private JobRunner runner(JobRunner.Sources sources, TargetOpener.Connections cluster) {
-        return new JobRunner(budget, RestoreSettings.defaults(), sources, new TargetOpener(cluster), dir, job -> { });
+        return runner(RestoreSettings.defaults(), sources, cluster);
+    }
+
+    private JobRunner runner(RestoreSettings settings, JobRunner.Sources sources, TargetOpener.Connections cluster) {
+        return new JobRunner(budget, settings, sources, new TargetOpener(cluster), dir, job -> { });
     }
 
     private JobRunner runner() {
@@ -162,6 +166,57 @@ class JobRunnerTest {
         assertThat(job.state()).isEqualTo(JobState.CANCELLED);
         assertThat(job.targetNote()).contains("is incomplete and marked so");
         await("the memory is back", () -> budget.availableBytes() == budget.totalBytes());
+    }
+
+    @Test
+    void aRunningJobWhoseStreamStopsAnsweringFailsAtTheReadDeadline() throws Exception {
+        Path fifo = dir.resolve("stream");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        JobRunner runner = runner(RestoreSettings.defaults().withSourceReadTimeout(Duration.ofSeconds(1)),
+                RestoreRequests::resolveSource, () -> null);
+        RestoreJob job = start(runner, image(fifo.toString(), dir.resolve("t").toString()));
+        try (OutputStream writer = Files.newOutputStream(fifo)) {
+            writer.write(new byte[1 << 20]);
+            writer.flush();
+            await("the restore runs", () -> job.state() == JobState.RUNNING);
+            // the writer stays connected and sends nothing more: a source that stopped answering
+
+            assertThat(job.awaitSettled(LONG)).isTrue();
+            assertThat(job.state()).isEqualTo(JobState.FAILED);
+        }
+        assertThat(job.errorKind()).isEqualTo(RestoreFailure.Kind.BAD_INPUT);
+        assertThat(job.error()).startsWith("reading object " + fifo + " (image) returned nothing for 1 s, after ")
+                .endsWith(" bytes of it: its source stopped answering");
+        assertThat(job.targetNote()).contains("is incomplete and marked so");
+        await("the memory is back", () -> budget.availableBytes() == budget.totalBytes());
+    }
+
+    @Test
+    void aJobWhoseSourceDoesNotAnswerFailsAtTheDeadlineAndGivesUpItsPlace() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        JobRunner runner = runner(RestoreSettings.defaults().withSourceReadTimeout(Duration.ofSeconds(1)), request -> {
+            // a read of metadata on a hung NFS mount: interrupts do not end it
+            while (true) {
+                try {
+                    release.await();
+                    return RestoreRequests.resolveSource(request);
+                } catch (InterruptedException e) {
+                    // not for us
+                }
+            }
+        }, () -> null);
+        RestoreJob job = start(runner, image("/nowhere", dir.resolve("t").toString()));
+        await("the runner started", () -> budget.waitingCount() == 1);
+
+        await("the deadline passed", () -> job.state() == JobState.FAILED);
+
+        assertThat(job.error()).isEqualTo("finding and reading the source's metadata took more than 1 s:"
+                + " the source stopped answering");
+        assertThat(budget.waitingCount()).as("its place is given up").isZero();
+        assertThat(job.isSettled()).isFalse();
+        release.countDown();
+        assertThat(job.awaitSettled(LONG)).isTrue();
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
     }
 
     @Test
