@@ -1,7 +1,11 @@
 package dev.restoreagent.agent.cli;
 
+import dev.restoreagent.agent.restore.RestoreFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The {@code restore-agent} command. */
 @Command(name = "restore-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
@@ -17,6 +21,8 @@ import picocli.CommandLine.Command;
                 " 77    the daemon refused this caller",
                 "130    cancelled"})
 public final class AgentMain {
+    private static final Logger LOG = Logger.getLogger(AgentMain.class.getName());
+
     private AgentMain() {
     }
 
@@ -26,7 +32,15 @@ public final class AgentMain {
 
     /** Runs the command line and returns the exit code; for tests. */
     public static int run(String... args) {
-        return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(AgentMain::unexpected).execute(args);
+    }
+
+    /** A command threw what it should have handled: one line and exit 70, the trace at debug level. */
+    private static int unexpected(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        LOG.log(Level.FINE, "restore-agent " + command.getCommandName() + " failed unexpectedly", e);
+        command.getErr().println("restore-agent: " + RestoreFailure.internal(e).getMessage());
+        return ExitCode.INTERNAL;
     }
 
     /** The version from the jar's manifest, or {@code development} when run from classes. */
