@@ -44,8 +44,25 @@ final class Watchdog implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the thread and waits for it: a checkpoint's flush in progress must end before the
+     * target is closed under it. That flush is bounded by the target's own timeout (and fails at
+     * once on an RBD image that timed out before).
+     */
     @Override
     public void close() {
         thread.interrupt();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                // a cancel: still the target must not be closed under the flush
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
