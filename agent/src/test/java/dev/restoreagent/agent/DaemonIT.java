@@ -79,25 +79,8 @@ class DaemonIT {
     }
 
     private Answer call(String method, String path, String body, String... prefix) throws Exception {
-        List<String> command = new ArrayList<>(List.of(prefix));
-        command.addAll(List.of("curl", "-s", "--unix-socket", socket().toString(), "-X", method, "-w", "\n%{http_code}",
-                "-H", "Content-Type: application/json"));
-        if (body != null) {
-            command.addAll(List.of("--data-binary", "@-"));
-        }
-        command.add("http://localhost" + path);
-        Process curl = new ProcessBuilder(command).start();
-        if (body != null) {
-            curl.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-        }
-        curl.getOutputStream().close();
-        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        curl.waitFor(1, TimeUnit.MINUTES);
-        int cut = out.lastIndexOf('\n');
-        int status = Integer.parseInt(out.substring(cut + 1).trim().isEmpty() ? "0" : out.substring(cut + 1).trim());
-        String text = out.substring(0, Math.max(cut, 0));
-        boolean json = text.startsWith("{") || text.startsWith("[");
-        return new Answer(status, json ? JSON.readTree(text) : null);
+        Curl.Answer answer = Curl.call(socket(), method, path, body, prefix);
+        return new Answer(answer.status(), answer.json());
     }
 
     private CinderBackup backup(String compression, long bytes, long seed) throws IOException {

@@ -81,6 +81,99 @@ class LauncherIT {
         assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(volume));
     }
 
+    /**
+     * {@code -XX:MaxDirectMemorySize} of the agent's JVM as the launcher starts it with {@code launcherArgs},
+     * or 0, the JVM's own value when no option sets it.
+     */
+    private long maxDirectMemory(String launcherArgs) throws Exception {
+        return maxDirectMemory("", launcherArgs);
+    }
+
+    /** The same with {@code environment}, {@code NAME=value} words, set for the launcher. */
+    private long maxDirectMemory(String environment, String launcherArgs) throws Exception {
+        // -version: the agent's JVM prints its final flags and stops before the agent's main
+        Run run = run(environment + " " + LAUNCHER + " " + launcherArgs, "-XX:+PrintFlagsFinal -version");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        return maxDirectMemory(run);
+    }
+
+    private static long maxDirectMemory(Run run) {
+        Matcher flag = Pattern.compile("MaxDirectMemorySize\\s+= ([0-9]+) ").matcher(run.stdout());
+        assertThat(flag.find()).as(run.stdout()).isTrue();
+        return Long.parseLong(flag.group(1));
+    }
+
+    private Path config(String... lines) throws IOException {
+        return Files.writeString(dir.resolve("agent.conf"), String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void serveCapsDirectMemoryAtTheConfigsBudgetPlus16MiB() throws Exception {
+        Path conf = config("memory_budget = 512MiB");
+        assertThat(maxDirectMemory("serve --config " + conf)).isEqualTo((512L << 20) + (16L << 20));
+        assertThat(maxDirectMemory("serve --config=" + conf)).isEqualTo((512L << 20) + (16L << 20));
+
+        config("# the agent's own reader: a comment after the value, any spacing", "  memory_budget=512MiB   # all jobs");
+        assertThat(maxDirectMemory("serve --config " + conf)).isEqualTo((512L << 20) + (16L << 20));
+        config("memory_budget = 512MiB # comment");
+        assertThat(maxDirectMemory("serve --config " + conf)).isEqualTo((512L << 20) + (16L << 20));
+    }
+
+    @Test
+    void restoreCapsDirectMemoryAtItsBudgetGivenEitherWay() throws Exception {
+        assertThat(maxDirectMemory("restore --image - --to x --memory-budget 1GiB")).isEqualTo(1L << 30);
+        assertThat(maxDirectMemory("restore --memory-budget=1GiB --image - --to x")).isEqualTo(1L << 30);
+        assertThat(maxDirectMemory("restore --image - --to x")).as("the default budget").isEqualTo(256L << 20);
+    }
+
+    @Test
+    void aBudgetThatIsNotASizeSetsNoCapAndTheAgentSaysWhy() throws Exception {
+        Run restore = run(LAUNCHER + " restore --image " + dir.resolve("none.img") + " --to " + dir.resolve("x")
+                + " --memory-budget lots", "-XX:+PrintFlagsFinal");
+        assertThat(restore.exitCode()).isEqualTo(2);
+        assertThat(restore.stderr()).contains("not a size: 'lots'");
+        assertThat(maxDirectMemory(restore)).isZero();
+
+        Path conf = config("memory_budget = lots");
+        Run serve = run(LAUNCHER + " serve --config " + conf, "-XX:+PrintFlagsFinal");
+        assertThat(serve.exitCode()).isEqualTo(2);
+        assertThat(serve.stderr()).isEqualTo("restore-agent: " + conf
+                + " line 1: memory_budget: not a size: 'lots' (use e.g. 4096, 64MiB, 1GiB)\n");
+        assertThat(maxDirectMemory(serve)).isZero();
+    }
+
+    @Test
+    void theAgentStillRunsWhenWorkingOutTheOptionsFails() throws Exception {
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\ncase \"$*\" in *LauncherOptions*) echo broken >&2; exit 1 ;; esac\n"
+                + "exec java \"$@\"\n");
+        java.toFile().setExecutable(true);
+
+        Run version = run("JAVA=" + java + " " + LAUNCHER + " --version", "-XX:+PrintFlagsFinal");
+
+        assertThat(version.exitCode()).as(version.stderr()).isZero();
+        assertThat(version.stdout()).contains("restore-agent 0.1.0");
+        assertThat(maxDirectMemory(version)).isZero();
+        assertThat(version.stderr()).doesNotContain("broken");
+    }
+
+    @Test
+    void thePackagesLayoutFindsTheClassesToo() throws Exception {
+        // as /usr/bin/restore-agent runs it: every jar in one directory, the agent's named by version
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        try (var jars = Files.list(HOME.resolve("agent/target/lib"))) {
+            for (Path jar : (Iterable<Path>) jars::iterator) {
+                Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar);
+            }
+        }
+        Path agentJar = Files.createSymbolicLink(lib.resolve("agent-0.1.0.jar"),
+                HOME.resolve("agent/target/restore-agent.jar"));
+        Path conf = config("memory_budget = 64MiB");
+
+        assertThat(maxDirectMemory("RESTORE_AGENT_LIB=" + lib + " RESTORE_AGENT_JAR=" + agentJar,
+                "serve --config " + conf)).isEqualTo((64L << 20) + (16L << 20));
+    }
+
     @Test
     void versionAndUsage() throws Exception {
         Run version = run(LAUNCHER + " --version", "");

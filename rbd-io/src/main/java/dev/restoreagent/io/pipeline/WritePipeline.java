@@ -42,7 +42,6 @@ public final class WritePipeline {
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong bytesZeroed = new AtomicLong();
     private final AtomicLong bytesSkipped = new AtomicLong();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
     /**
      * Sequence numbers of the buffers in flight, each with its submission time; every number below
      * the lowest has completed. The stall clock runs from the oldest one's submission: a clock
@@ -58,10 +57,6 @@ public final class WritePipeline {
 
     public WritePipeline(BlockTarget target) {
         this.target = target;
-    }
-
-    public BlockTarget target() {
-        return target;
     }
 
     /**
@@ -104,7 +99,6 @@ public final class WritePipeline {
             write.sequence = ++lastSequence;
             pending.put(write.sequence, System.nanoTime());
             inFlight++;
-            maxInFlight.accumulateAndGet(inFlight, Math::max);
         } finally {
             lock.unlock();
         }
@@ -310,11 +304,6 @@ public final class WritePipeline {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The most buffers that were ever in flight at once. */
-    public int maxInFlight() {
-        return maxInFlight.get();
     }
 
     private void checkNoFailure() throws IOException {
