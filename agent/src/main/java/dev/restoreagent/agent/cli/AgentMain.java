@@ -18,6 +18,7 @@ import java.util.logging.Logger;
                 + " unsupported)", "  4    verification failed (md5, length, corrupt or truncated data)",
                 "  5    target problem (missing, too small, write failed)",
                 " 69    the daemon cannot be reached (client commands)", " 70    internal error",
+                " 71    serve: another agent runs on its state directory or socket",
                 " 77    the daemon refused this caller",
                 "130    cancelled"})
 public final class AgentMain {

@@ -17,6 +17,8 @@ public final class ExitCode {
     public static final int UNAVAILABLE = 69;
     /** The daemon refused this caller (EX_NOPERM). */
     public static final int NO_PERMISSION = 77;
+    /** {@code serve} cannot start: another agent holds its state directory or socket (EX_OSERR). */
+    public static final int CANNOT_START = 71;
     /** Internal error: a bug (EX_SOFTWARE). */
     public static final int INTERNAL = 70;
     /** Cancelled, e.g. by Ctrl-C (128 + SIGINT). */

@@ -2,34 +2,56 @@ package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.daemon.Agent;
 import dev.restoreagent.agent.daemon.AgentConfig;
+import dev.restoreagent.agent.daemon.AgentStartException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
 
 /** {@code restore-agent serve}: the daemon, until SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Runs the agent: restores asked for on its Unix socket (see restore-agent submit), under one"
                 + " memory budget. Stops on SIGTERM: running restores drain and resume at the next start."})
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration (default: ${DEFAULT-VALUE}).")
-    Path config = AgentConfig.DEFAULT_FILE;
+    private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration; it must exist (default: /etc/restore-agent/agent.conf, whose absence means"
+                    + " every default).")
+    Path config;
 
     @Override
     public Integer call() throws Exception {
         // one line per event, no colour: journald adds the time and the unit
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %5$s%6$s%n");
         AgentConfig loaded;
+        Path file = config == null ? AgentConfig.DEFAULT_FILE : config;
+        if (config != null && !Files.exists(config)) {
+            // a file named on purpose and missing is a mistake, not a wish for the defaults
+            System.err.println("restore-agent: " + config + ": no such configuration file");
+            return ExitCode.USAGE;
+        }
         try {
-            loaded = AgentConfig.load(config);
+            loaded = AgentConfig.load(file);
         } catch (AgentConfig.ConfigException e) {
             // the operator's mistake, not ours: one sentence naming the line, no stack trace
             System.err.println("restore-agent: " + e.getMessage());
             return ExitCode.USAGE;
         }
-        Agent agent = Agent.start(loaded, AgentMain.version());
+        if (!Files.exists(file)) {
+            LOG.info("no " + file + ": every setting is its default");
+        }
+        Agent agent;
+        try {
+            agent = Agent.start(loaded, AgentMain.version());
+        } catch (AgentStartException e) {
+            System.err.println("restore-agent: " + e.getMessage());
+            return ExitCode.CANNOT_START;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

@@ -28,19 +28,37 @@ public final class Agent implements AutoCloseable {
     private final JobRegistry jobs;
     private final ControlServer server;
     private final ScheduledExecutorService housekeeping;
+    private final StateDirLock lock;
     private boolean closed;
 
     private Agent(MemoryBudget budget, SharedConnection connection, JobRegistry jobs, ControlServer server,
-                  ScheduledExecutorService housekeeping) {
+                  ScheduledExecutorService housekeeping, StateDirLock lock) {
         this.budget = budget;
         this.connection = connection;
         this.jobs = jobs;
         this.server = server;
         this.housekeeping = housekeeping;
+        this.lock = lock;
     }
 
-    /** Starts every component; on failure closes what was started and rethrows. */
+    /**
+     * Starts every component; on failure closes what was started and rethrows.
+     *
+     * @throws AgentStartException if another agent runs on the same state directory or socket
+     */
     public static Agent start(AgentConfig config, String version) throws IOException, InterruptedException {
+        // before anything reads the journal: another agent may be running its jobs
+        StateDirLock lock = StateDirLock.acquire(config.stateDir());
+        try {
+            return start(config, version, lock);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Agent start(AgentConfig config, String version, StateDirLock lock)
+            throws IOException, InterruptedException {
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
         SharedConnection connection = connection(config);
         JobRegistry[] registry = new JobRegistry[1];
@@ -55,7 +73,7 @@ public final class Agent implements AutoCloseable {
                 DaemonThreads.named("housekeeping"));
         ControlServer server = new ControlServer(config.socket(), config.socketGroup(), new ApiHandler(jobs, budget,
                 CallerPolicy.of(config), new PathPolicy(config.allowedPaths()), metrics, version));
-        Agent agent = new Agent(budget, connection, jobs, server, housekeeping);
+        Agent agent = new Agent(budget, connection, jobs, server, housekeeping, lock);
         try {
             jobs.start();
             housekeeping.scheduleWithFixedDelay(jobs::expire, 1, 10, TimeUnit.MINUTES);
@@ -91,6 +109,11 @@ public final class Agent implements AutoCloseable {
         jobs.close();
         connection.close();
         budget.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warning("releasing the state directory's lock: " + e.getMessage());
+        }
         LOG.info("restore-agent stopped");
     }
 }

@@ -19,7 +19,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,6 +55,10 @@ final class ControlServer implements AutoCloseable {
 
     void start() throws IOException, InterruptedException {
         Files.createDirectories(socket.toAbsolutePath().getParent());
+        if (answers(socket)) {
+            throw new AgentStartException("another restore-agent is listening on " + socket
+                    + "; stop it first, or give this one another socket");
+        }
         // a socket file left by a killed predecessor would make bind fail
         Files.deleteIfExists(socket);
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
@@ -72,6 +80,19 @@ final class ControlServer implements AutoCloseable {
         LOG.info("listening on " + socket);
     }
 
+    /** Whether something accepts connections on {@code socket}: a live daemon, not a dead one's file. */
+    private static boolean answers(Path socket) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return probe.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            // refused: nobody listens, the file is stale
+            return false;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         if (channel != null) {
@@ -80,7 +101,10 @@ final class ControlServer implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }
-        Files.deleteIfExists(socket);
+        if (channel != null) {
+            // only a socket this server bound is its to remove: a refused start leaves the live one
+            Files.deleteIfExists(socket);
+        }
     }
 
     /** Answers an oversized body with the API's JSON error, not an empty 413. */

@@ -1,0 +1,15 @@
+package dev.restoreagent.agent.daemon;
+
+import java.io.IOException;
+
+/**
+ * The daemon cannot start because of its surroundings, not its configuration: another agent
+ * holds its state directory or answers on its socket. One sentence, for the operator.
+ */
+public final class AgentStartException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    AgentStartException(String message) {
+        super(message);
+    }
+}
