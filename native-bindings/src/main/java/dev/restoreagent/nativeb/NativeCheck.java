@@ -35,7 +35,7 @@ public final class NativeCheck {
         throw new NativeIoException(call, errno, context(keyValues));
     }
 
-    static String context(Object... keyValues) {
+    public static String context(Object... keyValues) {
         if (keyValues.length % 2 != 0) {
             throw new IllegalArgumentException("keyValues must come in name/value pairs");
         }

@@ -9,14 +9,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-/** How to reach the Ceph cluster, with the {@code rbd} CLI's option names. */
+/**
+ * How to reach the Ceph cluster, with the {@code rbd} CLI's option names and its {@code CEPH_ARGS}:
+ * configuration options there apply as librados reads them, and a client named there
+ * ({@code --id}, {@code --user}, {@code -n}/{@code --name}) is used unless the command line names one.
+ */
 final class CephOptions {
-    @Option(names = {"-c", "--ceph-conf"}, paramLabel = "FILE",
+    static final String DEFAULT_ID = "admin";
+
+    @Option(names = {"-c", "--ceph-conf", "--conf"}, paramLabel = "FILE",
             description = "Ceph configuration file (default: $CEPH_CONF, then /etc/ceph/$cluster.conf).")
     Path confFile;
 
-    @Option(names = "--id", paramLabel = "ID", defaultValue = "admin",
-            description = "Ceph client id, without 'client.' (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--id", "--user", "-n", "--name"}, paramLabel = "ID",
+            description = "Ceph client: an id, or client.ID as --name takes it (default: from $CEPH_ARGS, else "
+                    + DEFAULT_ID + ").")
     String id;
 
     @Option(names = {"-k", "--keyring"}, paramLabel = "FILE", description = "Keyring of the client.")
@@ -32,7 +39,8 @@ final class CephOptions {
     long osdOpTimeoutSeconds;
 
     RbdConnection connect() throws NativeIoException {
-        return RbdConnection.connect(new RadosConfig(cluster, id, confFile, keyring, Map.of()),
+        String client = id != null ? id : CephArgs.client(System.getenv("CEPH_ARGS")).orElse(DEFAULT_ID);
+        return RbdConnection.connect(new RadosConfig(cluster, client, confFile, keyring, Map.of()),
                 Duration.ofSeconds(osdOpTimeoutSeconds), true);
     }
 }

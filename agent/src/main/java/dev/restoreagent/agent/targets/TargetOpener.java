@@ -62,7 +62,7 @@ public final class TargetOpener {
         try {
             connection = connections.get();
         } catch (NativeIoException e) {
-            throw RestoreFailure.target("cannot connect to the Ceph cluster: " + e.getMessage(), e);
+            throw RestoreFailure.target(ConnectFailure.describe(e), e);
         }
         IoContext pool;
         try {

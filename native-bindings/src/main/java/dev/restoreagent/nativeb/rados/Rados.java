@@ -26,11 +26,14 @@ public final class Rados implements AutoCloseable {
     }
 
     /**
-     * Creates the handle, reads the configuration, applies {@code config.overrides()}, then
-     * connects (bounded by {@code client_mount_timeout}).
+     * Creates the handle, reads the configuration file, then {@code CEPH_ARGS} (as the {@code rbd}
+     * CLI does: its options win over the file's), applies {@code config.keyring()} and
+     * {@code config.overrides()} (which win over both), then connects (bounded by
+     * {@code client_mount_timeout}).
      *
      * @throws NativeIoException naming the call that failed: a missing configuration, a bad
-     *     option, no monitor answering, authentication refused
+     *     option, no monitor answering, authentication refused; a failed {@code rados_connect}
+     *     is a {@link RadosConnectException}, naming the monitors and the keyring it tried
      */
     public static Rados connect(RadosConfig config) throws NativeIoException {
         PointerByReference out = new PointerByReference();
@@ -41,19 +44,33 @@ public final class Rados implements AutoCloseable {
             String conf = config.confFile() == null ? null : config.confFile().toString();
             NativeCheck.checkNegErrno(LibRados.rados_conf_read_file(cluster, conf), "rados_conf_read_file",
                     "path", conf == null ? "$CEPH_CONF or default" : conf);
+            NativeCheck.checkNegErrno(LibRados.rados_conf_parse_env(cluster, null), "rados_conf_parse_env",
+                    "variable", "CEPH_ARGS");
             if (config.keyring() != null) {
                 set(cluster, "keyring", config.keyring().toString());
             }
             for (Map.Entry<String, String> option : config.overrides().entrySet()) {
                 set(cluster, option.getKey(), option.getValue());
             }
-            NativeCheck.checkNegErrno(LibRados.rados_connect(cluster), "rados_connect",
-                    "cluster", config.cluster(), "name", config.clientName());
+            int rc = LibRados.rados_connect(cluster);
+            if (rc < 0) {
+                String monHost = value(cluster, "mon_host");
+                String keyring = value(cluster, "keyring");
+                throw new RadosConnectException(-rc, NativeCheck.context("cluster", config.cluster(), "name",
+                        config.clientName(), "mon_host", monHost, "keyring", keyring), monHost, keyring);
+            }
             return new Rados(cluster, config.clientName());
         } catch (NativeIoException | RuntimeException e) {
             LibRados.rados_shutdown(cluster);
             throw e;
         }
+    }
+
+    /** An option's value on a handle not yet connected, or {@code ?} if it cannot be read. */
+    private static String value(Pointer cluster, String option) {
+        byte[] buffer = new byte[4096];
+        int rc = LibRados.rados_conf_get(cluster, option, buffer, buffer.length);
+        return rc < 0 ? "?" : Native.toString(buffer, StandardCharsets.UTF_8.name());
     }
 
     private static void set(Pointer cluster, String option, String value) throws NativeIoException {

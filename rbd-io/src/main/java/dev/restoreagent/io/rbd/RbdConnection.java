@@ -17,7 +17,9 @@ import java.util.Map;
  *   <li>{@code rbd_cache=false}: any cache with dirty bytes forces the copy back on, and zero-copy
  *       with the writethrough cache hangs the first write;
  *   <li>a finite {@code rados_osd_op_timeout}: with the default 0, a write to a dead OSD never
- *       completes, and a restore would hang instead of failing.
+ *       completes, and a restore would hang instead of failing;
+ *   <li>the same bound on {@code client_mount_timeout} and {@code rados_mon_op_timeout}: with dead
+ *       monitors, the connect would wait 300 s and a monitor command for ever.
  * </ul>
  * It reads them back after connecting ({@link #settingsInEffect()}). Thread-safe; one per process.
  */
@@ -26,6 +28,9 @@ public final class RbdConnection implements AutoCloseable {
     public static final String ZERO_COPY = "rbd_disable_zero_copy_writes";
     public static final String CACHE = "rbd_cache";
     public static final String OSD_OP_TIMEOUT = "rados_osd_op_timeout";
+    /** Bound on {@code rados_connect} and on monitor commands: Ceph's defaults wait 300 s and for ever. */
+    static final String MOUNT_TIMEOUT = "client_mount_timeout";
+    static final String MON_OP_TIMEOUT = "rados_mon_op_timeout";
     /** Default {@code rados_osd_op_timeout}: long enough for a busy OSD, short enough to notice a dead one. */
     public static final Duration DEFAULT_OSD_OP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -50,7 +55,10 @@ public final class RbdConnection implements AutoCloseable {
         Map<String, String> overrides = new LinkedHashMap<>(config.overrides());
         overrides.put(ZERO_COPY, zeroCopy ? "false" : "true");
         overrides.put(CACHE, "false");
-        overrides.put(OSD_OP_TIMEOUT, Long.toString(Math.max(1, osdOpTimeout.toSeconds())));
+        String timeout = Long.toString(Math.max(1, osdOpTimeout.toSeconds()));
+        overrides.put(OSD_OP_TIMEOUT, timeout);
+        overrides.putIfAbsent(MOUNT_TIMEOUT, timeout);
+        overrides.putIfAbsent(MON_OP_TIMEOUT, timeout);
         Rados rados = Rados.connect(new RadosConfig(config.cluster(), config.id(), config.confFile(),
                 config.keyring(), overrides));
         try {

@@ -24,6 +24,9 @@ public final class LibRados {
 
     public static native int rados_conf_set(Pointer cluster, String option, String value);
 
+    /** Parses the options in environment variable {@code var}, {@code CEPH_ARGS} when null. */
+    public static native int rados_conf_parse_env(Pointer cluster, String var);
+
     public static native int rados_conf_get(Pointer cluster, String option, byte[] buf, long len);
 
     public static native int rados_connect(Pointer cluster);
