@@ -81,6 +81,11 @@ class CliTest {
                 "--memory-budget", "lots");
         assertThat(badSize.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(badSize.stderr()).contains("not a size: 'lots'");
+        // the one line that matters and a pointer, not the whole help above it
+        TestSupport.CliRun unknown = TestSupport.cli("restore", "--image", "x", "--to", "/tmp/x", "--frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.stderr().lines().toList()).containsExactly("restore-agent: Unknown option: '--frobnicate'",
+                "Try 'restore-agent restore --help' for more.");
     }
 
     @Test

@@ -55,10 +55,44 @@ class ImageStreamTest {
         assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(volume));
     }
 
+    /** What {@code zstd FILE} writes: one frame that records its content size. */
+    private Path zstdWithContentSize() throws Exception {
+        Path image = dir.resolve("disk.img.zst");
+        assertThat(new ProcessBuilder("zstd", "-q", "-f", "-3", volume.toString(), "-o", image.toString()).start()
+                .waitFor()).isZero();
+        return image;
+    }
+
     @Test
-    void forcedRawFormatKnowsItsExtentUpFront() throws Exception {
-        assertThat(ImageSource.of(volume.toString(), Codec.NONE).extentBytes()).isEqualTo(Files.size(volume));
-        assertThat(ImageSource.of(volume.toString(), null).extentBytes()).isEqualTo(-1);
+    void rawAndZstdImageFilesDeclareTheirSizeUpFront() throws Exception {
+        long size = Files.size(volume);
+        assertThat(ImageSource.of(volume.toString(), Codec.NONE).extentBytes()).isEqualTo(size);
+        assertThat(ImageSource.of(volume.toString(), null).extentBytes()).as("sniffed as raw").isEqualTo(size);
+        assertThat(ImageSource.of(zstdWithContentSize().toString(), null).declaredBytes()).isEqualTo(size);
+        assertThat(ImageSource.of(zstdWithContentSize().toString(), null).extentBytes())
+                .as("a zstd stream's framing ends it, not its first frame's header").isEqualTo(-1);
+        assertThat(ImageSource.of(zstdWithContentSize().toString(), null).totalBytes()).as("what progress counts to")
+                .isEqualTo(size);
+        Path streamed = dir.resolve("streamed.zst");
+        ImageStreams.write(volume, streamed, ImageFormat.ZSTD);
+        assertThat(ImageSource.of(streamed.toString(), null).declaredBytes()).as("no content size recorded")
+                .isEqualTo(-1);
+        Path bz2 = dir.resolve("disk.bz2");
+        ImageStreams.write(volume, bz2, ImageFormat.BZ2);
+        assertThat(ImageSource.of(bz2.toString(), null).declaredBytes()).isEqualTo(-1);
+    }
+
+    @Test
+    void aTargetTooSmallForTheDeclaredSizeIsRefusedBeforeTheFirstWrite() throws Exception {
+        Path small = Files.write(dir.resolve("small.img"), new byte[1 << 20]);
+
+        TestSupport.CliRun run = TestSupport.cli("restore", "--image", zstdWithContentSize().toString(), "--to",
+                small.toString(), "--progress", "none");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.TARGET);
+        assertThat(run.stderr()).startsWith("restore-agent: target " + small + " holds 1048576 bytes, but the data of"
+                + " image " + dir.resolve("disk.img.zst") + " extends to " + Files.size(volume) + " bytes");
+        assertThat(Files.readAllBytes(small)).containsOnly(0);
     }
 
     @Test

@@ -334,10 +334,29 @@ class RbdRestoreCephTest {
     }
 
     @Test
-    void imageStreamWithCreateNeedsASize() throws Exception {
-        Path volume = dir.resolve("v");
+    void createSizesTheImageToWhatTheImageFileDeclaresAsTheHelpExampleDoes() throws Exception {
+        Path volume = dir.resolve("disk.img");
         Volumes.write(volume, 1L << 20, 13, VolumeShape.DISK_LIKE);
-        TestSupport.CliRun run = cli("restore", "--image", volume.toString(), "--to", "rbd:rbd/" + image("s"),
+        Path zst = dir.resolve("disk.img.zst");
+        assertThat(new ProcessBuilder("zstd", "-q", volume.toString(), "-o", zst.toString()).start().waitFor())
+                .isZero();
+        for (Path file : List.of(volume, zst)) {
+            String name = image("declared");
+            // restore-agent restore --image disk.img.zst --to rbd:volumes/vm-1 --create
+            TestSupport.CliRun run = cli("restore", "--image", file.toString(), "--to", "rbd:rbd/" + name, "--create");
+
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ExitCode.OK);
+            try (RbdImage created = RbdImage.open(pool, name)) {
+                assertThat(created.sizeBytes()).isEqualTo(1L << 20);
+            }
+        }
+    }
+
+    @Test
+    void aStreamThatDeclaresNoSizeNeedsOneForCreate() throws Exception {
+        Path fifo = dir.resolve("stream");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        TestSupport.CliRun run = cli("restore", "--image", fifo.toString(), "--to", "rbd:rbd/" + image("s"),
                 "--create");
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.stderr()).contains("--create needs --size");

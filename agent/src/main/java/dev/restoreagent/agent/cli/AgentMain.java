@@ -34,7 +34,16 @@ public final class AgentMain {
     /** Runs the command line and returns the exit code; for tests. */
     public static int run(String... args) {
         return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(AgentMain::unexpected).execute(args);
+                .setExecutionExceptionHandler(AgentMain::unexpected)
+                .setParameterExceptionHandler(AgentMain::usageError).execute(args);
+    }
+
+    /** A usage error: the one line that matters and where to read more, not the whole help above it. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        command.getErr().println("restore-agent: " + e.getMessage());
+        command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more.");
+        return ExitCode.USAGE;
     }
 
     /** A command threw what it should have handled: one line and exit 70, the trace at debug level. */

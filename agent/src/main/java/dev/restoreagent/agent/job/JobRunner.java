@@ -116,7 +116,7 @@ public final class JobRunner {
         job.sourceResolved(source.description());
         checkNotCancelled(job);
         opened.target = targets.open(RestoreRequests.target(job.request(), stateDir, job.isResumed()),
-                source.extentBytes());
+                source.extentBytes(), source.declaredBytes());
         listener.targetOpened(job, opened.target.settings());
         BlockTarget target = opened.target.target();
         checkCapacity(source, target);
@@ -164,7 +164,8 @@ public final class JobRunner {
     }
 
     private static void checkCapacity(RestoreSource source, BlockTarget target) throws RestoreFailure {
-        long extent = source.extentBytes();
+        // what a stream declares is a lower bound: a target smaller than that is refused before any write
+        long extent = Math.max(source.extentBytes(), source.declaredBytes());
         if (extent > target.capacityBytes()) {
             throw new RestoreFailure(RestoreFailure.Kind.TARGET, "target " + target.name() + " holds "
                     + target.capacityBytes() + " bytes, but the data of " + source.description()

@@ -176,7 +176,8 @@ public final class Restore {
                 target.flush();
                 checkpoints.reached(new Checkpoint(i + 1, 0));
             }
-            long extent = source.extentBytes() >= 0 ? source.extentBytes() : end;
+            // a declared extent can fall short of the data (a stream of several zstd frames declares its first)
+            long extent = Math.max(source.extentBytes(), end);
             target.extendTo(extent);
             writes.flush();
             target.clearIncomplete();

@@ -11,19 +11,26 @@ import java.util.Set;
  * @param markTag what the target's incomplete mark says: the top backup id, or the image path
  * @param layers oldest first
  * @param extentBytes where the data ends on the target, or -1 when only the stream's end tells
+ * @param declaredBytes where the data ends at least: the extent when known, else what an image
+ *     stream declares of itself (a zstd frame's content size: a stream of several frames declares
+ *     only its first), else -1
  */
-public record RestoreSource(String description, String markTag, List<Layer> layers, long extentBytes) {
+public record RestoreSource(String description, String markTag, List<Layer> layers, long extentBytes,
+                            long declaredBytes) {
     public RestoreSource {
         layers = List.copyOf(layers);
     }
 
-    /** Bytes all layers decode to, or -1 if unknown. */
+    /**
+     * Bytes all layers decode to; where a layer does not say (an image stream), what the source
+     * declares, which may be -1 too.
+     */
     public long totalBytes() {
         long total = 0;
         for (Layer layer : layers) {
             long bytes = layer.totalBytes();
             if (bytes < 0) {
-                return -1;
+                return declaredBytes;
             }
             total += bytes;
         }

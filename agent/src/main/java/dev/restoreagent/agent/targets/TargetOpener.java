@@ -28,13 +28,15 @@ public final class TargetOpener {
     }
 
     /**
-     * @param extentBytes where the data ends, or -1 if unknown: sizes a created file or image and
-     *     is checked against the target by the restore
+     * @param extentBytes where the data ends, or -1 if unknown: sizes a created file, which
+     *     otherwise grows as written
+     * @param declaredBytes where the data ends at least, or -1 if unknown: sizes a created image
+     *     when no size is given
      * @throws IllegalArgumentException for a request that makes no sense (a usage error)
      */
-    public OpenedTarget open(TargetRequest request, long extentBytes) throws RestoreFailure {
+    public OpenedTarget open(TargetRequest request, long extentBytes, long declaredBytes) throws RestoreFailure {
         if (RbdImageSpec.isRbd(request.to())) {
-            return openRbd(RbdImageSpec.parse(request.to()), request, extentBytes);
+            return openRbd(RbdImageSpec.parse(request.to()), request, Math.max(extentBytes, declaredBytes));
         }
         if (request.create() || request.sizeBytes() >= 0) {
             throw new IllegalArgumentException("--create and --size are for rbd: targets; a missing file is"

@@ -64,7 +64,7 @@ public final class CinderSource {
             extent = Math.max(extent, chain.get(i).extentBytes());
         }
         String kind = chain.size() == 1 ? "full" : "incremental, chain of " + chain.size();
-        return new RestoreSource("Cinder backup " + top.backupId() + " (" + kind + ")", top.backupId(), layers, extent);
+        return new RestoreSource("Cinder backup " + top.backupId() + " (" + kind + ")", top.backupId(), layers, extent, extent);
     }
 
     private static Layer layer(LocatedBackup located, CinderMetadata metadata, boolean base) {
