@@ -89,6 +89,31 @@ class CliTest {
     }
 
     @Test
+    void outputJsonPrintsTheJobAsTheApiShowsItOnOneLineOfStdout() throws Exception {
+        Path image = dir.resolve("disk.img");
+        dev.restoreagent.testkit.Volumes.write(image, 1L << 20, 3, dev.restoreagent.testkit.VolumeShape.DISK_LIKE);
+
+        TestSupport.CliRun ok = TestSupport.cli("restore", "--image", image.toString(), "--to",
+                dir.resolve("out.img").toString(), "--progress", "none", "--output", "json");
+        TestSupport.CliRun bad = TestSupport.cli("restore", "--image", dir.resolve("missing").toString(), "--to",
+                dir.resolve("out2.img").toString(), "--progress", "none", "-o", "json");
+
+        assertThat(ok.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(ok.stdout().lines().count()).isEqualTo(1);
+        com.fasterxml.jackson.databind.JsonNode done = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(ok.stdout());
+        assertThat(done.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(done.get("bytes_done").asLong()).isEqualTo(1L << 20);
+        assertThat(done.get("target").asText()).isEqualTo(dir.resolve("out.img").toString());
+        assertThat(bad.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        com.fasterxml.jackson.databind.JsonNode failed = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(bad.stdout());
+        assertThat(failed.get("state").asText()).isEqualTo("FAILED");
+        assertThat(failed.get("error_kind").asText()).isEqualTo("BAD_INPUT");
+        assertThat(failed.get("error").asText()).contains("does not exist");
+    }
+
+    @Test
     void serveRefusesABadConfigInOneLineWithUsage() throws Exception {
         Path config = Files.writeString(dir.resolve("bad.conf"), "# agent\nmemory_budget = lots\n");
 

@@ -99,19 +99,23 @@ public final class TestSupport {
         return newRestore(source, target, budget, settings, holder, Checkpoint.START, reached -> { });
     }
 
-    /** A run of the command line in this process: its exit code and what it printed on stderr. */
-    public record CliRun(int exitCode, String stderr) {
+    /** A run of the command line in this process: its exit code and what it printed on stderr and stdout. */
+    public record CliRun(int exitCode, String stderr, String stdout) {
     }
 
     public static synchronized CliRun cli(String... args) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        PrintStream originalErr = System.err;
+        PrintStream originalOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
             int code = AgentMain.run(args);
-            return new CliRun(code, captured.toString(StandardCharsets.UTF_8));
+            return new CliRun(code, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
         } finally {
-            System.setErr(original);
+            System.setErr(originalErr);
+            System.setOut(originalOut);
         }
     }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -93,6 +94,11 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Progress on stderr: auto (a bar on a terminal, else lines), bar, plain, none.")
     ProgressPrinter.Mode progressMode;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text: a summary line on stderr; json: also the job's JSON, as the daemon's API shows it,"
+                    + " on one line of stdout, whatever the outcome.")
+    ClientOptions.Output output;
+
     @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "10",
             description = "Seconds between plain progress lines (default: ${DEFAULT-VALUE}).")
     int progressIntervalSeconds;
@@ -156,6 +162,11 @@ final class RestoreCommand implements Callable<Integer> {
             }
         }
         try {
+            if (output == ClientOptions.Output.JSON) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(JobView.of(job, null).toJson());
+                out.flush();
+            }
             if (job.state() == JobState.SUCCEEDED) {
                 err.println(summary(job, budget));
                 return ExitCode.OK;

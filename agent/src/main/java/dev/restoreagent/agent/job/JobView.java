@@ -41,7 +41,7 @@ public record JobView(String id, JobState state, Integer queuePosition, String s
                       String targetNote, String createdAt, String startedAt, String admittedAt,
                       Long admissionNumber, String finishedAt, Checkpoint checkpoint, Checkpoint resumedFrom,
                       RestoreRequest request) {
-    private static final ObjectMapper READER = new ObjectMapper()
+    private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The job now; {@code queuePosition} as the registry knows it, or null. */
@@ -61,13 +61,22 @@ public record JobView(String id, JobState state, Integer queuePosition, String s
     /** @throws IOException if {@code json} is not a job's JSON */
     public static JobView parse(JsonNode json) throws IOException {
         try {
-            JobView view = READER.treeToValue(json, JobView.class);
+            JobView view = MAPPER.treeToValue(json, JobView.class);
             if (view == null || view.id() == null || view.state() == null) {
                 throw new IOException("the daemon's answer is not a job: it has no id or state");
             }
             return view;
         } catch (JsonProcessingException e) {
             throw new IOException("the daemon's answer is not a job: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The JSON the API answers with, on one line. */
+    public String toJson() {
+        try {
+            return MAPPER.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JobView is always JSON", e);
         }
     }
 
