@@ -11,6 +11,7 @@ import dev.restoreagent.io.rbd.RbdConnection;
 import dev.restoreagent.io.rbd.RbdImageTarget;
 import dev.restoreagent.nativeb.rados.IoContext;
 import dev.restoreagent.nativeb.rados.RadosConfig;
+import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
 import dev.restoreagent.nativeb.rbd.RbdImage;
 import dev.restoreagent.testkit.CephTestCluster;
 import dev.restoreagent.testkit.CinderBackup;
@@ -183,7 +184,7 @@ class RbdRestoreCephTest {
 
         String fresh = image("fresh");
         RestoreResult created;
-        try (RbdImageTarget target = RbdImageTarget.create(pool, fresh, size, connection.stallTimeout())) {
+        try (RbdImageTarget target = RbdImageTarget.create(pool, fresh, size, ImageCreateOptions.DEFAULTS, connection.stallTimeout())) {
             created = TestSupport.newRestore(TestSupport.source(backup), target, budget, RestoreSettings.defaults(), "fresh")
                     .run();
         }
@@ -192,7 +193,7 @@ class RbdRestoreCephTest {
         assertThat(sha256(fresh, size)).isEqualTo(TestSupport.sha256(volume));
 
         String old = image("old");
-        RbdImage.create(pool, old, size + (1 << 20), 22);
+        RbdImage.create(pool, old, size + (1 << 20), ImageCreateOptions.DEFAULTS);
         fill(old, size + (1 << 20), (byte) 0xab);
         RestoreResult overwritten;
         try (RbdImageTarget target = RbdImageTarget.open(pool, old, false, false, connection.stallTimeout())) {
@@ -222,7 +223,8 @@ class RbdRestoreCephTest {
         CinderBackup backup = CinderBackupWriter.builder(dir.resolve("backups")).chunkSizeBytes(8L << 20)
                 .compression("zstd").write(volume);
         String name = image("cancel");
-        try (RbdImageTarget target = RbdImageTarget.create(pool, name, size, connection.stallTimeout())) {
+        try (RbdImageTarget target = RbdImageTarget.create(pool, name, size, ImageCreateOptions.DEFAULTS,
+                connection.stallTimeout())) {
             Restore restore = TestSupport.newRestore(TestSupport.source(backup), target, new MemoryBudget(64L << 20),
                     new RestoreSettings(256 * 1024, 16, 1, 23, false), "cancel");
             CompletableFuture<RestoreResult> running = CompletableFuture.supplyAsync(() -> {
@@ -276,7 +278,7 @@ class RbdRestoreCephTest {
         CinderBackup backup = CinderBackupWriter.builder(dir.resolve("backups")).chunkSizeBytes(1L << 20)
                 .compression("zlib").write(volume);
         String name = image("locked");
-        RbdImage.create(pool, name, 2L << 20, 22);
+        RbdImage.create(pool, name, 2L << 20, ImageCreateOptions.DEFAULTS);
         try (RbdConnection other = RbdConnection.connect(new RadosConfig("ceph", "admin", CephTestCluster.conf(),
                 null, Map.of()), Duration.ofSeconds(30), true);
              IoContext otherPool = other.openPool(dev.restoreagent.io.rbd.RbdImageSpec.parse("rbd:rbd/" + name));
@@ -306,7 +308,7 @@ class RbdRestoreCephTest {
         CinderBackup backup = CinderBackupWriter.builder(dir.resolve("backups")).chunkSizeBytes(1L << 20)
                 .compression("zstd").write(volume);
         String name = image("exists");
-        RbdImage.create(pool, name, 1L << 20, 22);
+        RbdImage.create(pool, name, 1L << 20, ImageCreateOptions.DEFAULTS);
 
         TestSupport.CliRun run = cli("restore", "--backup-root", dir.resolve("backups").toString(), "--backup-id",
                 backup.backupId(), "--to", "rbd:rbd/" + name, "--create");
@@ -360,6 +362,46 @@ class RbdRestoreCephTest {
                 "--create");
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.stderr()).contains("--create needs --size");
+        images.clear();
+    }
+
+    @Test
+    void createTakesTheRbdCreateOptions() throws Exception {
+        Path volume = dir.resolve("disk.img");
+        Volumes.write(volume, 1L << 20, 14, VolumeShape.DISK_LIKE);
+        String name = image("options");
+
+        TestSupport.CliRun run = cli("restore", "--image", volume.toString(), "--to", "rbd:rbd/" + name, "--create",
+                "--object-size", "1MiB", "--image-feature", "layering", "--image-feature", "exclusive-lock,deep-flatten",
+                "--data-pool", "rbd");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ExitCode.OK);
+        try (RbdImage created = RbdImage.open(pool, name)) {
+            assertThat(created.stat().order()).isEqualTo(20);
+            // data-pool (128) is set by librbd itself when a data pool is given
+            assertThat(created.features() & ~128L).isEqualTo(1 | 4 | 32);
+            assertThat(created.dataPoolId()).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void createOptionsAreCheckedBeforeAnythingIsMade() {
+        TestSupport.CliRun badFeature = cli("restore", "--image", "/dev/null", "--to", "rbd:rbd/" + image("bad"),
+                "--create", "--size", "1MiB", "--image-feature", "wings");
+        assertThat(badFeature.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(badFeature.stderr()).startsWith("restore-agent: unknown RBD feature 'wings' (known: layering,");
+        TestSupport.CliRun badSize = cli("restore", "--image", "/dev/null", "--to", "rbd:rbd/" + image("bad"),
+                "--create", "--size", "1MiB", "--object-size", "3MiB");
+        assertThat(badSize.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(badSize.stderr()).contains("power of two");
+        TestSupport.CliRun noCreate = cli("restore", "--image", "/dev/null", "--to", "rbd:rbd/" + image("bad"),
+                "--object-size", "1MiB");
+        assertThat(noCreate.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(noCreate.stderr()).contains("go with --create");
+        TestSupport.CliRun noPool = cli("restore", "--image", "/dev/null", "--to", "rbd:rbd/" + image("bad"),
+                "--create", "--size", "1MiB", "--data-pool", "nosuchpool");
+        assertThat(noPool.exitCode()).as(noPool.stderr()).isEqualTo(ExitCode.TARGET);
+        assertThat(noPool.stderr()).contains("data pool nosuchpool does not exist");
         images.clear();
     }
 }

@@ -1,10 +1,12 @@
 package dev.restoreagent.agent.cli;
 
+import dev.restoreagent.agent.job.CreateOptions;
 import dev.restoreagent.agent.job.RestoreRequest;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What to restore where, as options: shared by {@code restore} (in process) and {@code submit}
@@ -53,6 +55,19 @@ final class RestoreOptions {
     @Option(names = "--size", paramLabel = "SIZE", description = "Size of the image --create makes.")
     String size;
 
+    @Option(names = "--data-pool", paramLabel = "POOL",
+            description = "With --create: a separate pool for the image's data (an erasure-coded one).")
+    String dataPool;
+
+    @Option(names = "--image-feature", paramLabel = "FEATURE",
+            description = "With --create: a feature of the image (layering, exclusive-lock, object-map, fast-diff,"
+                    + " deep-flatten, journaling, striping); repeat or comma-separate (default: the cluster's).")
+    List<String> imageFeatures;
+
+    @Option(names = "--object-size", paramLabel = "SIZE",
+            description = "With --create: the image's object size, a power of two from 4KiB to 64MiB (default: 4MiB).")
+    String objectSize;
+
     @Option(names = "--force", description = "Restore into an RBD image another client has open or locked,"
             + " breaking its lock.")
     boolean force;
@@ -67,7 +82,9 @@ final class RestoreOptions {
                 source.image == null || source.image.equals("-") ? source.image
                         : Path.of(source.image).toAbsolutePath().toString(),
                 imageFormat, to.startsWith("rbd:") ? to : Path.of(to).toAbsolutePath().toString(), create ? true : null,
-                size, force ? true : null, targetZeroed ? true : null, idempotencyKey);
+                size, force ? true : null, targetZeroed ? true : null, idempotencyKey,
+                dataPool == null && imageFeatures == null && objectSize == null ? null
+                        : new CreateOptions(dataPool, imageFeatures, objectSize));
     }
 
     private static String absolute(Path path) {

@@ -13,12 +13,13 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param imageFormat auto, raw, zstd, zlib, gzip or bz2
  * @param size size of the RBD image {@code create} makes, e.g. {@code 20GiB}; null for the data's extent
  * @param idempotencyKey a caller's key: submitting the same key again returns the same job
+ * @param createOptions how {@code create} makes the image; null for the defaults
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
                              String imageFormat, String to, Boolean create, String size, Boolean force,
-                             Boolean targetZeroed, String idempotencyKey) {
+                             Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions) {
 
     @JsonIgnore
     public boolean isCreate() {

@@ -8,6 +8,7 @@ import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.image.ImageSource;
 import dev.restoreagent.agent.targets.TargetRequest;
+import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
 import dev.restoreagent.units.Sizes;
 
 import java.nio.file.Path;
@@ -40,6 +41,19 @@ public final class RestoreRequests {
         }
         codec(request.imageFormat());
         sizeBytes(request);
+        createOptions(request);
+    }
+
+    /** The native options {@code create_options} asks for; they go only with {@code create}. */
+    static ImageCreateOptions createOptions(RestoreRequest request) {
+        CreateOptions options = request.createOptions();
+        if (options == null || options.isEmpty()) {
+            return ImageCreateOptions.DEFAULTS;
+        }
+        if (!request.isCreate()) {
+            throw new FieldException("create_options", "create_options go with create");
+        }
+        return options.toImageOptions();
     }
 
     /** The codec {@code image_format} names; null for auto. */
@@ -87,7 +101,7 @@ public final class RestoreRequests {
      */
     public static TargetRequest target(RestoreRequest request, Path stateDir, boolean resume) {
         return new TargetRequest(request.to(), request.isTargetZeroed(), request.isCreate(), sizeBytes(request),
-                request.isForce(), stateDir, resume);
+                createOptions(request), request.isForce(), stateDir, resume);
     }
 
     /** A request field is wrong; {@link #field()} names it (for the API's 400 answers). */
@@ -107,13 +121,22 @@ public final class RestoreRequests {
         /** The message with the command line's option names for the fields: {@code --backup-root}. */
         public String withOptionNames() {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                    "\\b(backup_root|backup_id|cinder_record|image_format|image|container|to|size)\\b")
+                    "\\b(backup_root|backup_id|cinder_record|image_format|image|container|to|size"
+                            + "|create_options\\.(?:data_pool|image_features|object_size)|create_options|create)\\b")
                     .matcher(getMessage());
             StringBuilder out = new StringBuilder();
             while (m.find()) {
-                m.appendReplacement(out, "--" + m.group(1).replace('_', '-'));
+                m.appendReplacement(out, "--" + optionName(m.group(1)));
             }
             return m.appendTail(out).toString();
+        }
+
+        private static String optionName(String field) {
+            return switch (field) {
+                case "create_options" -> "the --create options";
+                case "create_options.image_features" -> "image-feature";
+                default -> field.replace("create_options.", "").replace('_', '-');
+            };
         }
     }
 }

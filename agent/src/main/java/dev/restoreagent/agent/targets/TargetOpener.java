@@ -75,7 +75,8 @@ public final class TargetOpener {
         }
         try {
             RbdImageTarget target = request.create() && !(request.resume() && imageExists(pool, spec))
-                    ? RbdImageTarget.create(pool, spec.image(), size, connection.stallTimeout())
+                    ? RbdImageTarget.create(pool, spec.image(), size, request.createOptions(),
+                            connection.stallTimeout())
                     // on resume the lock may still be our dead predecessor's: take it over
                     : RbdImageTarget.open(pool, spec.image(), request.force() || request.resume(),
                             request.targetZeroed(), connection.stallTimeout());

@@ -4,6 +4,7 @@ import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.IoContext;
 import dev.restoreagent.nativeb.rados.Rados;
 import dev.restoreagent.nativeb.rados.RadosConfig;
+import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
 import dev.restoreagent.nativeb.rbd.RbdImage;
 
 import java.nio.ByteBuffer;
@@ -16,7 +17,6 @@ import java.util.Map;
 /** The harness's own connection to pool {@code rbd} of a run's cluster: makes and checks the images the run uses. */
 final class CephPool implements AutoCloseable {
     static final String POOL = "rbd";
-    private static final int ORDER_4MIB = 22;
 
     private final Rados rados;
     private final IoContext io;
@@ -42,7 +42,7 @@ final class CephPool implements AutoCloseable {
     }
 
     void create(String image, long sizeBytes) throws NativeIoException {
-        RbdImage.create(io, image, sizeBytes, ORDER_4MIB);
+        RbdImage.create(io, image, sizeBytes, ImageCreateOptions.DEFAULTS);
     }
 
     /** md5 of the first {@code length} bytes of {@code image}. */

@@ -60,38 +60,33 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /**
-     * Creates an image of {@code sizeBytes} with the cluster's default features.
+     * Creates an image of {@code sizeBytes} as {@code options} say.
      *
-     * @param order object size as a power of two (22 = 4 MiB), or 0 for the default
-     * @throws NativeIoException EEXIST when the image exists
+     * @throws NativeIoException EEXIST when the image exists, ENOENT when the data pool does not
      */
-    public static void create(IoContext io, String name, long sizeBytes, int order) throws NativeIoException {
-        create(io, name, sizeBytes, order, 0);
-    }
-
-    /**
-     * Creates an image with the given features ({@code RBD_FEATURE_*} bits: layering 1,
-     * exclusive-lock 4, object-map 8, fast-diff 16, deep-flatten 32), or the cluster's default
-     * ({@code rbd_default_features}) when {@code features} is 0.
-     */
-    public static void create(IoContext io, String name, long sizeBytes, int order, long features)
+    public static void create(IoContext io, String name, long sizeBytes, ImageCreateOptions options)
             throws NativeIoException {
-        PointerByReference options = new PointerByReference();
-        LibRbd.rbd_image_options_create(options);
+        PointerByReference handle = new PointerByReference();
+        LibRbd.rbd_image_options_create(handle);
+        Pointer opts = handle.getValue();
         try {
-            if (order > 0) {
-                NativeCheck.checkNegErrno(LibRbd.rbd_image_options_set_uint64(options.getValue(),
-                        LibRbd.RBD_IMAGE_OPTION_ORDER, order), "rbd_image_options_set_uint64", "order", order);
+            if (options.order() > 0) {
+                NativeCheck.checkNegErrno(LibRbd.rbd_image_options_set_uint64(opts, LibRbd.RBD_IMAGE_OPTION_ORDER,
+                        options.order()), "rbd_image_options_set_uint64", "order", options.order());
             }
-            if (features != 0) {
-                NativeCheck.checkNegErrno(LibRbd.rbd_image_options_set_uint64(options.getValue(),
-                        LibRbd.RBD_IMAGE_OPTION_FEATURES, features), "rbd_image_options_set_uint64",
-                        "features", features);
+            if (options.features() != 0) {
+                NativeCheck.checkNegErrno(LibRbd.rbd_image_options_set_uint64(opts, LibRbd.RBD_IMAGE_OPTION_FEATURES,
+                        options.features()), "rbd_image_options_set_uint64", "features", options.features());
             }
-            NativeCheck.checkNegErrno(LibRbd.rbd_create4(io.handle(), name, sizeBytes, options.getValue()),
+            if (options.dataPool() != null) {
+                NativeCheck.checkNegErrno(LibRbd.rbd_image_options_set_string(opts,
+                        LibRbd.RBD_IMAGE_OPTION_DATA_POOL, options.dataPool()), "rbd_image_options_set_string",
+                        "data_pool", options.dataPool());
+            }
+            NativeCheck.checkNegErrno(LibRbd.rbd_create4(io.handle(), name, sizeBytes, opts),
                     "rbd_create4", "image", io.describe() + "/" + name, "size", sizeBytes);
         } finally {
-            LibRbd.rbd_image_options_destroy(options.getValue());
+            LibRbd.rbd_image_options_destroy(opts);
         }
     }
 
@@ -128,6 +123,20 @@ public final class RbdImage implements AutoCloseable {
     /** The image size when it was opened. */
     public long sizeBytes() {
         return sizeBytes;
+    }
+
+    /** The image's {@code RBD_FEATURE_*} bits. */
+    public long features() throws NativeIoException {
+        LongByReference features = new LongByReference();
+        NativeCheck.checkNegErrno(LibRbd.rbd_get_features(ensureOpen(), features), "rbd_get_features",
+                "image", name);
+        return features.getValue();
+    }
+
+    /** The id of the pool holding the image's data: its own pool's, unless it was made with a data pool. */
+    public long dataPoolId() throws NativeIoException {
+        return NativeCheck.checkNegErrno(LibRbd.rbd_get_data_pool_id(ensureOpen()), "rbd_get_data_pool_id",
+                "image", name);
     }
 
     /** The image's geometry now ({@code rbd_stat}). */

@@ -44,7 +44,7 @@ class RbdImageCephTest {
         rados = connect(ZERO_COPY);
         pool = rados.openIoContext("rbd", null);
         name = CephTestCluster.uniqueImageName("nb");
-        RbdImage.create(pool, name, 64L << 20, 22);
+        RbdImage.create(pool, name, 64L << 20, ImageCreateOptions.DEFAULTS);
     }
 
     @AfterEach
@@ -161,7 +161,7 @@ class RbdImageCephTest {
         }
         String plain = CephTestCluster.uniqueImageName("nb-plain");
         // layering only: no exclusive-lock feature, so taking the lock is refused with EINVAL
-        RbdImage.create(pool, plain, 1L << 20, 20, 1);
+        RbdImage.create(pool, plain, 1L << 20, new ImageCreateOptions(20, 1, null));
         try (RbdImage image = RbdImage.open(pool, plain)) {
             assertThat(image.stat().order()).isEqualTo(20);
             assertThatThrownBy(image::acquireExclusiveLock).isInstanceOf(NativeIoException.class)

@@ -8,6 +8,7 @@ import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.IoContext;
 import dev.restoreagent.nativeb.rbd.AioListener;
 import dev.restoreagent.nativeb.rbd.ImageWatcher;
+import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
 import dev.restoreagent.nativeb.rbd.RbdImage;
 
 import java.io.IOException;
@@ -69,19 +70,23 @@ public final class RbdImageTarget implements BlockTarget {
     }
 
     /**
-     * Creates an image of {@code sizeBytes} (4 MiB objects, the cluster's default features) and
-     * opens it; a new image reads as zeros.
+     * Creates an image of {@code sizeBytes} as {@code options} say and opens it; a new image reads
+     * as zeros.
      *
-     * @throws TargetException if the image exists already
+     * @throws TargetException if the image exists already, or the data pool does not
      */
-    public static RbdImageTarget create(IoContext pool, String imageName, long sizeBytes, Duration stallTimeout)
-            throws IOException {
+    public static RbdImageTarget create(IoContext pool, String imageName, long sizeBytes, ImageCreateOptions options,
+                                        Duration stallTimeout) throws IOException {
         try {
-            RbdImage.create(pool, imageName, sizeBytes, 22);
+            RbdImage.create(pool, imageName, sizeBytes, options);
         } catch (NativeIoException e) {
             if (e.errno() == Errno.EEXIST.code()) {
                 throw new TargetException("image " + pool.describe() + "/" + imageName
                         + " exists already; --create makes a new image only", e);
+            }
+            if (e.errno() == Errno.ENOENT.code() && options.dataPool() != null) {
+                throw new TargetException("cannot create image " + pool.describe() + "/" + imageName + ": data pool "
+                        + options.dataPool() + " does not exist", e);
             }
             throw e;
         }

@@ -33,6 +33,7 @@ public final class LibRbd {
     public static final int RBD_LOCK_MODE_EXCLUSIVE = 0;
     public static final int RBD_IMAGE_OPTION_ORDER = 2;
     public static final int RBD_IMAGE_OPTION_FEATURES = 1;
+    public static final int RBD_IMAGE_OPTION_DATA_POOL = 10;
     /** LIBRADOS_OP_FLAG_FADVISE_SEQUENTIAL: restores write each range once, in order. */
     public static final int FADVISE_SEQUENTIAL = 0x8;
     /** LIBRADOS_OP_FLAG_FADVISE_NOCACHE: the OSD need not cache what a restore writes. */
@@ -47,6 +48,12 @@ public final class LibRbd {
     public static native void rbd_image_options_destroy(Pointer options);
 
     public static native int rbd_image_options_set_uint64(Pointer options, int option, long value);
+
+    public static native int rbd_image_options_set_string(Pointer options, int option, String value);
+
+    public static native int rbd_get_features(Pointer image, LongByReference features);
+
+    public static native long rbd_get_data_pool_id(Pointer image);
 
     public static native int rbd_remove(Pointer ioctx, String name);
 
