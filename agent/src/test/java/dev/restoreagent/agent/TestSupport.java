@@ -13,6 +13,7 @@ import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.Verify;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.io.memory.MemoryBudget;
@@ -58,11 +59,17 @@ public final class TestSupport {
         }
     }
 
-    /** The source for backup {@code top}, located the way the CLI locates it. */
+    /** The source for backup {@code top}, located the way the CLI locates it, verified as {@code auto} does. */
     public static RestoreSource source(CinderBackup top) throws RestoreFailure {
+        return source(top, Verify.AUTO);
+    }
+
+    /** The source for backup {@code top}, verified as {@code verify} says. */
+    public static RestoreSource source(CinderBackup top, Verify verify) throws RestoreFailure {
         CinderBackupLocator locator = new CinderBackupLocator(top.backupRoot());
         boolean defaultContainer = top.container().equals(CinderBackupLocator.defaultContainer(top.backupId()));
-        return CinderSource.resolve(locator, locator.locate(top.backupId(), defaultContainer ? null : top.container()));
+        return CinderSource.resolve(locator, locator.locate(top.backupId(), defaultContainer ? null : top.container()),
+                verify, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** Restores {@code source} onto {@code target} (created if missing) in this process. */

@@ -84,7 +84,7 @@ public class DecodeBench {
             case "bz2" -> Codec.BZIP2;
             default -> Codec.NONE;
         };
-        SourceObject object = new SourceObject("object", "bench", 0, objectBytes, md5, kind,
+        SourceObject object = new SourceObject("object", "bench", 0, objectBytes, md5, null, kind,
                 () -> FileChannel.open(compressed, StandardOpenOption.READ));
         worker.decode(object, (offset, buffer) -> {
             bytes[0] += buffer.nio().remaining();

@@ -9,6 +9,7 @@ import dev.restoreagent.agent.job.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
+import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.memory.DirectMemory;
@@ -122,6 +123,11 @@ final class RestoreCommand implements Callable<Integer> {
         try (SharedConnection connection = new SharedConnection(ceph::connect)) {
             JobRunner runner = new JobRunner(budget, settings, new TargetOpener(connection), stateDir, new JobListener() {
                 @Override
+                public void sourceResolved(RestoreJob job, RestoreSource source) {
+                    source.notes().forEach(note -> err.println("restore-agent: note: " + note));
+                }
+
+                @Override
                 public void targetOpened(RestoreJob job, String clientSettings) {
                     if (!clientSettings.isEmpty()) {
                         err.println("restore-agent: ceph " + clientSettings);
@@ -198,10 +204,10 @@ final class RestoreCommand implements Callable<Integer> {
         RestoreResult r = job.result();
         double seconds = r.runningNanos() / 1e9;
         return String.format(Locale.ROOT, "restored %s to %s: %s written, %s skipped as zero, %s zeroed, "
-                        + "in %.1f s (%s/s); direct memory peak %s of %s budget",
+                        + "in %.1f s (%s/s); direct memory peak %s of %s budget; checked against %s",
                 job.source(), job.request().to(), Sizes.format(r.writtenBytes()), Sizes.format(r.skippedBytes()),
                 Sizes.format(r.zeroedBytes()), seconds, Sizes.format((long) r.bytesPerSecond()),
-                Sizes.format(DirectMemory.peakJvmDirectBytes()), Sizes.format(budget.totalBytes()));
+                Sizes.format(DirectMemory.peakJvmDirectBytes()), Sizes.format(budget.totalBytes()), job.verification());
     }
 
     /**

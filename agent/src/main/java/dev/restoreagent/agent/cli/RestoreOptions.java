@@ -68,6 +68,11 @@ final class RestoreOptions {
             description = "With --create: the image's object size, a power of two from 4KiB to 64MiB (default: 4MiB).")
     String objectSize;
 
+    @Option(names = "--verify", paramLabel = "MODE",
+            description = "What the data is checked against: auto (each layer's sha256file where it has a usable one,"
+                    + " else the md5 of each object), sha256, md5, both (default: auto).")
+    String verify;
+
     @Option(names = "--force", description = "Restore into an RBD image another client has open or locked,"
             + " breaking its lock.")
     boolean force;
@@ -84,7 +89,7 @@ final class RestoreOptions {
                 imageFormat, to.startsWith("rbd:") ? to : Path.of(to).toAbsolutePath().toString(), create ? true : null,
                 size, force ? true : null, targetZeroed ? true : null, idempotencyKey,
                 dataPool == null && imageFeatures == null && objectSize == null ? null
-                        : new CreateOptions(dataPool, imageFeatures, objectSize));
+                        : new CreateOptions(dataPool, imageFeatures, objectSize), verify);
     }
 
     private static String absolute(Path path) {

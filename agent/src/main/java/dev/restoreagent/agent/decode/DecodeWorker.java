@@ -27,6 +27,7 @@ public final class DecodeWorker implements AutoCloseable {
     private final int zstdWindowLogMax;
     private final Map<Codec, Decoder> decoders = new EnumMap<>(Codec.class);
     private final DigestStage digest = new DigestStage();
+    private final ZeroBlocks zeros = new ZeroBlocks();
     /** The object being decoded, for {@link #stalledRead}; null between objects. */
     private volatile SourceObject current;
 
@@ -48,7 +49,7 @@ public final class DecodeWorker implements AutoCloseable {
      * Returns when the object's last buffer is handed over and its length and md5 checked.
      */
     public void decode(SourceObject object, BufferSink sink) throws RestoreFailure, IOException, InterruptedException {
-        ObjectOutput out = new ObjectOutput(outputPool, object, sink, digest);
+        ObjectOutput out = new ObjectOutput(outputPool, object, sink, digest, zeros);
         boolean finished = false;
         current = object;
         try (ReadableByteChannel channel = open(object)) {

@@ -5,7 +5,6 @@ import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.DirectBuffer;
 
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -14,10 +13,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The second half of a decode worker, on a thread of its own: adds each filled buffer to its
- * object's md5 and hands it on to the sink, in the order the buffers were decoded. md5 costs more
- * than zstd decoding (about 0.6 GB/s per core), so one buffer's digest overlaps the next one's
- * decoding instead of following it.
+ * The second half of a decode worker, on a thread of its own: passes each filled buffer through
+ * its object's {@link Verifier} (md5, sha256 blocks) and hands it on to the sink, in the order the
+ * buffers were decoded. md5 costs more than zstd decoding (about 0.6 GB/s per core), so one
+ * buffer's digest overlaps the next one's decoding instead of following it.
  *
  * <p>Ownership: a buffer given to {@link #hand} is this stage's until it reaches the sink, or goes
  * back to its pool. After a failure (of the sink, or {@link #stop}) every later buffer goes back to
@@ -35,11 +34,11 @@ final class DigestStage implements AutoCloseable {
     }
 
     /**
-     * Queues {@code buffer} for {@code md5} (none if null), then for {@code sink} at {@code offsetBytes}; returns
+     * Queues {@code buffer} for {@code verifier}, then for {@code sink} at {@code offsetBytes}; returns
      * at once. If an earlier hand-off of this object failed, gives {@code buffer} back to its pool and throws
-     * that failure instead.
+     * that failure instead; a buffer that fails its check goes back to its pool, unwritten.
      */
-    void hand(MessageDigest md5, BufferSink sink, long offsetBytes, DirectBuffer buffer)
+    void hand(Verifier verifier, BufferSink sink, long offsetBytes, DirectBuffer buffer)
             throws IOException, InterruptedException, RestoreFailure {
         if (failure != null) {
             buffer.pool().release(buffer);
@@ -51,9 +50,13 @@ final class DigestStage implements AutoCloseable {
                 return;
             }
             try {
-                if (md5 != null) {
-                    md5.update(buffer.nio().duplicate());
-                }
+                verifier.update(buffer.nio());
+            } catch (Exception e) {
+                buffer.pool().release(buffer);
+                failure = e;
+                return;
+            }
+            try {
                 sink.accept(offsetBytes, buffer);
             } catch (Exception e) {
                 failure = e;

@@ -8,35 +8,61 @@ import dev.restoreagent.io.memory.DirectBufferPool;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The decoded side of one object: fills pooled buffers and hands each full one, through the
- * worker's {@link DigestStage} (which adds it to the md5), to the sink at the object's offset plus
- * the bytes before it.
+ * worker's {@link DigestStage} (which checks it), to the sink at the object's offset plus the
+ * bytes before it.
  *
  * <p>Length is checked before a buffer leaves: a buffer that would take the object past its
- * recorded length is never written. The md5 is known only at the end ({@link #finish}), so a
- * mismatch stops the restore before anything after this object is written.
+ * recorded length is never written. A sha256 block is checked before its buffer is written; the
+ * md5 is known only at the end ({@link #finish}), so its mismatch stops the restore before
+ * anything after this object is written.
  */
 final class ObjectOutput {
     private final DirectBufferPool pool;
     private final SourceObject object;
     private final BufferSink sink;
     private final DigestStage digest;
-    private final MessageDigest md5;
+    private final Verifier verifier;
     private DirectBuffer current;
     private long producedBytes;
 
-    ObjectOutput(DirectBufferPool pool, SourceObject object, BufferSink sink, DigestStage digest) {
+    ObjectOutput(DirectBufferPool pool, SourceObject object, BufferSink sink, DigestStage digest, ZeroBlocks zeros)
+            throws RestoreFailure {
         this.pool = pool;
         this.object = object;
         this.sink = sink;
         this.digest = digest;
+        this.verifier = verifier(object, zeros);
         digest.begin();
-        this.md5 = object.md5Hex() == null ? null : newMd5();
+    }
+
+    private static Verifier verifier(SourceObject object, ZeroBlocks zeros) throws RestoreFailure {
+        List<Verifier> checks = new ArrayList<>(2);
+        if (object.blockHashes() != null) {
+            checks.add(new Sha256BlockVerifier(object, zeros));
+        }
+        if (object.md5Hex() != null) {
+            checks.add(new Md5Verifier(object));
+        }
+        return new Verifier() {
+            @Override
+            public void update(ByteBuffer data) throws RestoreFailure {
+                for (Verifier check : checks) {
+                    check.update(data);
+                }
+            }
+
+            @Override
+            public void finish() throws RestoreFailure {
+                for (Verifier check : checks) {
+                    check.finish();
+                }
+            }
+        };
     }
 
     /** Space for decoded bytes: the current buffer, never full; its position is where to write. */
@@ -67,13 +93,7 @@ final class ObjectOutput {
             throw RestoreFailure.verification(object.describe() + " decodes to " + producedBytes
                     + " bytes, but its recorded length is " + expected);
         }
-        if (md5 != null) {
-            String actual = HexFormat.of().formatHex(md5.digest());
-            if (!actual.equals(object.md5Hex())) {
-                throw RestoreFailure.verification(object.describe() + " at offset " + object.offsetBytes()
-                        + " failed verification: md5 expected " + object.md5Hex() + " but was " + actual);
-            }
-        }
+        verifier.finish();
     }
 
     /** Gives back a buffer still held (on failure, or an empty last one). */
@@ -98,14 +118,6 @@ final class ObjectOutput {
         }
         long at = object.offsetBytes() + producedBytes;
         producedBytes += data.remaining();
-        digest.hand(md5, sink, at, full);
-    }
-
-    private static MessageDigest newMd5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has MD5", e);
-        }
+        digest.hand(verifier, sink, at, full);
     }
 }

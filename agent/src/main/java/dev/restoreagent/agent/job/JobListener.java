@@ -1,6 +1,7 @@
 package dev.restoreagent.agent.job;
 
 import dev.restoreagent.agent.restore.Checkpoint;
+import dev.restoreagent.agent.source.RestoreSource;
 
 /**
  * What a {@link JobRunner} tells about a job's life: the daemon journals and logs it, the one-shot
@@ -8,6 +9,10 @@ import dev.restoreagent.agent.restore.Checkpoint;
  * watchdog thread); implementations must not throw.
  */
 public interface JobListener {
+    /** The source is found and valid: what its data is checked against, and what to know before it starts. */
+    default void sourceResolved(RestoreJob job, RestoreSource source) {
+    }
+
     /** The target is open; {@code settings} are the cluster client's settings in effect, or empty. */
     default void targetOpened(RestoreJob job, String settings) {
     }

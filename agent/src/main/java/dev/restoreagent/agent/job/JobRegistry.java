@@ -1,6 +1,7 @@
 package dev.restoreagent.agent.job;
 
 import dev.restoreagent.agent.restore.Checkpoint;
+import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.DaemonThreads;
@@ -177,6 +178,12 @@ public final class JobRegistry implements AutoCloseable {
 
     /** Journals each change of a job; the job shows a checkpoint only once it would survive a crash. */
     private final class Journaling implements JobListener {
+        @Override
+        public void sourceResolved(RestoreJob job, RestoreSource source) {
+            LOG.info("job " + job.id() + ": " + source.description() + ", checked against " + source.verification());
+            source.notes().forEach(note -> LOG.warning("job " + job.id() + ": " + note));
+        }
+
         @Override
         public void started(RestoreJob job) {
             persistQuietly(job);

@@ -42,6 +42,9 @@ public final class JobRunner {
     /** Runs the expiry of jobs whose source does not answer: rare, short tasks. */
     private static final Executor DEADLINES = Executors.newSingleThreadExecutor(DaemonThreads.named("job deadlines"));
 
+    /** Under the state directory: what restores keep on disk rather than in memory while they run. */
+    static final String TEMP_DIR = "tmp";
+
     /** Finds a request's source and validates it; reads metadata, not data. */
     @FunctionalInterface
     public interface Sources {
@@ -57,7 +60,8 @@ public final class JobRunner {
 
     public JobRunner(MemoryBudget budget, RestoreSettings settings, TargetOpener targets, Path stateDir,
                      JobListener listener) {
-        this(budget, settings, RestoreRequests::resolveSource, targets, stateDir, listener);
+        this(budget, settings, request -> RestoreRequests.resolveSource(request, stateDir.resolve(TEMP_DIR)), targets,
+                stateDir, listener);
     }
 
     JobRunner(MemoryBudget budget, RestoreSettings settings, Sources sources, TargetOpener targets, Path stateDir,
@@ -98,13 +102,15 @@ public final class JobRunner {
             // a cancel may have interrupted us; closing must not be cut short by it
             Thread.interrupted();
             closeQuietly(job, opened.target);
+            closeQuietly(job, opened.source);
             job.settle();
             listener.ended(job);
         }
     }
 
-    /** The job's target while it is open: closed by whoever takes it out. */
+    /** The job's source and target while they are open: closed by whoever takes them out. */
     private static final class Opened {
+        RestoreSource source;
         OpenedTarget target;
     }
 
@@ -113,7 +119,10 @@ public final class JobRunner {
             throw cancelled("cancelled before it started");
         }
         RestoreSource source = resolveInTime(job);
+        opened.source = source;
         job.sourceResolved(source.description());
+        job.verifiedBy(source.verification());
+        listener.sourceResolved(job, source);
         checkNotCancelled(job);
         opened.target = targets.open(RestoreRequests.target(job.request(), stateDir, job.isResumed()),
                 source.extentBytes(), source.declaredBytes());
@@ -220,6 +229,16 @@ public final class JobRunner {
                     : null;
         } catch (IOException e) {
             return "target " + target.name() + " is incomplete; its mark cannot be read: " + e.getMessage();
+        }
+    }
+
+    private static void closeQuietly(RestoreJob job, RestoreSource source) {
+        if (source != null) {
+            try {
+                source.close();
+            } catch (Exception e) {
+                LOG.warning("job " + job.id() + ": closing its source failed: " + e.getMessage());
+            }
         }
     }
 

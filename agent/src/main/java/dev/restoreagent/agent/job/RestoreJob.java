@@ -30,6 +30,7 @@ public final class RestoreJob {
     private final CountDownLatch settled = new CountDownLatch(1);
     private JobState state = JobState.QUEUED;
     private volatile String source;
+    private volatile String verification;
     private volatile Instant startedAt;
     private volatile Instant admittedAt;
     private volatile long admissionNumber;
@@ -270,6 +271,15 @@ public final class RestoreJob {
 
     void sourceResolved(String description) {
         this.source = description;
+    }
+
+    void verifiedBy(String checks) {
+        this.verification = checks;
+    }
+
+    /** What the job's data is checked against, once its source is found; else null. */
+    public String verification() {
+        return verification;
     }
 
     /** The restore got its memory and starts; false if the job was stopped meanwhile. */

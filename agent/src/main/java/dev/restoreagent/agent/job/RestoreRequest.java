@@ -14,12 +14,14 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param size size of the RBD image {@code create} makes, e.g. {@code 20GiB}; null for the data's extent
  * @param idempotencyKey a caller's key: submitting the same key again returns the same job
  * @param createOptions how {@code create} makes the image; null for the defaults
+ * @param verify auto, sha256, md5 or both (see {@link dev.restoreagent.agent.source.Verify}); null for auto
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
                              String imageFormat, String to, Boolean create, String size, Boolean force,
-                             Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions) {
+                             Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions,
+                             String verify) {
 
     @JsonIgnore
     public boolean isCreate() {

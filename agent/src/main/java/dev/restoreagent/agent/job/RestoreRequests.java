@@ -3,6 +3,7 @@ package dev.restoreagent.agent.job;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.Verify;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
@@ -42,6 +43,16 @@ public final class RestoreRequests {
         codec(request.imageFormat());
         sizeBytes(request);
         createOptions(request);
+        verify(request);
+    }
+
+    /** The {@code verify} mode. */
+    public static Verify verify(RestoreRequest request) {
+        try {
+            return Verify.of(request.verify());
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("verify", e.getMessage());
+        }
     }
 
     /** The native options {@code create_options} asks for; they go only with {@code create}. */
@@ -82,8 +93,12 @@ public final class RestoreRequests {
         }
     }
 
-    /** Locates and validates the source; reads metadata, not data. */
-    public static RestoreSource resolveSource(RestoreRequest request) throws RestoreFailure {
+    /**
+     * Locates and validates the source; reads metadata, not data.
+     *
+     * @param tempDir where a restore keeps what it must not hold in memory (sha256 hashes)
+     */
+    public static RestoreSource resolveSource(RestoreRequest request, Path tempDir) throws RestoreFailure {
         if (request.image() != null) {
             return ImageSource.of(request.image(), codec(request.imageFormat()));
         }
@@ -91,9 +106,11 @@ public final class RestoreRequests {
         if (request.cinderRecord() != null) {
             CinderExportRecord record = CinderExportRecord.read(Path.of(request.cinderRecord()));
             return CinderSource.resolve(locator, locator.locate(record.backupId(),
-                    request.container() != null ? request.container() : record.container(), record.prefix()));
+                    request.container() != null ? request.container() : record.container(), record.prefix()),
+                    verify(request), tempDir);
         }
-        return CinderSource.resolve(locator, locator.locate(request.backupId(), request.container()));
+        return CinderSource.resolve(locator, locator.locate(request.backupId(), request.container()), verify(request),
+                tempDir);
     }
 
     /**

@@ -14,11 +14,38 @@ import java.util.Set;
  * @param declaredBytes where the data ends at least: the extent when known, else what an image
  *     stream declares of itself (a zstd frame's content size: a stream of several frames declares
  *     only its first), else -1
+ * @param verification what the data is checked against, for people: {@code the sha256 of each block}
+ * @param notes what an operator should know before it starts: why a layer is checked by md5 only
+ * @param resources what the source holds open while it is restored (sha256files); closed by {@link #close()}
  */
 public record RestoreSource(String description, String markTag, List<Layer> layers, long extentBytes,
-                            long declaredBytes) {
+                            long declaredBytes, String verification, List<String> notes,
+                            List<AutoCloseable> resources)
+        implements AutoCloseable {
     public RestoreSource {
         layers = List.copyOf(layers);
+        notes = List.copyOf(notes);
+        resources = List.copyOf(resources);
+    }
+
+    /** Closes what the source holds; the first failure is thrown after every resource was tried. */
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /**

@@ -10,12 +10,13 @@ import java.nio.channels.ReadableByteChannel;
  * @param where context for messages: {@code backup <id>}, or {@code image}
  * @param offsetBytes where its first byte goes on the target
  * @param lengthBytes its uncompressed length, or -1 when only the stream's end tells
- * @param md5Hex the md5 of its uncompressed bytes, or null when there is none to check
+ * @param md5Hex the md5 of its uncompressed bytes, or null when there is none to check (or it is not to be)
+ * @param blockHashes the sha256 of each of its blocks, or null when they are not checked
  * @param codec its compression; null means "find out from the first bytes" (image streams)
  * @param opener opens its bytes for reading, once per restore attempt
  */
 public record SourceObject(String name, String where, long offsetBytes, long lengthBytes, String md5Hex,
-                           Codec codec, Opener opener) {
+                           BlockHashes blockHashes, Codec codec, Opener opener) {
 
     /** Opens the object's compressed bytes. */
     @FunctionalInterface

@@ -25,6 +25,62 @@ class DigestStageTest {
         return buffer;
     }
 
+    private static final Verifier NOTHING = new Verifier() {
+        @Override
+        public void update(java.nio.ByteBuffer data) {
+        }
+
+        @Override
+        public void finish() {
+        }
+    };
+
+    /** A verifier that only digests: what is checked is the test's business. */
+    private static Verifier updating(MessageDigest digest) {
+        return new Verifier() {
+            @Override
+            public void update(java.nio.ByteBuffer data) {
+                digest.update(data.duplicate());
+            }
+
+            @Override
+            public void finish() {
+            }
+        };
+    }
+
+    @Test
+    void aBufferThatFailsItsCheckIsNotWrittenNorAnyAfterIt() throws Exception {
+        try (DirectBufferPool pool = new DirectBufferPool("test", 4096, 4); DigestStage stage = new DigestStage()) {
+            List<Long> written = new CopyOnWriteArrayList<>();
+            BufferSink sink = (offset, buffer) -> {
+                written.add(offset);
+                pool.release(buffer);
+            };
+            Verifier refusesTheThird = new Verifier() {
+                private int seen;
+
+                @Override
+                public void update(java.nio.ByteBuffer data) throws dev.restoreagent.agent.restore.RestoreFailure {
+                    if (++seen == 3) {
+                        throw dev.restoreagent.agent.restore.RestoreFailure.verification("block 3 is bad");
+                    }
+                }
+
+                @Override
+                public void finish() {
+                }
+            };
+            stage.begin();
+            for (int i = 0; i < 3; i++) {
+                stage.hand(refusesTheThird, sink, i * 4096L, filled(pool, (byte) i));
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(stage::drain).hasMessage("block 3 is bad");
+            assertThat(written).containsExactly(0L, 4096L);
+            assertThat(pool.outstanding()).isZero();
+        }
+    }
+
     @Test
     void buffersReachTheSinkInOrderAndTheMd5CoversThemAll() throws Exception {
         try (DirectBufferPool pool = new DirectBufferPool("test", 4096, 4); DigestStage stage = new DigestStage()) {
@@ -36,7 +92,7 @@ class DigestStageTest {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
             stage.begin();
             for (int i = 0; i < 10; i++) {
-                stage.hand(md5, sink, i * 4096L, filled(pool, (byte) i));
+                stage.hand(updating(md5), sink, i * 4096L, filled(pool, (byte) i));
             }
             stage.drain();
 
@@ -67,12 +123,12 @@ class DigestStageTest {
                 written.add(offset);
             };
             stage.begin();
-            stage.hand(null, sink, 0, filled(pool, (byte) 1));
-            stage.hand(null, sink, 4096, filled(pool, (byte) 2));
+            stage.hand(NOTHING, sink, 0, filled(pool, (byte) 1));
+            stage.hand(NOTHING, sink, 4096, filled(pool, (byte) 2));
             failedOnce.await();
             // the failure is seen at the next hand-off at the latest, or when draining
             assertThatThrownBy(() -> {
-                stage.hand(null, sink, 8192, filled(pool, (byte) 3));
+                stage.hand(NOTHING, sink, 8192, filled(pool, (byte) 3));
                 stage.drain();
             }).isInstanceOf(IOException.class).hasMessage("write at 4096 failed");
             assertThat(written).containsExactly(0L);
@@ -91,9 +147,9 @@ class DigestStageTest {
                 pool.release(buffer);
             };
             stage.begin();
-            stage.hand(null, sink, 0, filled(pool, (byte) 1));
-            stage.hand(null, sink, 4096, filled(pool, (byte) 2));
-            stage.hand(null, sink, 8192, filled(pool, (byte) 3));
+            stage.hand(NOTHING, sink, 0, filled(pool, (byte) 1));
+            stage.hand(NOTHING, sink, 4096, filled(pool, (byte) 2));
+            stage.hand(NOTHING, sink, 8192, filled(pool, (byte) 3));
             Thread stopper = new Thread(stage::stop);
             stopper.start();
             while (stopper.getState() != Thread.State.WAITING) { // stop() marks the failure, then waits

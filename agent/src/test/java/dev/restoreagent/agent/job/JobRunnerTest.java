@@ -50,13 +50,13 @@ class JobRunnerTest {
     }
 
     private JobRunner runner() {
-        return runner(RestoreRequests::resolveSource, () -> {
+        return runner(request -> RestoreRequests.resolveSource(request, dir), () -> {
             throw new IllegalStateException("no cluster in this test");
         });
     }
 
     private static RestoreRequest image(String image, String to) {
-        return new RestoreRequest(null, null, null, null, image, "raw", to, null, null, null, null, null, null);
+        return new RestoreRequest(null, null, null, null, image, "raw", to, null, null, null, null, null, null, null);
     }
 
     private RestoreJob start(JobRunner runner, RestoreRequest request) {
@@ -128,7 +128,7 @@ class JobRunnerTest {
         Path image = dir.resolve("image.raw");
         Volumes.write(image, 1L << 20, 1, VolumeShape.DISK_LIKE);
         CountDownLatch connecting = new CountDownLatch(1);
-        JobRunner runner = runner(RestoreRequests::resolveSource, () -> {
+        JobRunner runner = runner(request -> RestoreRequests.resolveSource(request, dir), () -> {
             connecting.countDown();
             try {
                 Thread.sleep(Long.MAX_VALUE);
@@ -173,7 +173,7 @@ class JobRunnerTest {
         Path fifo = dir.resolve("stream");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
         JobRunner runner = runner(RestoreSettings.defaults().withSourceReadTimeout(Duration.ofSeconds(1)),
-                RestoreRequests::resolveSource, () -> null);
+                request -> RestoreRequests.resolveSource(request, dir), () -> null);
         RestoreJob job = start(runner, image(fifo.toString(), dir.resolve("t").toString()));
         try (OutputStream writer = Files.newOutputStream(fifo)) {
             writer.write(new byte[1 << 20]);
@@ -199,7 +199,7 @@ class JobRunnerTest {
             while (true) {
                 try {
                     release.await();
-                    return RestoreRequests.resolveSource(request);
+                    return RestoreRequests.resolveSource(request, dir);
                 } catch (InterruptedException e) {
                     // not for us
                 }
@@ -259,7 +259,7 @@ class JobRunnerTest {
                     throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "interrupted");
                 }
             }
-            return RestoreRequests.resolveSource(request);
+            return RestoreRequests.resolveSource(request, dir);
         }, () -> null);
         RestoreJob first = start(runner, image(image.toString(), dir.resolve("first").toString()));
         await("first in line", () -> budget.waitingCount() == 1);

@@ -4,6 +4,7 @@ import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.SourceObject;
+import dev.restoreagent.agent.source.Verify;
 import dev.restoreagent.nativeb.libc.RegularFile;
 
 import java.io.IOException;
@@ -32,7 +33,12 @@ public final class CinderSource {
     private CinderSource() {
     }
 
-    public static RestoreSource resolve(CinderBackupLocator locator, LocatedBackup top) throws RestoreFailure {
+    /**
+     * @param verify what the data is to be checked against
+     * @param tempDir where the hashes of sha256files are kept while the restore runs (unlinked files)
+     */
+    public static RestoreSource resolve(CinderBackupLocator locator, LocatedBackup top, Verify verify, Path tempDir)
+            throws RestoreFailure {
         List<CinderMetadata> chain = new ArrayList<>();
         List<LocatedBackup> located = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -57,20 +63,62 @@ public final class CinderSource {
         CinderMetadata full = chain.get(0);
         checkSameVolume(chain);
         checkTiles(full);
-        List<Layer> layers = new ArrayList<>(chain.size());
         long extent = 0;
-        for (int i = 0; i < chain.size(); i++) {
-            layers.add(layer(located.get(i), chain.get(i), i == 0));
-            extent = Math.max(extent, chain.get(i).extentBytes());
+        for (CinderMetadata layer : chain) {
+            extent = Math.max(extent, layer.extentBytes());
+        }
+        List<Layer> layers = new ArrayList<>(chain.size());
+        List<AutoCloseable> held = new ArrayList<>();
+        List<String> fallbacks = new ArrayList<>();
+        try {
+            for (int i = 0; i < chain.size(); i++) {
+                LayerVerification checks = LayerVerification.plan(verify, located.get(i), chain.get(i),
+                        full.extentBytes(), tempDir);
+                if (checks.sha256() != null) {
+                    held.add(checks.sha256());
+                }
+                if (checks.note() != null) {
+                    fallbacks.add(checks.note());
+                }
+                layers.add(layer(located.get(i), chain.get(i), i == 0, checks));
+            }
+        } catch (RestoreFailure | RuntimeException e) {
+            closeQuietly(held);
+            throw e;
         }
         String kind = chain.size() == 1 ? "full" : "incremental, chain of " + chain.size();
-        return new RestoreSource("Cinder backup " + top.backupId() + " (" + kind + ")", top.backupId(), layers, extent, extent);
+        return new RestoreSource("Cinder backup " + top.backupId() + " (" + kind + ")", top.backupId(), layers, extent,
+                extent, verification(verify, chain.size(), held.size()), fallbacks, held);
     }
 
-    private static Layer layer(LocatedBackup located, CinderMetadata metadata, boolean base) {
+    /** {@code the sha256 of each block (3 layers)}. */
+    private static String verification(Verify verify, int layers, int bySha256) {
+        String what = layers == 1 ? "the backup" : layers + " layers";
+        String checks = switch (verify) {
+            case MD5 -> "the md5 of each object";
+            case BOTH -> "the sha256 of each block and the md5 of each object";
+            case SHA256 -> "the sha256 of each block";
+            case AUTO -> bySha256 == layers ? "the sha256 of each block"
+                    : bySha256 == 0 ? "the md5 of each object" : "sha256 blocks where a layer has them, md5 elsewhere";
+        };
+        return checks + " (" + what + ")";
+    }
+
+    private static void closeQuietly(List<AutoCloseable> held) {
+        for (AutoCloseable resource : held) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // the failure being thrown is the one to report
+            }
+        }
+    }
+
+    private static Layer layer(LocatedBackup located, CinderMetadata metadata, boolean base, LayerVerification checks) {
         String where = "backup " + metadata.backupId();
         List<SourceObject> objects = metadata.objects().stream()
-                .map(o -> new SourceObject(o.name(), where, o.offsetBytes(), o.lengthBytes(), o.md5Hex(), o.codec(),
+                .map(o -> new SourceObject(o.name(), where, o.offsetBytes(), o.lengthBytes(),
+                        checks.md5() ? o.md5Hex() : null, checks.hashesOf(o), o.codec(),
                         () -> openObject(located.objectFile(o.name()))))
                 .collect(Collectors.toList());
         return new Layer(metadata.backupId(), base, objects);

@@ -9,11 +9,15 @@ import java.nio.file.Path;
 public record LocatedBackup(String backupId, Path containerDir, String prefix) {
     /** Suffix of the metadata object. */
     public static final String METADATA_SUFFIX = "_metadata";
-    /** Suffix of the sha256 object, which restores never read. */
+    /** Suffix of the sha256 object: the sha256 of every block of the volume, which Cinder's restore never reads. */
     public static final String SHA256_SUFFIX = "_sha256file";
 
     public Path metadataFile() {
         return containerDir.resolve(prefix + METADATA_SUFFIX);
+    }
+
+    public Path sha256File() {
+        return containerDir.resolve(prefix + SHA256_SUFFIX);
     }
 
     public Path objectFile(String name) {

@@ -51,10 +51,11 @@ public final class ImageSource {
                 extent = header.codec() == Codec.NONE ? declared : -1;
             }
         }
-        SourceObject object = new SourceObject(name, "image", 0, extent, null, codec,
+        SourceObject object = new SourceObject(name, "image", 0, extent, null, null, codec,
                 stdin ? ImageSource::openStdin : () -> FileChannel.open(Path.of(image), StandardOpenOption.READ));
         return new RestoreSource("image " + name, stdin ? "image from standard input" : "image " + image,
-                java.util.List.of(new Layer(name, true, java.util.List.of(object))), extent, declared);
+                java.util.List.of(new Layer(name, true, java.util.List.of(object))), extent, declared,
+                "nothing (an image stream carries no checksum)", java.util.List.of(), java.util.List.of());
     }
 
     private static StreamHeader header(Path path, Codec codec) throws RestoreFailure {
