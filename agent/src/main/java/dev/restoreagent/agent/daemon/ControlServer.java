@@ -14,6 +14,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -115,9 +117,20 @@ final class ControlServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            ctx.writeAndFlush(ApiHandler.error(new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "the request body is larger than " + MAX_BODY_BYTES + " bytes")))
-                    .addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(tooLarge()).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        /** A client that asks first (curl does for bodies over 1 MiB) gets the same JSON refusal. */
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+            return answer instanceof HttpResponse response
+                    && response.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE) ? tooLarge() : answer;
+        }
+
+        private static Object tooLarge() {
+            return ApiHandler.error(new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "the request body is larger than " + MAX_BODY_BYTES + " bytes"));
         }
     }
 }
