@@ -21,6 +21,7 @@ have rpmbuild || need+=(rpm)       # the rpm is built with rpmbuild (packaging/s
 have lintian || need+=(lintian)    # package-test lints the debs ...
 have rpmlint || need+=(rpmlint)    # ... and the rpms; an error fails it
 have man || need+=(man-db)         # ... and finds the installed man pages
+have zsh || need+=(zsh)            # ... and completes through the zsh completion
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

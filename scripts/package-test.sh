@@ -154,7 +154,20 @@ completed=$(bash -c 'source /usr/share/bash-completion/completions/restore-agent
     _complete_restore-agent; printf "%s " "${COMPREPLY[@]}"' 2>&1)
 check "bash completion: restore-agent se<TAB> -> $completed" test "$completed" = "serve "
 if command -v zsh >/dev/null; then
-    check "zsh completion file parses" zsh -n /usr/share/zsh/vendor-completions/_restore-agent
+    # an interactive zsh on a pty (Debian's zsh has vendor-completions in its fpath): type, TAB, read
+    completed=$(timeout 60 zsh -f -c '
+        zmodload zsh/zpty
+        zpty z zsh -f -i
+        zpty -w z "PS1=\"> \"; autoload -U compinit && compinit -u"
+        zpty -w -n z "restore-agent se"$'"'"'\t'"'"'
+        sleep 3
+        out=
+        while zpty -r -t z chunk; do out+=$chunk; done
+        zpty -d z
+        print -r -- "$out" | tr -d "\r" | grep -a -o "restore-agent se[a-z]*" | tail -n 1' 2>&1)
+    check "zsh completion: restore-agent se<TAB> -> $completed" test "$completed" = "restore-agent serve"
+else
+    fail "zsh is not available (scripts/install-deps.sh installs it)"
 fi
 
 step "a Ceph client for the agent, its keyring readable by the group restore-agent, and a Cinder backup"
