@@ -17,6 +17,11 @@ have sha256sum || need+=(coreutils)
 have curl || need+=(curl)          # the daemon tests drive the API with a client that is not ours
 have setpriv || need+=(util-linux) # ... and as another uid
 have losetup || need+=(mount)      # block-device tests on loop devices
+have rpmbuild || need+=(rpm)       # the rpm is built with rpmbuild (packaging/src/rpm/restore-agent.spec)
+have lintian || need+=(lintian)    # package-test lints the debs ...
+have rpmlint || need+=(rpmlint)    # ... and the rpms; an error fails it
+have man || need+=(man-db)         # ... and finds the installed man pages
+have zsh || need+=(zsh)            # ... and completes through the zsh completion
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

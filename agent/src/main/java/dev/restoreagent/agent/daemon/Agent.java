@@ -5,7 +5,9 @@ import dev.restoreagent.agent.job.Journal;
 import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.rbd.RbdConnection;
+import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.RadosConfig;
+import dev.restoreagent.nativeb.systemd.SystemdNotify;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.MemoryBudget;
 
@@ -18,7 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * The daemon: its components started in order (budget, cluster connection, journal and jobs,
- * metrics, control socket) and closed in reverse by {@link #close()}, which is idempotent.
+ * metrics, control socket) and closed in reverse by {@link #close()}, which is idempotent. Under
+ * systemd ({@code Type=notify}) it sends {@code READY=1} once the socket listens and
+ * {@code STOPPING=1} when closing begins.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
@@ -84,6 +88,8 @@ public final class Agent implements AutoCloseable {
         }
         LOG.info("restore-agent " + version + " started: memory budget " + budget.totalBytes() + " bytes, state in "
                 + config.stateDir());
+        // after the socket listens: systemd (Type=notify) starts what is ordered after us only now
+        tellSystemd(() -> SystemdNotify.ready("serving on " + config.socket()));
         return agent;
     }
 
@@ -93,6 +99,19 @@ public final class Agent implements AutoCloseable {
                 config.cephConf(), config.cephKeyring(), Map.of()), config.osdOpTimeout(), config.rbdZeroCopyWrites()));
     }
 
+    private interface Notification {
+        boolean send() throws NativeIoException;
+    }
+
+    /** A notification systemd refused is worth a warning, not the daemon. */
+    private static void tellSystemd(Notification notification) {
+        try {
+            notification.send();
+        } catch (NativeIoException e) {
+            LOG.warning("telling systemd: " + e.getMessage());
+        }
+    }
+
     /** Closes the socket, stops the jobs (they drain and stay resumable), then the cluster connection. */
     @Override
     public synchronized void close() {
@@ -100,6 +119,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         closed = true;
+        tellSystemd(() -> SystemdNotify.stopping("stopping: running restores drain"));
         try {
             server.close();
         } catch (IOException e) {
