@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 
 /**
  * The daemon: its components started in order (budget, cluster connection, journal and jobs,
- * metrics, control socket) and closed in reverse by {@link #close()}, which is idempotent.
+ * metrics and their listener, control socket) and closed in reverse by {@link #close()}, which is idempotent.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
@@ -27,16 +27,18 @@ public final class Agent implements AutoCloseable {
     private final SharedConnection connection;
     private final JobRegistry jobs;
     private final ControlServer server;
+    private final MetricsServer metricsServer;
     private final ScheduledExecutorService housekeeping;
     private final StateDirLock lock;
     private boolean closed;
 
     private Agent(MemoryBudget budget, SharedConnection connection, JobRegistry jobs, ControlServer server,
-                  ScheduledExecutorService housekeeping, StateDirLock lock) {
+                  MetricsServer metricsServer, ScheduledExecutorService housekeeping, StateDirLock lock) {
         this.budget = budget;
         this.connection = connection;
         this.jobs = jobs;
         this.server = server;
+        this.metricsServer = metricsServer;
         this.housekeeping = housekeeping;
         this.lock = lock;
     }
@@ -62,7 +64,7 @@ public final class Agent implements AutoCloseable {
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
         SharedConnection connection = connection(config);
         JobRegistry[] registry = new JobRegistry[1];
-        AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0]);
+        AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0], version);
         JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection),
                 new Journal(config.stateDir()), config.stateDir(), config.jobRetention(), job -> {
                     metrics.jobFinished(job);
@@ -73,10 +75,15 @@ public final class Agent implements AutoCloseable {
                 DaemonThreads.named("housekeeping"));
         ControlServer server = new ControlServer(config.socket(), config.socketGroup(), new ApiHandler(jobs, budget,
                 CallerPolicy.of(config), new PathPolicy(config.allowedPaths()), metrics, version));
-        Agent agent = new Agent(budget, connection, jobs, server, housekeeping, lock);
+        MetricsServer metricsServer = config.metricsListen() == null ? null
+                : new MetricsServer(config.metricsListen(), metrics);
+        Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock);
         try {
             jobs.start();
             housekeeping.scheduleWithFixedDelay(jobs::expire, 1, 10, TimeUnit.MINUTES);
+            if (metricsServer != null) {
+                metricsServer.start();
+            }
             server.start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             agent.close();
@@ -104,6 +111,9 @@ public final class Agent implements AutoCloseable {
             server.close();
         } catch (IOException e) {
             LOG.warning("closing the control socket: " + e.getMessage());
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
         }
         housekeeping.shutdownNow();
         jobs.close();
