@@ -1,6 +1,8 @@
 package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.job.JobRegistry;
+import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.agent.log.LogLevels;
 import dev.restoreagent.agent.job.Journal;
 import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -68,7 +71,8 @@ public final class Agent implements AutoCloseable {
         JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection),
                 new Journal(config.stateDir()), config.stateDir(), config.jobRetention(), job -> {
                     metrics.jobFinished(job);
-                    LOG.info("job " + job.id() + " " + job.state() + (job.error() == null ? "" : ": " + job.error()));
+                    LOG.log(endLevel(job.state()), "job " + job.id() + " " + job.state()
+                            + (job.error() == null ? "" : ": " + job.error()));
                 });
         registry[0] = jobs;
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -92,6 +96,15 @@ public final class Agent implements AutoCloseable {
         LOG.info("restore-agent " + version + " started: memory budget " + budget.totalBytes() + " bytes, state in "
                 + config.stateDir());
         return agent;
+    }
+
+    /** A job's end in the log: a failure is an error, a cancel worth a notice, a success news. */
+    static Level endLevel(JobState state) {
+        return switch (state) {
+            case FAILED -> Level.SEVERE;
+            case CANCELLED -> LogLevels.NOTICE;
+            default -> Level.INFO;
+        };
     }
 
     /** The daemon's cluster connection as {@code config} has it; made on first use. */
