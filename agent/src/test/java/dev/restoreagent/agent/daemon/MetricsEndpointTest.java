@@ -11,25 +11,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The metrics listener end to end: an agent in this process with {@code metrics_listen} on a free
@@ -40,6 +41,7 @@ import static org.assertj.core.api.Assertions.fail;
 class MetricsEndpointTest {
     private static final long VOLUME_BYTES = (3L << 20) + 777;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path MONITORING = Path.of(System.getProperty("restore.agent.home", ".."), "monitoring");
 
     @TempDir
     Path dir;
@@ -116,10 +118,24 @@ class MetricsEndpointTest {
         assertThat(series.get("restore_agent_budget_peak_in_use_bytes")).isPositive();
         // the JVM alone is tens of MiB: a plausible VmRSS, not a unit off by 1024
         assertThat(series.get("restore_agent_process_resident_memory_bytes")).isGreaterThan(16.0 * (1 << 20));
-        promtoolAccepts(scrape.body());
+        Promtool.accepts(dir, scrape.body(), "check", "metrics");
         // the socket serves the same metrics
         assertThat(series(Curl.call(config.socket(), "GET", "/metrics", null).body()).keySet())
                 .isEqualTo(series(get("/metrics").body()).keySet());
+    }
+
+    @Test
+    void theAlertsAndTheDashboardUseOnlyMetricsTheAgentExposes() throws Exception {
+        Set<String> exposed = get("/metrics").body().lines().filter(l -> l.startsWith("# TYPE "))
+                .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
+        for (Path file : List.of(MONITORING.resolve("restore-agent-alerts.yml"),
+                MONITORING.resolve("restore-agent-dashboard.json"))) {
+            Matcher used = Pattern.compile("restore_agent_[a-z_]+").matcher(Files.readString(file));
+            while (used.find()) {
+                String name = used.group().replaceFirst("_(bucket|count|sum)$", "");
+                assertThat(exposed).as(file.getFileName() + " uses " + used.group()).contains(name);
+            }
+        }
     }
 
     @Test
@@ -192,23 +208,5 @@ class MetricsEndpointTest {
             samples.put(l.substring(0, cut), Double.parseDouble(l.substring(cut + 1)));
         });
         return samples;
-    }
-
-    /** {@code promtool check metrics} on the scrape, if promtool is installed; under CI it must be. */
-    static void promtoolAccepts(String scrape) throws Exception {
-        Path promtool = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .map(p -> Path.of(p, "promtool")).filter(Files::isExecutable).findFirst().orElse(null);
-        if (promtool == null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("promtool is not installed (scripts/install-deps.sh installs it): under CI=true that fails");
-            }
-            return;
-        }
-        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
-        check.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
-        check.getOutputStream().close();
-        String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(check.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(check.exitValue()).as("promtool check metrics: " + said).isZero();
     }
 }
