@@ -17,8 +17,9 @@ have sha256sum || need+=(coreutils)
 have curl || need+=(curl)          # the daemon tests drive the API with a client that is not ours
 have setpriv || need+=(util-linux) # ... and as another uid
 have losetup || need+=(mount)      # block-device tests on loop devices
-# promtool checks monitoring/'s alert rules and a live scrape; bookworm ships it only in the server's
-# package, whose service stays disabled where policy-rc.d denies starts (containers, CI)
+# promtool checks monitoring/'s alert rules and a live scrape. Bookworm ships it only in the server's
+# package, which also enables a Prometheus on :9090 where systemd runs (systemctl disable --now
+# prometheus if that is not wanted); in containers policy-rc.d keeps it from starting
 have promtool || need+=(prometheus)
 
 if [ ${#need[@]} -eq 0 ]; then
