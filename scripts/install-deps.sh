@@ -22,6 +22,10 @@ have lintian || need+=(lintian)    # package-test lints the debs ...
 have rpmlint || need+=(rpmlint)    # ... and the rpms; an error fails it
 have man || need+=(man-db)         # ... and finds the installed man pages
 have zsh || need+=(zsh)            # ... and completes through the zsh completion
+# promtool checks monitoring/'s alert rules and a live scrape. Bookworm ships it only in the server's
+# package, which also enables a Prometheus on :9090 where systemd runs (systemctl disable --now
+# prometheus if that is not wanted); in containers policy-rc.d keeps it from starting
+have promtool || need+=(prometheus)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

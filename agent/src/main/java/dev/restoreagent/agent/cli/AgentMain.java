@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.cli;
 
+import dev.restoreagent.agent.log.AgentLogManager;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,13 @@ import java.util.logging.Logger;
                 " 77    the daemon refused this caller",
                 "130    cancelled"})
 public final class AgentMain {
+    static {
+        // before the first Logger below: java.util.logging reads it once, when it starts
+        if (System.getProperty(AgentLogManager.PROPERTY) == null) {
+            System.setProperty(AgentLogManager.PROPERTY, AgentLogManager.class.getName());
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(AgentMain.class.getName());
 
     private AgentMain() {

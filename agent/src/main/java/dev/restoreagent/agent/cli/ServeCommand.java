@@ -3,6 +3,9 @@ package dev.restoreagent.agent.cli;
 import dev.restoreagent.agent.daemon.Agent;
 import dev.restoreagent.agent.daemon.AgentConfig;
 import dev.restoreagent.agent.daemon.AgentStartException;
+import dev.restoreagent.agent.log.AgentLogging;
+import dev.restoreagent.agent.log.JournalStream;
+import dev.restoreagent.agent.log.LogFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,22 +27,30 @@ final class ServeCommand implements Callable<Integer> {
                     + " every default).")
     Path config;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "plain",
+            description = "How log lines on stderr look: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); json is"
+                    + " one object per line with time, level, logger, message and job.")
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws Exception {
-        // one line per event, no colour: journald adds the time and the unit
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %5$s%6$s%n");
+        // one line per event, no colour: journald adds the time and the unit, and takes the priority
+        boolean journal = JournalStream.isStderr();
+        AgentLogging.install(logFormat, journal, () -> System.err);
+        // refusals to start are errors in the journal too, but not log records: scripts read them as they are
+        String refused = (journal ? "<3>" : "") + "restore-agent: ";
         AgentConfig loaded;
         Path file = config == null ? AgentConfig.DEFAULT_FILE : config;
         if (config != null && !Files.exists(config)) {
             // a file named on purpose and missing is a mistake, not a wish for the defaults
-            System.err.println("restore-agent: " + config + ": no such configuration file");
+            System.err.println(refused + config + ": no such configuration file");
             return ExitCode.USAGE;
         }
         try {
             loaded = AgentConfig.load(file);
         } catch (AgentConfig.ConfigException e) {
             // the operator's mistake, not ours: one sentence naming the line, no stack trace
-            System.err.println("restore-agent: " + e.getMessage());
+            System.err.println(refused + e.getMessage());
             return ExitCode.USAGE;
         }
         if (!Files.exists(file)) {
@@ -49,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             agent = Agent.start(loaded, AgentMain.version());
         } catch (AgentStartException e) {
-            System.err.println("restore-agent: " + e.getMessage());
+            System.err.println(refused + e.getMessage());
             return ExitCode.CANNOT_START;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,6 +1,8 @@
 package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.job.JobRegistry;
+import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.agent.log.LogLevels;
 import dev.restoreagent.agent.job.Journal;
 import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
@@ -16,13 +18,14 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The daemon: its components started in order (budget, cluster connection, journal and jobs,
- * metrics, control socket) and closed in reverse by {@link #close()}, which is idempotent. Under
- * systemd ({@code Type=notify}) it sends {@code READY=1} once the socket listens and
- * {@code STOPPING=1} when closing begins.
+ * metrics and their listener, control socket) and closed in reverse by {@link #close()}, which is
+ * idempotent. Under systemd ({@code Type=notify}) it sends {@code READY=1} once the socket listens
+ * and {@code STOPPING=1} when closing begins.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
@@ -31,16 +34,18 @@ public final class Agent implements AutoCloseable {
     private final SharedConnection connection;
     private final JobRegistry jobs;
     private final ControlServer server;
+    private final MetricsServer metricsServer;
     private final ScheduledExecutorService housekeeping;
     private final StateDirLock lock;
     private boolean closed;
 
     private Agent(MemoryBudget budget, SharedConnection connection, JobRegistry jobs, ControlServer server,
-                  ScheduledExecutorService housekeeping, StateDirLock lock) {
+                  MetricsServer metricsServer, ScheduledExecutorService housekeeping, StateDirLock lock) {
         this.budget = budget;
         this.connection = connection;
         this.jobs = jobs;
         this.server = server;
+        this.metricsServer = metricsServer;
         this.housekeeping = housekeeping;
         this.lock = lock;
     }
@@ -66,21 +71,27 @@ public final class Agent implements AutoCloseable {
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
         SharedConnection connection = connection(config);
         JobRegistry[] registry = new JobRegistry[1];
-        AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0]);
+        AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0], version);
         JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection),
                 new Journal(config.stateDir()), config.stateDir(), config.jobRetention(), job -> {
                     metrics.jobFinished(job);
-                    LOG.info("job " + job.id() + " " + job.state() + (job.error() == null ? "" : ": " + job.error()));
+                    LOG.log(endLevel(job.state()), "job " + job.id() + " " + job.state()
+                            + (job.error() == null ? "" : ": " + job.error()));
                 });
         registry[0] = jobs;
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.named("housekeeping"));
         ControlServer server = new ControlServer(config.socket(), config.socketGroup(), new ApiHandler(jobs, budget,
                 CallerPolicy.of(config), new PathPolicy(config.allowedPaths()), metrics, version));
-        Agent agent = new Agent(budget, connection, jobs, server, housekeeping, lock);
+        MetricsServer metricsServer = config.metricsListen() == null ? null
+                : new MetricsServer(config.metricsListen(), metrics);
+        Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock);
         try {
             jobs.start();
             housekeeping.scheduleWithFixedDelay(jobs::expire, 1, 10, TimeUnit.MINUTES);
+            if (metricsServer != null) {
+                metricsServer.start();
+            }
             server.start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             agent.close();
@@ -91,6 +102,15 @@ public final class Agent implements AutoCloseable {
         // after the socket listens: systemd (Type=notify) starts what is ordered after us only now
         tellSystemd(() -> SystemdNotify.ready("serving on " + config.socket()));
         return agent;
+    }
+
+    /** A job's end in the log: a failure is an error, a cancel worth a notice, a success news. */
+    static Level endLevel(JobState state) {
+        return switch (state) {
+            case FAILED -> Level.SEVERE;
+            case CANCELLED -> LogLevels.NOTICE;
+            default -> Level.INFO;
+        };
     }
 
     /** The daemon's cluster connection as {@code config} has it; made on first use. */
@@ -124,6 +144,9 @@ public final class Agent implements AutoCloseable {
             server.close();
         } catch (IOException e) {
             LOG.warning("closing the control socket: " + e.getMessage());
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
         }
         housekeeping.shutdownNow();
         jobs.close();

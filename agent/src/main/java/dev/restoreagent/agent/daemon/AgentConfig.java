@@ -4,6 +4,7 @@ import dev.restoreagent.agent.daemon.ConfLines.Setting;
 import dev.restoreagent.agent.restore.RestoreSettings;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -22,13 +23,15 @@ import java.util.stream.Collectors;
  * lines and {@code #} comments, read strictly (see {@link ConfLines}): a file with anything else in it, or
  * with a value that is not valid for its key, is refused with a {@link ConfigException}. Every key is
  * optional; {@link #DEFAULTS} documents them.
+ *
+ * @param metricsListen the loopback address of the metrics listener, or null when it is off
  */
 public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path socket, String socketGroup,
                           Path stateDir,
                           Path cephConf, String cephId, Path cephKeyring, String cephCluster, Duration osdOpTimeout,
                           boolean rbdZeroCopyWrites,
                           Set<Integer> allowedUids, Set<String> allowedGroups, List<Path> allowedPaths,
-                          Duration jobRetention) {
+                          Duration jobRetention, InetSocketAddress metricsListen) {
     /** Default location of the file. */
     public static final Path DEFAULT_FILE = Path.of("/etc/restore-agent/agent.conf");
 
@@ -68,6 +71,9 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
             "allowed_paths = /var/lib/cinder/backup, /var/lib/restore-agent/restores, /dev",
             "# how long finished jobs stay listed",
             "job_retention_hours = 168",
+            "# Prometheus metrics over TCP, GET /metrics only: a loopback host:port such as 127.0.0.1:9464",
+            "# (empty: off; the control socket serves /metrics either way)",
+            "metrics_listen =",
             "");
 
     /** The keys and values of {@link #DEFAULTS}: every key there is, and what an absent one means. */
@@ -160,7 +166,8 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
                 values.read("allowed_uids", AgentConfig::uids),
                 Set.copyOf(values.read("allowed_groups", ConfValues::list)),
                 values.read("allowed_paths", AgentConfig::paths),
-                values.read("job_retention_hours", AgentConfig::hours));
+                values.read("job_retention_hours", AgentConfig::hours),
+                values.read("metrics_listen", MetricsListen::parse));
     }
 
     private static RestoreSettings settings(int bufferBytes, int queueDepth, int decoders) {

@@ -10,6 +10,7 @@ import dev.restoreagent.agent.job.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.agent.restore.OneLine;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
@@ -42,6 +43,7 @@ import java.util.logging.Logger;
 /**
  * The HTTP/JSON API over the control socket. Each connection is checked once against the
  * {@link CallerPolicy} by its peer credentials; a refused caller gets 403 and a log line naming it.
+ * Every submit and cancel is logged with the caller's uid and pid, accepted or refused.
  * Shared by every connection; runs on the server's event loop.
  */
 @ChannelHandler.Sharable
@@ -72,8 +74,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         FullHttpResponse response;
         try {
-            authorize(ctx);
-            response = route(request);
+            response = route(request, authorize(ctx));
         } catch (ApiError e) {
             response = error(e);
         } catch (RuntimeException | IOException e) {
@@ -89,9 +90,19 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private void authorize(ChannelHandlerContext ctx) throws ApiError, IOException {
+    /** Who is calling, for the log: from SO_PEERCRED, or unknown off a Unix socket. */
+    private record Caller(String uid, String pid) {
+        static final Caller UNKNOWN = new Caller("?", "?");
+
+        @Override
+        public String toString() {
+            return "uid=" + uid + " pid=" + pid;
+        }
+    }
+
+    private Caller authorize(ChannelHandlerContext ctx) throws ApiError, IOException {
         if (!(ctx.channel() instanceof EpollDomainSocketChannel channel)) {
-            return;
+            return Caller.UNKNOWN;
         }
         PeerCredentials peer = channel.peerCredentials();
         if (!callers.allows(peer.uid(), peer.pid(), peer.gids())) {
@@ -100,14 +111,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             throw new ApiError(HttpResponseStatus.FORBIDDEN, "uid " + peer.uid() + " may not use restore-agent;"
                     + " ask an administrator to add you to an allowed group");
         }
+        return new Caller(Integer.toString(peer.uid()), Integer.toString(peer.pid()));
     }
 
-    private FullHttpResponse route(FullHttpRequest request) throws ApiError, IOException {
+    private FullHttpResponse route(FullHttpRequest request, Caller caller) throws ApiError, IOException {
         String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
         if (path.equals("/v1/restores")) {
             if (method.equals(HttpMethod.POST)) {
-                return submit(request);
+                return logged("submit", caller, () -> submit(request, caller));
             }
             if (method.equals(HttpMethod.GET)) {
                 List<Object> list = new ArrayList<>();
@@ -122,12 +134,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return json(HttpResponseStatus.OK, view(find(id)));
             }
             if (method.equals(HttpMethod.DELETE)) {
-                find(id);
-                try {
-                    return json(HttpResponseStatus.ACCEPTED, view(jobs.cancel(id)));
-                } catch (JobRegistry.ConflictException e) {
-                    throw new ApiError(HttpResponseStatus.CONFLICT, e.getMessage());
-                }
+                return logged("cancel of job " + id, caller, () -> cancel(id, caller));
             }
             throw notAllowed(method, path);
         }
@@ -152,7 +159,36 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         throw new ApiError(HttpResponseStatus.NOT_FOUND, "no such resource: " + method + " " + path);
     }
 
-    private FullHttpResponse submit(FullHttpRequest http) throws ApiError, IOException {
+    /** What answers a submit or a cancel; it logs its own success. */
+    @FunctionalInterface
+    private interface Change {
+        FullHttpResponse run() throws ApiError, IOException;
+    }
+
+    /** Runs {@code change}, logging its refusal with the caller: every submit and cancel leaves a line. */
+    private static FullHttpResponse logged(String what, Caller caller, Change change) throws ApiError, IOException {
+        try {
+            return change.run();
+        } catch (ApiError e) {
+            // the path and the messages may quote the request: one line, whatever it holds
+            LOG.info(OneLine.escape(what + " by " + caller + " refused (" + e.status().code() + "): "
+                    + e.getMessage()));
+            throw e;
+        }
+    }
+
+    private FullHttpResponse cancel(String id, Caller caller) throws ApiError {
+        JobState was = find(id).state();
+        try {
+            FullHttpResponse response = json(HttpResponseStatus.ACCEPTED, view(jobs.cancel(id)));
+            LOG.info("cancel by " + caller + ": job " + id + " (was " + was + ")");
+            return response;
+        } catch (JobRegistry.ConflictException e) {
+            throw new ApiError(HttpResponseStatus.CONFLICT, e.getMessage());
+        }
+    }
+
+    private FullHttpResponse submit(FullHttpRequest http, Caller caller) throws ApiError, IOException {
         RestoreRequest request;
         try {
             request = JSON.readValue(http.content().toString(StandardCharsets.UTF_8), RestoreRequest.class);
@@ -173,6 +209,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             FullHttpResponse response = json(submitted.created() ? HttpResponseStatus.ACCEPTED : HttpResponseStatus.OK,
                     view(submitted.job()));
             response.headers().set(HttpHeaderNames.LOCATION, "/v1/restores/" + submitted.job().id());
+            LOG.info("submit by " + caller + ": job " + submitted.job().id()
+                    + (submitted.created() ? " (new)" : " (the same idempotency key: existing)")
+                    + " to " + OneLine.escape(request.to()));
             return response;
         } catch (RestoreRequests.FieldException e) {
             throw new ApiError(HttpResponseStatus.BAD_REQUEST, e.getMessage(), e.field());

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +124,39 @@ class AgentConfigTest {
         assertThat(config.jobRetention()).isEqualTo(Duration.ofHours(2));
         assertThat(config.allowedUids()).containsExactlyInAnyOrder(1000, 1001);
         assertThat(config.allowedPaths()).containsExactly(Path.of("/srv/restores"), Path.of("/dev"));
+    }
+
+    @Test
+    void metricsListenIsOffByDefaultAndTakesALoopbackHostAndPort() throws Exception {
+        assertThat(AgentConfig.load(dir.resolve("absent.conf")).metricsListen()).isNull();
+        Path file = dir.resolve("agent.conf");
+        Files.writeString(file, "metrics_listen = 127.0.0.1:9464\n");
+        assertThat(AgentConfig.load(file).metricsListen()).isEqualTo(new InetSocketAddress("127.0.0.1", 9464));
+        Files.writeString(file, "metrics_listen = [::1]:9464\n");
+        assertThat(AgentConfig.load(file).metricsListen()).isEqualTo(new InetSocketAddress("::1", 9464));
+        Files.writeString(file, "metrics_listen = localhost:9100\n");
+        assertThat(AgentConfig.load(file).metricsListen().getAddress().isLoopbackAddress()).isTrue();
+    }
+
+    @Test
+    void metricsListenRefusesAnAddressOffTheHostAndWhatIsNotHostAndPort() throws Exception {
+        Path file = dir.resolve("agent.conf");
+        assertThat(refusal("metrics_listen = 0.0.0.0:9464")).isEqualTo(file + " line 1: metrics_listen: '0.0.0.0'"
+                + " is not a loopback address; the metrics listener has no authentication, so it listens on"
+                + " 127.0.0.1 or ::1 only (put a proxy in front for more)");
+        assertThat(refusal("metrics_listen = 10.1.2.3:9464")).startsWith(file + " line 1: metrics_listen: '10.1.2.3'"
+                + " is not a loopback address");
+        assertThat(refusal("metrics_listen = 9464"))
+                .isEqualTo(file + " line 1: metrics_listen: not a HOST:PORT: '9464' (use e.g. 127.0.0.1:9464)");
+        assertThat(refusal("metrics_listen = prometheus.example:9464"))
+                .isEqualTo(file + " line 1: metrics_listen: not a HOST:PORT: 'prometheus.example:9464'"
+                        + " (use e.g. 127.0.0.1:9464)");
+        assertThat(refusal("metrics_listen = 127.0.0.1:0"))
+                .isEqualTo(file + " line 1: metrics_listen: port must be 1 to 65535: '127.0.0.1:0'");
+        assertThat(refusal("metrics_listen = 127.0.0.1:70000"))
+                .isEqualTo(file + " line 1: metrics_listen: port must be 1 to 65535: '127.0.0.1:70000'");
+        assertThat(refusal("metrics_listen = 127.0.0.300:9464"))
+                .isEqualTo(file + " line 1: metrics_listen: not an IP address: '127.0.0.300'");
     }
 
     /** The message {@code lines}, as agent.conf, are refused with. */
