@@ -190,9 +190,11 @@ want=$(sha256sum "$work/volume.img" | cut -d' ' -f1)
 step "edit the config, start the installed daemon as restore-agent (as systemd would)"
 # the agent refuses a key given twice, so the packaged lines of the keys set here go first
 sed -i -e '/^memory_budget =/d' -e '/^ceph_conf =/d' -e '/^ceph_id =/d' -e '/^allowed_paths =/d' \
-    /etc/restore-agent/agent.conf
+    -e '/^metrics_listen =/d' /etc/restore-agent/agent.conf
+metrics_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >>/etc/restore-agent/agent.conf <<CONF
 # package-test: local edit
+metrics_listen = 127.0.0.1:$metrics_port
 memory_budget = 64MiB
 ceph_conf = $work/ceph/ceph.conf
 ceph_id = restore-agent-test
@@ -250,6 +252,14 @@ runuser -u ratest -- restore-agent submit --socket "$socket" --backup-root "$wor
     --to /var/lib/restore-agent/restores/pkgtest.img --watch 2>&1 | tail -n 3 | sed 's/^/  /'
 got=$(sha256sum /var/lib/restore-agent/restores/pkgtest.img 2>/dev/null | cut -d' ' -f1)
 check "file restore through the socket, sha256 matches" test "$got" = "$want"
+curl -s "http://127.0.0.1:$metrics_port/metrics" >"$work/metrics.txt"
+check "TCP metrics: promtool check metrics passes" sh -c "promtool check metrics <'$work/metrics.txt' >'$work/promtool.log' 2>&1"
+# the value of one series of the scrape, as a number (the client writes 2.0 or 2)
+metric() { awk -v series="$1" '$1 == series { printf "%d\n", $2 }' "$work/metrics.txt"; }
+check "TCP metrics: 2 restores succeeded ($(metric 'restore_agent_jobs_finished_total{state="SUCCEEDED"}'))" \
+    test "$(metric 'restore_agent_jobs_finished_total{state="SUCCEEDED"}')" = 2
+check "TCP metrics: restored bytes counted ($(metric restore_agent_restored_bytes_total))" \
+    test "$(metric restore_agent_restored_bytes_total)" -gt 0
 runuser -u ratest-out -- restore-agent list --socket "$socket" >/dev/null 2>&1
 code=$?
 check "a user outside the group is refused (exit $code)" test "$code" -ne 0
