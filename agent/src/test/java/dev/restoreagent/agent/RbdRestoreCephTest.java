@@ -171,6 +171,27 @@ class RbdRestoreCephTest {
                 + ": rbd_disable_zero_copy_writes=false rbd_cache=false");
         assertThat(sha256(name, size)).isEqualTo(TestSupport.sha256(previous));
         assertThat(mark(name)).isNull();
+        assertThat(run.stderr()).contains("; checked against the sha256 of each block");
+
+        // read back against the top backup's sha256file, then tampered with
+        TestSupport.CliRun verified = verifyRbd(top, name);
+        assertThat(verified.exitCode()).as(verified.stderr()).isEqualTo(ExitCode.OK);
+        long at = size / 2 / 32768 * 32768;
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            ByteBuffer junk = ByteBuffer.allocateDirect(512);
+            junk.put(0, (byte) 1).put(1, (byte) 2);
+            image.write(at, junk);
+        }
+        TestSupport.CliRun tampered = verifyRbd(top, name);
+        assertThat(tampered.exitCode()).as(tampered.stderr()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(tampered.stderr()).contains("target rbd:rbd/" + name + " differs from backup " + top.backupId()
+                + " in the block at offset " + at + " ");
+    }
+
+    private TestSupport.CliRun verifyRbd(CinderBackup top, String name) {
+        return TestSupport.cli("verify", "--backup-root", dir.resolve("backups").toString(), "--backup-id",
+                top.backupId(), "--target", "rbd:rbd/" + name, "--ceph-conf", CephTestCluster.conf().toString(),
+                "--state-dir", dir.resolve("state").toString());
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 @Command(name = "restore-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Restores block-device backups (Cinder chunked backups, image streams) into files and "
                 + "block devices, streaming through a fixed memory budget.",
-        subcommands = {RestoreCommand.class, ServeCommand.class, SubmitCommand.class, ListCommand.class,
+        subcommands = {RestoreCommand.class, VerifyCommand.class, ServeCommand.class, SubmitCommand.class, ListCommand.class,
                 ShowCommand.class, WatchCommand.class, CancelCommand.class, BudgetCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0    success", "  2    usage error", "  3    bad input (backup or stream malformed, missing,"

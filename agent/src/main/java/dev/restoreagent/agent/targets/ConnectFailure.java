@@ -15,11 +15,11 @@ import java.util.Optional;
  * answer, or which keyring the agent's user could not read. librados says only ETIMEDOUT or
  * ENOENT; the native message after the sentence keeps the monitors and keyrings it tried.
  */
-final class ConnectFailure {
+public final class ConnectFailure {
     private ConnectFailure() {
     }
 
-    static String describe(NativeIoException e) {
+    public static String describe(NativeIoException e) {
         if (!(e instanceof RadosConnectException connect)) {
             return "cannot connect to the Ceph cluster: " + e.getMessage();
         }

@@ -1,0 +1,117 @@
+package dev.restoreagent.agent.cli;
+
+import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.Verify;
+import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
+import dev.restoreagent.agent.source.cinder.CinderSource;
+import dev.restoreagent.agent.source.cinder.LocatedBackup;
+import dev.restoreagent.agent.source.cinder.Sha256File;
+import dev.restoreagent.agent.source.cinder.Sha256FileException;
+import dev.restoreagent.agent.targets.ConnectFailure;
+import dev.restoreagent.agent.verify.TargetReaders;
+import dev.restoreagent.agent.verify.TargetReader;
+import dev.restoreagent.agent.verify.TargetVerifier;
+import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.rbd.RbdConnection;
+import dev.restoreagent.nativeb.NativeIoException;
+import dev.restoreagent.units.Sizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code restore-agent verify}: reads a restored target back against the backup's sha256file. */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Reads a restored target back and checks every block of the volume against the sha256file"
+                + " of the backup (the top of its chain): exit 0 if all match, 4 naming the first that does not.",
+                "",
+                "Example:",
+                "  restore-agent verify --backup-root /var/lib/cinder/backup --backup-id ID --target /dev/sdb"})
+final class VerifyCommand implements Callable<Integer> {
+    @Option(names = "--backup-root", required = true, paramLabel = "DIR", description = "Where the backups are.")
+    Path backupRoot;
+
+    @Option(names = "--backup-id", required = true, paramLabel = "ID", description = "The backup the target holds.")
+    String backupId;
+
+    @Option(names = "--container", paramLabel = "REL",
+            description = "The backup's container relative to --backup-root, if not Cinder's default.")
+    String container;
+
+    @Option(names = "--target", required = true, paramLabel = "TARGET",
+            description = "rbd:POOL[/NAMESPACE]/IMAGE, a block device, or a file.")
+    String target;
+
+    @Option(names = "--buffer-size", paramLabel = "SIZE", defaultValue = "4MiB",
+            description = "Bytes read at a time (default: ${DEFAULT-VALUE}).")
+    String bufferSize;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = RestoreCommand.DEFAULT_STATE_DIR,
+            description = "Where the sha256file's hashes are kept while it runs (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Mixin
+    CephOptions ceph;
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        long start = System.nanoTime();
+        int bytes = Math.toIntExact(Sizes.parse(bufferSize));
+        try {
+            CinderBackupLocator locator = new CinderBackupLocator(backupRoot);
+            LocatedBackup top = locator.locate(backupId, container);
+            long volumeBytes;
+            // the chain, validated as a restore would: where the volume ends
+            try (RestoreSource source = CinderSource.resolve(locator, top, Verify.MD5, tempDir())) {
+                volumeBytes = source.extentBytes();
+            }
+            try (Sha256File hashes = Sha256File.read(top.sha256File(), backupId, tempDir());
+                 RbdConnection connection = TargetReaders.isRbd(target) ? connect() : null;
+                 TargetReader reader = TargetReaders.open(target, connection);
+                 DirectBufferPool buffers = new DirectBufferPool("verify", bytes, 1)) {
+                TargetVerifier.Verified verified = new TargetVerifier(hashes, volumeBytes, backupId)
+                        .verify(reader, buffers);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                err.println(String.format(Locale.ROOT, "verified %s against backup %s: %d blocks of %s (%s, %d of"
+                                + " them zero) match, in %.1f s", reader.name(), backupId, verified.blocks(),
+                        Sizes.format(hashes.blockBytes()), Sizes.format(verified.bytes()), verified.zeroBlocks(),
+                        seconds));
+                return ExitCode.OK;
+            }
+        } catch (RestoreFailure e) {
+            err.println("restore-agent: " + e.getMessage());
+            return ExitCode.of(e.kind());
+        } catch (Sha256FileException e) {
+            err.println("restore-agent: backup " + backupId + " cannot be verified: " + e.getMessage());
+            return ExitCode.BAD_INPUT;
+        } catch (NativeIoException e) {
+            err.println("restore-agent: " + ConnectFailure.describe(e));
+            return ExitCode.TARGET;
+        } catch (IOException e) {
+            err.println("restore-agent: cannot read target " + target + ": " + e.getMessage());
+            return ExitCode.TARGET;
+        } catch (InterruptedException e) {
+            err.println("restore-agent: verify interrupted");
+            return ExitCode.CANCELLED;
+        } catch (Exception e) {
+            // closing a source's sha256files: nothing the check depended on
+            err.println("restore-agent: " + RestoreFailure.internal(e).getMessage());
+            return ExitCode.INTERNAL;
+        }
+    }
+
+    private Path tempDir() {
+        return stateDir.resolve("tmp");
+    }
+
+    private RbdConnection connect() throws NativeIoException {
+        return ceph.connect();
+    }
+}
