@@ -1,5 +1,6 @@
 package dev.restoreagent.agent;
 
+import com.github.luben.zstd.Zstd;
 import dev.restoreagent.agent.cli.ExitCode;
 import dev.restoreagent.testkit.CinderBackup;
 import dev.restoreagent.testkit.CinderBackupWriter;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,5 +122,50 @@ class VerifyCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(run.stderr()).startsWith("restore-agent: backup " + backup.backupId() + " cannot be verified: ");
+    }
+
+    @Test
+    void verifyAfterReadsTheRestoredTargetBack() throws Exception {
+        CinderBackup backup = backup();
+
+        TestSupport.CliRun run = TestSupport.cli("restore", "--backup-root", backup.backupRoot().toString(),
+                "--backup-id", backup.backupId(), "--to", target.toString(), "--progress", "none", "--state-dir",
+                dir.resolve("state").toString(), "--verify-after");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ExitCode.OK);
+        assertThat(run.stderr()).endsWith("checked against the sha256 of each block (the backup), then read back: "
+                + backup.sha256s().size() + " blocks match\n");
+    }
+
+    @Test
+    void verifyAfterCatchesWhatTheMd5LetThrough() throws Exception {
+        CinderBackup backup = backup();
+        // an object changed together with its md5: md5 verification passes, the sha256file does not
+        String name = backup.objects().get(1).name();
+        Path object = backup.objectPath(name);
+        byte[] data = Zstd.decompress(Files.readAllBytes(object), OBJECT);
+        data[5] ^= 1;
+        Files.write(object, Zstd.compress(data));
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+        Files.writeString(backup.metadataPath(), Files.readString(backup.metadataPath())
+                .replace(backup.objects().get(1).md5(), md5));
+
+        TestSupport.CliRun run = TestSupport.cli("restore", "--backup-root", backup.backupRoot().toString(),
+                "--backup-id", backup.backupId(), "--to", target.toString(), "--progress", "none", "--state-dir",
+                dir.resolve("state").toString(), "--verify", "md5", "--verify-after");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(run.stderr()).startsWith("restore-agent: target " + target + " differs from backup "
+                + backup.backupId() + " in the block at offset " + OBJECT + " ");
+    }
+
+    @Test
+    void verifyAfterNeedsACinderBackup() throws Exception {
+        TestSupport.CliRun run = TestSupport.cli("restore", "--image", volume.toString(), "--to", target.toString(),
+                "--progress", "none", "--verify-after");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.stderr()).startsWith("restore-agent: --verify-after reads a target back against a Cinder backup's"
+                + " sha256file; an --image has none");
     }
 }

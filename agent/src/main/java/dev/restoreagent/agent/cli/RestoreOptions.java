@@ -73,6 +73,11 @@ final class RestoreOptions {
                     + " else the md5 of each object), sha256, md5, both (default: auto).")
     String verify;
 
+    @Option(names = "--verify-after",
+            description = "At the end, read the target back and check every block against the backup's sha256file"
+                    + " (as restore-agent verify does).")
+    boolean verifyAfter;
+
     @Option(names = "--force", description = "Restore into an RBD image another client has open or locked,"
             + " breaking its lock.")
     boolean force;
@@ -89,7 +94,7 @@ final class RestoreOptions {
                 imageFormat, to.startsWith("rbd:") ? to : Path.of(to).toAbsolutePath().toString(), create ? true : null,
                 size, force ? true : null, targetZeroed ? true : null, idempotencyKey,
                 dataPool == null && imageFeatures == null && objectSize == null ? null
-                        : new CreateOptions(dataPool, imageFeatures, objectSize), verify);
+                        : new CreateOptions(dataPool, imageFeatures, objectSize), verify, verifyAfter ? true : null);
     }
 
     private static String absolute(Path path) {

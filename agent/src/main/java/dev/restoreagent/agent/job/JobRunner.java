@@ -9,6 +9,7 @@ import dev.restoreagent.agent.restore.WorkingSet;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.targets.OpenedTarget;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.agent.verify.TargetVerifier;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.MemoryBudget;
@@ -151,6 +152,11 @@ public final class JobRunner {
         OpenedTarget closing = opened.target;
         opened.target = null;
         close(closing);
+        if (job.request().isVerifyAfter()) {
+            TargetVerifier.Verified read = ReadBack.run(job, source.extentBytes(), budget, settings.bufferBytes(),
+                    targets, stateDir.resolve(TEMP_DIR));
+            job.verifiedBy(source.verification() + ", then read back: " + read.blocks() + " blocks match");
+        }
         job.succeeded(result);
     }
 

@@ -15,17 +15,23 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param idempotencyKey a caller's key: submitting the same key again returns the same job
  * @param createOptions how {@code create} makes the image; null for the defaults
  * @param verify auto, sha256, md5 or both (see {@link dev.restoreagent.agent.source.Verify}); null for auto
+ * @param verifyAfter read the target back at the end against the backup's sha256file
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
                              String imageFormat, String to, Boolean create, String size, Boolean force,
                              Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions,
-                             String verify) {
+                             String verify, Boolean verifyAfter) {
 
     @JsonIgnore
     public boolean isCreate() {
         return Boolean.TRUE.equals(create);
+    }
+
+    @JsonIgnore
+    public boolean isVerifyAfter() {
+        return Boolean.TRUE.equals(verifyAfter);
     }
 
     @JsonIgnore

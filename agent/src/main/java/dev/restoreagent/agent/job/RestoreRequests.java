@@ -7,6 +7,7 @@ import dev.restoreagent.agent.source.Verify;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
+import dev.restoreagent.agent.source.cinder.LocatedBackup;
 import dev.restoreagent.agent.source.image.ImageSource;
 import dev.restoreagent.agent.targets.TargetRequest;
 import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
@@ -44,6 +45,10 @@ public final class RestoreRequests {
         sizeBytes(request);
         createOptions(request);
         verify(request);
+        if (request.isVerifyAfter() && request.image() != null) {
+            throw new FieldException("verify_after", "verify_after reads a target back against a Cinder backup's"
+                    + " sha256file; an image has none");
+        }
     }
 
     /** The {@code verify} mode. */
@@ -103,14 +108,17 @@ public final class RestoreRequests {
             return ImageSource.of(request.image(), codec(request.imageFormat()));
         }
         CinderBackupLocator locator = new CinderBackupLocator(Path.of(request.backupRoot()));
+        return CinderSource.resolve(locator, locateTop(request, locator), verify(request), tempDir);
+    }
+
+    /** Where the request's Cinder backup (the top of its chain) is. */
+    static LocatedBackup locateTop(RestoreRequest request, CinderBackupLocator locator) throws RestoreFailure {
         if (request.cinderRecord() != null) {
             CinderExportRecord record = CinderExportRecord.read(Path.of(request.cinderRecord()));
-            return CinderSource.resolve(locator, locator.locate(record.backupId(),
-                    request.container() != null ? request.container() : record.container(), record.prefix()),
-                    verify(request), tempDir);
+            return locator.locate(record.backupId(),
+                    request.container() != null ? request.container() : record.container(), record.prefix());
         }
-        return CinderSource.resolve(locator, locator.locate(request.backupId(), request.container()), verify(request),
-                tempDir);
+        return locator.locate(request.backupId(), request.container());
     }
 
     /**
@@ -138,7 +146,7 @@ public final class RestoreRequests {
         /** The message with the command line's option names for the fields: {@code --backup-root}. */
         public String withOptionNames() {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                    "\\b(backup_root|backup_id|cinder_record|image_format|image|container|to|size"
+                    "\\b(backup_root|backup_id|cinder_record|image_format|verify_after|image|container|to|size"
                             + "|create_options\\.(?:data_pool|image_features|object_size)|create_options|create)\\b")
                     .matcher(getMessage());
             StringBuilder out = new StringBuilder();

@@ -27,6 +27,11 @@ public final class TargetOpener {
         this.connections = connections;
     }
 
+    /** The process's cluster connection, for reading an image back; made on first use. */
+    public RbdConnection cluster() throws NativeIoException {
+        return connections.get();
+    }
+
     /**
      * @param extentBytes where the data ends, or -1 if unknown: sizes a created file, which
      *     otherwise grows as written

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads a restored target back and checks every block of the volume against the top backup's
@@ -42,6 +43,12 @@ public final class TargetVerifier {
      *     actual hash), TARGET if the target is smaller than the volume or cannot be read
      */
     public Verified verify(TargetReader target, DirectBufferPool buffers) throws RestoreFailure, InterruptedException {
+        return verify(target, buffers, () -> false);
+    }
+
+    /** As {@link #verify(TargetReader, DirectBufferPool)}; {@code stopped} is asked before each read. */
+    public Verified verify(TargetReader target, DirectBufferPool buffers, BooleanSupplier stopped)
+            throws RestoreFailure, InterruptedException {
         int block = hashes.blockBytes();
         try {
             long size = target.sizeBytes();
@@ -66,6 +73,10 @@ public final class TargetVerifier {
             long zeroBlocks = 0;
             long checked = 0;
             for (long first = 0; first < hashes.blocks(); first += blocksPerRead) {
+                if (stopped.getAsBoolean()) {
+                    throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "reading target " + target.name()
+                            + " back was cancelled");
+                }
                 int count = (int) Math.min(blocksPerRead, hashes.blocks() - first);
                 long offset = first * block;
                 int length = (int) Math.min((long) count * block, volumeBytes - offset);
