@@ -9,6 +9,8 @@ import dev.restoreagent.agent.job.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
+import dev.restoreagent.agent.decode.DecoderImplementations;
+import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
@@ -125,6 +127,14 @@ final class RestoreCommand implements Callable<Integer> {
                 @Override
                 public void sourceResolved(RestoreJob job, RestoreSource source) {
                     source.notes().forEach(note -> err.println("restore-agent: note: " + note));
+                    for (Codec codec : source.codecs()) {
+                        String fallback = DecoderImplementations.fallback(codec);
+                        if (fallback != null && source.layers().stream().flatMap(l -> l.objects().stream())
+                                .anyMatch(o -> o.codec() == codec)) {
+                            err.println("restore-agent: note: " + codec.label() + " is decoded by "
+                                    + DecoderImplementations.of(codec) + ", slower than its native library: " + fallback);
+                        }
+                    }
                 }
 
                 @Override

@@ -1,6 +1,8 @@
 package dev.restoreagent.agent.daemon;
 
+import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobRegistry;
+import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.log.LogLevels;
 import dev.restoreagent.agent.job.Journal;
@@ -99,6 +101,9 @@ public final class Agent implements AutoCloseable {
         }
         LOG.info("restore-agent " + version + " started: memory budget " + budget.totalBytes() + " bytes, state in "
                 + config.stateDir());
+        String fallback = DecoderImplementations.fallback(Codec.BZIP2);
+        LOG.log(fallback == null ? Level.INFO : Level.WARNING, "decoders: " + DecoderImplementations.all()
+                + (fallback == null ? "" : "; bzip2 falls back to commons-compress, slower: " + fallback));
         // after the socket listens: systemd (Type=notify) starts what is ordered after us only now
         tellSystemd(() -> SystemdNotify.ready("serving on " + config.socket()));
         return agent;

@@ -9,6 +9,7 @@ import dev.restoreagent.agent.job.RestoreJob;
 import dev.restoreagent.agent.job.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobView;
 import dev.restoreagent.agent.restore.OneLine;
 import dev.restoreagent.io.memory.BudgetLease;
@@ -145,7 +146,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 case "/v1/health":
                     return json(HttpResponseStatus.OK, Map.of("status", "ok", "version", version,
                             "jobs_running", count(JobState.RUNNING),
-                            "jobs_queued", count(JobState.QUEUED)));
+                            "jobs_queued", count(JobState.QUEUED), "decoders", DecoderImplementations.all()));
                 case "/metrics":
                     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                             HttpResponseStatus.OK, Unpooled.wrappedBuffer(metrics.scrape()));

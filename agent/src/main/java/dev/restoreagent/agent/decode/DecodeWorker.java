@@ -108,7 +108,8 @@ public final class DecodeWorker implements AutoCloseable {
             case NONE -> new RawDecoder();
             case ZLIB -> new ZlibDecoder();
             case ZSTD -> new ZstdDecoder(zstdWindowLogMax);
-            case BZIP2, GZIP -> new StreamDecoder(c);
+            case BZIP2 -> DecoderImplementations.nativeBzip2() ? new Bzip2NativeDecoder() : new StreamDecoder(c);
+            case GZIP -> new StreamDecoder(c);
         });
     }
 

@@ -1,13 +1,44 @@
 package dev.restoreagent.agent.decode;
 
 import dev.restoreagent.agent.source.Codec;
+import dev.restoreagent.nativeb.bzip2.Bz2Decompressor;
 
 /**
- * Which library decodes each codec in this build, for the {@code restore_agent_decoder_info}
- * metric. Keep {@link #of} in step with the decoders {@link DecodeWorker} makes.
+ * Which library decodes each codec here, for the {@code restore_agent_decoder_info} metric, the
+ * health answer and the restore's summary. A native library that cannot be loaded leaves its
+ * codec to the pure-Java decoder. {@code -Drestore.agent.decoders=java} chooses the Java ones
+ * (for comparing the two, and for the tests that run every decoder case on both).
  */
 public final class DecoderImplementations {
+    /** The system property that, set to {@code java}, turns the native decoders off. */
+    public static final String PROPERTY = "restore.agent.decoders";
+
     private DecoderImplementations() {
+    }
+
+    /** Whether bzip2 goes through libbz2: it loads, and Java was not asked for. */
+    static boolean nativeBzip2() {
+        return !"java".equals(System.getProperty(PROPERTY)) && Bz2Decompressor.isAvailable();
+    }
+
+    /** Every codec's implementation, by the codec's label: what {@code GET /v1/health} shows. */
+    public static java.util.Map<String, String> all() {
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+        for (Codec codec : Codec.values()) {
+            all.put(codec.label(), of(codec));
+        }
+        return all;
+    }
+
+    /**
+     * Why a codec falls back to its Java decoder although a native one exists: the library
+     * cannot be loaded. Null when the native one is used, or when Java was asked for.
+     */
+    public static String fallback(Codec codec) {
+        if (codec != Codec.BZIP2 || nativeBzip2() || "java".equals(System.getProperty(PROPERTY))) {
+            return null;
+        }
+        return Bz2Decompressor.unavailableReason();
     }
 
     /** The implementation that decodes {@code codec}; {@link Codec#NONE} is a plain copy. */
@@ -17,7 +48,7 @@ public final class DecoderImplementations {
             case ZSTD -> "zstd-jni";
             case ZLIB -> "java.util.zip.Inflater";
             case GZIP -> "java.util.zip.GZIPInputStream";
-            case BZIP2 -> "commons-compress";
+            case BZIP2 -> nativeBzip2() ? "libbz2" : "commons-compress";
         };
     }
 }
