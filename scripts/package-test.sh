@@ -136,6 +136,11 @@ check "system user and group restore-agent" sh -c 'getent passwd restore-agent >
 check "state dir owned by restore-agent, 0750" \
     sh -c '[ "$(stat -c %U:%G:%a /var/lib/restore-agent)" = restore-agent:restore-agent:750 ]'
 check "conffile recorded by dpkg" sh -c 'dpkg-query -W -f="\${Conffiles}" restore-agent | grep -q /etc/restore-agent/agent.conf'
+# the README's configuration block, unindented, is the installed file below its two-line header
+sed -n '/^The configuration (`\/etc\/restore-agent\/agent.conf` by default/,/^`#` starts a comment/p' README.md \
+    | sed -n '/^    /{s/^    //;p}' >"$work/readme.conf"
+tail -n +3 /etc/restore-agent/agent.conf >"$work/installed.conf"
+check "the README's config block is the packaged file" diff -u "$work/readme.conf" "$work/installed.conf"
 if command -v systemd-analyze >/dev/null; then
     # installed, its Documentation= man pages are there: systemd-analyze runs man for each
     systemd-analyze verify /lib/systemd/system/restore-agent.service >"$work/verify-installed.out" 2>&1
