@@ -50,12 +50,19 @@ class DaemonIT {
     }
 
     private void start(String extraConfig) throws Exception {
+        start(extraConfig, "");
+    }
+
+    /** @param javaOpts JVM options for the daemon, through the launcher's JAVA_OPTS */
+    private void start(String extraConfig, String javaOpts) throws Exception {
         Path conf = dir.resolve("agent.conf");
         Files.writeString(conf, String.join("\n", "socket = " + socket(), "state_dir = " + dir.resolve("state"),
                 "allowed_paths = " + allowed(), "allowed_groups =", extraConfig, ""));
-        daemon = new ProcessBuilder("bash", "-c", "exec " + HOME.resolve("bin/restore-agent") + " serve --config " + conf)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log")
-                        .toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec " + HOME.resolve("bin/restore-agent")
+                + " serve --config " + conf);
+        builder.environment().put("JAVA_OPTS", javaOpts);
+        daemon = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                dir.resolve("daemon.log").toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!(Files.exists(socket()) && call("GET", "/v1/health", null).status() == 200)) {
             assertThat(daemon.isAlive()).as("daemon alive: " + log()).isTrue();
@@ -305,9 +312,11 @@ class DaemonIT {
     @Test
     void killedDaemonResumesItsRestoreAfterRestart() throws Exception {
         String config = "memory_budget = 64MiB";
-        start(config);
-        // no zero runs, so bz2 takes seconds over it: checkpoints come once a second, and the daemon
-        // must be killed after one, mid-layer, not after the restore has ended
+        // no zero runs, so bz2 takes seconds over it (in Java: libbz2 would be done too soon):
+        // checkpoints come once a second, and the daemon must be killed after one, mid-layer, not
+        // after the restore has ended
+        String slowDecoders = "-Drestore.agent.decoders=java";
+        start(config, slowDecoders);
         CinderBackup backup = backup("bz2", 48L << 20, 4, new VolumeShape(0.0, 0.5, 64 * 1024));
         Path target = allowed().resolve("resumed.img");
         String id = call("POST", "/v1/restores", request(backup, target.toString())).body().get("id").asText();
@@ -322,7 +331,7 @@ class DaemonIT {
 
         daemon.destroyForcibly();
         assertThat(daemon.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        start(config);
+        start(config, slowDecoders);
 
         JsonNode done = awaitFinished(id);
         assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
