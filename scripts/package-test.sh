@@ -99,7 +99,12 @@ for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent "/usr
     if ! grep -qx -- "$f" "$work/deb-files"; then echo "  missing $f" >&2; layout_ok=0; fi
 done
 check "deb layout (launcher, jars, conffile, unit, docs, man pages, completion, state dir)" test "$layout_ok" = 1
-check "deb has a man page per command (9)" test "$(grep -c '^/usr/share/man/man1/restore-agent.*\.1\.gz$' "$work/deb-files")" -eq 9
+man_ok=1
+for c in restore verify serve submit list show watch cancel budget; do
+    grep -qx "/usr/share/man/man1/restore-agent-$c.1.gz" "$work/deb-files" || { echo "  no man page for $c" >&2; man_ok=0; }
+done
+check "deb has a man page per command ($(grep -c '^/usr/share/man/man1/restore-agent.*\.1\.gz$' "$work/deb-files"))" \
+    test "$man_ok" = 1
 check "deb conffiles lists /etc/restore-agent/agent.conf" \
     sh -c "dpkg-deb -I '$deb' conffiles | grep -qx /etc/restore-agent/agent.conf"
 check "deb Depends: Java 17 headless, librbd1, librados2" \
