@@ -404,7 +404,7 @@ class BadInputTest {
 
     @Test
     void objectNamesThatLeaveTheContainer() throws Exception {
-        for (String hostile : new String[] {"../../../../etc/passwd", "..", "a/b"}) {
+        for (String hostile : new String[] {"../../../../etc/passwd", "..", "a//b", "/etc/passwd"}) {
             CinderBackup backup = backup("none");
             editMetadata(backup, root -> {
                 ObjectNode entry = (ObjectNode) root.withArray("objects").get(0);
@@ -417,8 +417,26 @@ class BadInputTest {
 
             assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
             assertThat(firstLine(run)).isEqualTo("restore-agent: metadata " + backup.metadataPath()
-                    + ": objects[0] has object name '" + hostile + "', which is not a plain file name");
+                    + ": objects[0] has object name '" + hostile + "', which is not a plain object name");
         }
+        assertTargetUntouched();
+    }
+
+    @Test
+    void objectNamesWithLevelsAreNotInADirectoryContainer() throws Exception {
+        // Swift and S3 names have '/' levels; in a directory they name nothing the listing holds
+        CinderBackup backup = backup("none");
+        editMetadata(backup, root -> {
+            ObjectNode entry = (ObjectNode) root.withArray("objects").get(0);
+            String original = entry.fieldNames().next();
+            entry.set("a/b", entry.get(original));
+            entry.remove(original);
+        });
+
+        TestSupport.CliRun run = restore(backup, target);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(firstLine(run)).contains("object a/b listed in its metadata is missing from container");
         assertTargetUntouched();
     }
 

@@ -72,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
             try (RestoreSource source = CinderSource.resolve(locator, top, Verify.MD5, tempDir())) {
                 volumeBytes = source.extentBytes();
             }
-            try (Sha256File hashes = Sha256File.read(top.sha256File(), backupId, tempDir());
+            try (Sha256File hashes = Sha256File.read(top.container(), top.sha256Name(), backupId, tempDir());
                  RbdConnection connection = TargetReaders.isRbd(target) ? connect() : null;
                  TargetReader reader = TargetReaders.open(target, connection);
                  DirectBufferPool buffers = new DirectBufferPool("verify", bytes, 1)) {

@@ -34,7 +34,7 @@ final class ReadBack {
         LocatedBackup top = RestoreRequests.locateTop(request, new CinderBackupLocator(Path.of(request.backupRoot())));
         PendingLease place = budget.enqueue(bufferBytes, job.id() + "/verify");
         try (BudgetLease lease = granted(place);
-             Sha256File hashes = Sha256File.read(top.sha256File(), top.backupId(), tempDir);
+             Sha256File hashes = Sha256File.read(top.container(), top.sha256Name(), top.backupId(), tempDir);
              TargetReader reader = TargetReaders.open(request.to(),
                      TargetReaders.isRbd(request.to()) ? targets.cluster() : null);
              DirectBufferPool buffers = new DirectBufferPool(job.id() + "/verify", bufferBytes, 1)) {

@@ -102,7 +102,7 @@ public final class TargetVerifier {
                                 + backupId + " in the block at offset " + (offset + at) + " (" + n
                                 + " bytes): sha256 expected "
                                 + HexFormat.of().formatHex(expected, i * HASH_BYTES, (i + 1) * HASH_BYTES)
-                                + " but was " + HexFormat.of().formatHex(actual) + " (sha256file " + hashes.path() + ")");
+                                + " but was " + HexFormat.of().formatHex(actual) + " (sha256file " + hashes.source() + ")");
                     }
                     checked += n;
                 }
@@ -126,7 +126,7 @@ public final class TargetVerifier {
         try {
             return hashes.hashes(first, count);
         } catch (IOException e) {
-            throw RestoreFailure.badInput("cannot read the hashes of " + hashes.path() + ": " + e.getMessage(), e);
+            throw RestoreFailure.badInput("cannot read the hashes of " + hashes.source() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.restoreagent.agent.source.cinder;
 
 import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.source.store.DirectoryContainer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
  * the user named, which several backups may share. Inside, its metadata object is the one file
  * named {@code volume_*_backup_<id>_metadata}.
  */
-public final class CinderBackupLocator {
+public final class CinderBackupLocator implements BackupLocator {
     private final Path root;
 
     public CinderBackupLocator(Path root) throws RestoreFailure {
@@ -37,10 +38,8 @@ public final class CinderBackupLocator {
         return backupId.substring(0, 2) + "/" + backupId.substring(2, 4) + "/" + backupId;
     }
 
-    /**
-     * Locates backup {@code backupId} in {@code container} (relative to the root), or in its
-     * default container when {@code container} is null.
-     */
+    /** {@inheritDoc} The container is a directory relative to the root. */
+    @Override
     public LocatedBackup locate(String backupId, String container) throws RestoreFailure {
         BackupIds.check(backupId, "backup id");
         Path dir = containerDir(container == null ? defaultContainer(backupId) : container);
@@ -55,26 +54,29 @@ public final class CinderBackupLocator {
         return fromMetadataFile(backupId, found);
     }
 
-    /** Locates a backup whose container and prefix are known (from an export record). */
+    @Override
     public LocatedBackup locate(String backupId, String container, String prefix) throws RestoreFailure {
         BackupIds.check(backupId, "backup id");
         if (prefix.isEmpty() || prefix.contains("/") || prefix.startsWith(".")) {
             throw RestoreFailure.badInput("backup " + backupId + ": service_metadata '" + prefix
                     + "' is not an object prefix");
         }
-        LocatedBackup located = new LocatedBackup(backupId, containerDir(container), prefix);
-        if (!Files.isRegularFile(located.metadataFile())) {
-            throw RestoreFailure.badInput("backup " + backupId + ": metadata file " + located.metadataFile()
-                    + " does not exist");
+        DirectoryContainer dir = new DirectoryContainer(containerDir(container));
+        LocatedBackup located = new LocatedBackup(backupId, dir, prefix);
+        if (!dir.exists(located.metadataName())) {
+            throw RestoreFailure.badInput("backup " + backupId + ": metadata file "
+                    + dir.describe(located.metadataName()) + " does not exist");
         }
         return located;
     }
 
     /**
-     * Locates the parent of {@code childId}: in its default container, else anywhere under the
-     * root (parents made with a user-named container).
+     * {@inheritDoc} In its default container, else anywhere under the root (parents made with a
+     * user-named container).
      */
-    public LocatedBackup locateParent(String parentId, String childId) throws RestoreFailure {
+    @Override
+    public LocatedBackup locateParent(String parentId, LocatedBackup child, String volumeId) throws RestoreFailure {
+        String childId = child.backupId();
         BackupIds.check(parentId, "parent_id of backup " + childId);
         Path defaultDir = containerDir(defaultContainer(parentId));
         if (Files.isDirectory(defaultDir)) {
@@ -128,7 +130,7 @@ public final class CinderBackupLocator {
         }
         Path file = found.get(0);
         String name = file.getFileName().toString();
-        return new LocatedBackup(backupId, file.getParent(),
+        return new LocatedBackup(backupId, new DirectoryContainer(file.getParent()),
                 name.substring(0, name.length() - LocatedBackup.METADATA_SUFFIX.length()));
     }
 }

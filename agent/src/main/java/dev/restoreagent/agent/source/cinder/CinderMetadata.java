@@ -1,15 +1,15 @@
 package dev.restoreagent.agent.source.cinder;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A backup's {@code <prefix>_metadata}, validated: version 1.0.0, well-formed objects that do not
  * overlap, safe object names.
  *
+ * @param source how messages name the metadata object
  * @param parentId null for a full backup
  */
-public record CinderMetadata(Path file, String backupId, String parentId, String volumeId,
+public record CinderMetadata(String source, String backupId, String parentId, String volumeId,
                              List<CinderObject> objects) {
     public CinderMetadata {
         objects = List.copyOf(objects);

@@ -6,16 +6,16 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.source.store.BackupContainer;
+import dev.restoreagent.agent.source.store.NoSuchObjectException;
 import dev.restoreagent.agent.source.Codec;
-import dev.restoreagent.nativeb.libc.RegularFile;
 
 import java.io.IOException;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -69,8 +69,6 @@ public final class CinderMetadataReader {
             // object names are unique: interning hundreds of thousands of them would only cost heap
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-            // the second pass reads the same channel again
-            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
     private static final Pattern MD5 = Pattern.compile("[0-9a-fA-F]{32}");
 
@@ -82,27 +80,36 @@ public final class CinderMetadataReader {
     }
 
     /**
+     * Reads {@code located}'s metadata object, twice: once for its header, once for its objects.
+     *
      * @param expectedBackupId the id the caller looked for; the file must say the same
      */
-    public static CinderMetadata read(Path file, String expectedBackupId) throws RestoreFailure {
-        String where = "metadata " + file;
-        try (FileChannel channel = RegularFile.openForReading(file)) {
-            long size = channel.size();
-            if (size > MAX_METADATA_BYTES) {
-                throw RestoreFailure.badInput(where + " is " + size + " bytes, more than the "
-                        + MAX_METADATA_BYTES + " bytes a backup's metadata can plausibly be");
+    public static CinderMetadata read(LocatedBackup located, String expectedBackupId) throws RestoreFailure {
+        BackupContainer container = located.container();
+        String name = located.metadataName();
+        String where = "metadata " + container.describe(name);
+        try {
+            Header header;
+            try (ReadableByteChannel channel = container.open(name)) {
+                if (channel instanceof SeekableByteChannel file && file.size() > MAX_METADATA_BYTES) {
+                    throw RestoreFailure.badInput(where + " is " + file.size() + " bytes, more than the "
+                            + MAX_METADATA_BYTES + " bytes a backup's metadata can plausibly be");
+                }
+                header = parse(channel, where, null);
             }
-            Header header = parse(channel, where, null);
             String backupId = checkHeader(header, where, expectedBackupId);
             List<CinderObject> objects = new ArrayList<>();
-            channel.position(0);
-            if (!header.equals(parse(channel, where, objects))) {
-                throw RestoreFailure.badInput(where + " changed while it was read");
+            try (ReadableByteChannel channel = container.open(name)) {
+                if (!header.equals(parse(channel, where, objects))) {
+                    throw RestoreFailure.badInput(where + " changed while it was read");
+                }
             }
             checkNoOverlap(objects, where);
             String parentId = header.parentId() == null ? null
                     : BackupIds.check(header.parentId(), where + ": parent_id");
-            return new CinderMetadata(file, backupId, parentId, header.volumeId(), objects);
+            return new CinderMetadata(where, backupId, parentId, header.volumeId(), objects);
+        } catch (NoSuchObjectException e) {
+            throw RestoreFailure.badInput("backup " + located.backupId() + ": " + where + " does not exist", e);
         } catch (IOException e) {
             throw RestoreFailure.badInput("cannot read " + where + ": " + e.getMessage(), e);
         }
@@ -138,7 +145,7 @@ public final class CinderMetadataReader {
      * Streams the file once. With {@code objects} null, the objects list is skipped; otherwise
      * its entries are validated into it, which the header must be valid for.
      */
-    private static Header parse(FileChannel channel, String where, List<CinderObject> objects)
+    private static Header parse(ReadableByteChannel channel, String where, List<CinderObject> objects)
             throws RestoreFailure, IOException {
         try (JsonParser parser = JSON.createParser(Channels.newInputStream(channel))) {
             try {
@@ -291,15 +298,20 @@ public final class CinderMetadataReader {
     }
 
     private static void checkName(String name, String at) throws RestoreFailure {
-        // object names are joined to the container path: nothing that could leave it
+        // object names are joined to a container path or an object store's URL: nothing that could
+        // leave it. Object stores' names have '/' levels (volume_<id>/<time>/az_..._backup_<id>-00001);
+        // a directory container refuses them when it opens one
         if (name.length() > MAX_NAME_CHARS) {
             throw RestoreFailure.badInput(at + " has an object name of " + name.length()
                     + " characters, more than the " + MAX_NAME_CHARS + " any object store allows");
         }
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-                || name.indexOf('\0') >= 0) {
+        boolean badLevel = false;
+        for (String level : name.split("/", -1)) {
+            badLevel |= level.isEmpty() || level.equals(".") || level.equals("..");
+        }
+        if (badLevel || name.indexOf('\0') >= 0) {
             throw RestoreFailure.badInput(at + " has object name '" + name
-                    + "', which is not a plain file name");
+                    + "', which is not a plain object name");
         }
     }
 

@@ -5,12 +5,9 @@ import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.SourceObject;
 import dev.restoreagent.agent.source.Verify;
-import dev.restoreagent.nativeb.libc.RegularFile;
+import dev.restoreagent.agent.source.store.BackupContainer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Turns a located backup into a {@link RestoreSource}: follows {@code parent_id} down to the full
@@ -37,14 +33,14 @@ public final class CinderSource {
      * @param verify what the data is to be checked against
      * @param tempDir where the hashes of sha256files are kept while the restore runs (unlinked files)
      */
-    public static RestoreSource resolve(CinderBackupLocator locator, LocatedBackup top, Verify verify, Path tempDir)
+    public static RestoreSource resolve(BackupLocator locator, LocatedBackup top, Verify verify, Path tempDir)
             throws RestoreFailure {
         List<CinderMetadata> chain = new ArrayList<>();
         List<LocatedBackup> located = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         LocatedBackup current = top;
         while (true) {
-            CinderMetadata metadata = CinderMetadataReader.read(current.metadataFile(), current.backupId());
+            CinderMetadata metadata = CinderMetadataReader.read(current, current.backupId());
             checkListing(current, metadata);
             seen.add(metadata.backupId());
             chain.add(metadata);
@@ -56,7 +52,7 @@ public final class CinderSource {
                 throw RestoreFailure.badInput("backup " + metadata.backupId() + " has parent " + metadata.parentId()
                         + ", which makes its chain a loop or longer than " + MAX_CHAIN_LENGTH + " backups");
             }
-            current = locator.locateParent(metadata.parentId(), metadata.backupId());
+            current = locator.locateParent(metadata.parentId(), current, metadata.volumeId());
         }
         Collections.reverse(chain);
         Collections.reverse(located);
@@ -119,15 +115,9 @@ public final class CinderSource {
         List<SourceObject> objects = metadata.objects().stream()
                 .map(o -> new SourceObject(o.name(), where, o.offsetBytes(), o.lengthBytes(),
                         checks.md5() ? o.md5Hex() : null, checks.hashesOf(o), o.codec(),
-                        () -> openObject(located.objectFile(o.name()))))
+                        () -> located.container().open(o.name())))
                 .collect(Collectors.toList());
         return new Layer(metadata.backupId(), base, objects);
-    }
-
-    private static FileChannel openObject(Path file) throws IOException {
-        // objects are plain files in the container: a symlink could lead anywhere, and the open of
-        // a FIFO or a device could block for ever
-        return RegularFile.openForReading(file);
     }
 
     /**
@@ -136,28 +126,29 @@ public final class CinderSource {
      */
     static void checkListing(LocatedBackup located, CinderMetadata metadata) throws RestoreFailure {
         String prefix = located.prefix();
-        Set<String> present;
-        try (Stream<Path> list = Files.list(located.containerDir())) {
-            present = list.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith(prefix))
-                    .filter(n -> !n.equals(prefix + LocatedBackup.METADATA_SUFFIX)
-                            && !n.equals(prefix + LocatedBackup.SHA256_SUFFIX))
-                    .collect(Collectors.toCollection(TreeSet::new));
-        } catch (IOException | UncheckedIOException e) {
-            throw RestoreFailure.badInput("cannot list container " + located.containerDir() + ": " + e.getMessage(), e);
+        BackupContainer container = located.container();
+        Set<String> present = new TreeSet<>();
+        try {
+            for (String name : container.list(prefix)) {
+                if (!name.equals(located.metadataName()) && !name.equals(located.sha256Name())) {
+                    present.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw RestoreFailure.badInput("cannot list " + container.describe() + ": " + e.getMessage(), e);
         }
         Set<String> listed = metadata.objects().stream().map(CinderObject::name)
                 .collect(Collectors.toCollection(TreeSet::new));
         for (String name : listed) {
             if (!present.contains(name)) {
                 throw RestoreFailure.badInput("backup " + metadata.backupId() + ": object " + name
-                        + " listed in its metadata is missing from container " + located.containerDir());
+                        + " listed in its metadata is missing from " + container.describe());
             }
         }
         for (String name : present) {
             if (!listed.contains(name)) {
-                throw RestoreFailure.badInput("backup " + metadata.backupId() + ": container "
-                        + located.containerDir() + " holds " + name + ", which its metadata does not list");
+                throw RestoreFailure.badInput("backup " + metadata.backupId() + ": "
+                        + container.describe() + " holds " + name + ", which its metadata does not list");
             }
         }
     }

@@ -5,7 +5,6 @@ import dev.restoreagent.agent.source.BlockHashes;
 import dev.restoreagent.agent.source.Verify;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -40,11 +39,16 @@ record LayerVerification(Sha256File sha256, boolean md5, String note) {
 
     private static Sha256File usable(LocatedBackup located, CinderMetadata metadata, long volumeBytes, Path tempDir)
             throws Sha256FileException {
-        Path path = located.sha256File();
-        if (!Files.exists(path)) {
-            throw new Sha256FileException("it has no sha256file (" + path + ")");
+        String name = located.sha256Name();
+        String path = located.container().describe(name);
+        try {
+            if (!located.container().exists(name)) {
+                throw new Sha256FileException("it has no sha256file (" + path + ")");
+            }
+        } catch (IOException e) {
+            throw new Sha256FileException("cannot look for its sha256file (" + path + "): " + e.getMessage(), e);
         }
-        Sha256File file = Sha256File.read(path, metadata.backupId(), tempDir);
+        Sha256File file = Sha256File.read(located.container(), name, metadata.backupId(), tempDir);
         try {
             long block = file.blockBytes();
             long wanted = (volumeBytes + block - 1) / block;
@@ -87,7 +91,7 @@ record LayerVerification(Sha256File sha256, boolean md5, String note) {
 
             @Override
             public String source() {
-                return "sha256file " + sha256.path();
+                return "sha256file " + sha256.source();
             }
         };
     }

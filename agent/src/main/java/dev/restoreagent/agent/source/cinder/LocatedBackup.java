@@ -1,26 +1,23 @@
 package dev.restoreagent.agent.source.cinder;
 
-import java.nio.file.Path;
+import dev.restoreagent.agent.source.store.BackupContainer;
 
 /**
- * Where one backup's files are: its container directory and its object-name prefix
- * ({@code volume_<volume id>_<UTC timestamp>_backup_<backup id>}).
+ * Where one backup's objects are: its container and its object-name prefix, Cinder's
+ * {@code service_metadata} ({@code volume_<volume id>_<UTC timestamp>_backup_<backup id>} for
+ * posix/NFS, {@code volume_<volume id>/<UTC timestamp>/az_<zone>_backup_<backup id>} for Swift and S3).
  */
-public record LocatedBackup(String backupId, Path containerDir, String prefix) {
+public record LocatedBackup(String backupId, BackupContainer container, String prefix) {
     /** Suffix of the metadata object. */
     public static final String METADATA_SUFFIX = "_metadata";
     /** Suffix of the sha256 object: the sha256 of every block of the volume, which Cinder's restore never reads. */
     public static final String SHA256_SUFFIX = "_sha256file";
 
-    public Path metadataFile() {
-        return containerDir.resolve(prefix + METADATA_SUFFIX);
+    public String metadataName() {
+        return prefix + METADATA_SUFFIX;
     }
 
-    public Path sha256File() {
-        return containerDir.resolve(prefix + SHA256_SUFFIX);
-    }
-
-    public Path objectFile(String name) {
-        return containerDir.resolve(name);
+    public String sha256Name() {
+        return prefix + SHA256_SUFFIX;
     }
 }

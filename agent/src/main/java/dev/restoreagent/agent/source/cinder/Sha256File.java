@@ -5,11 +5,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import dev.restoreagent.nativeb.libc.RegularFile;
+import dev.restoreagent.agent.source.store.BackupContainer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,27 +34,29 @@ public final class Sha256File implements AutoCloseable {
                     .maxDocumentLength(-1).build())
             .build();
 
-    private final Path path;
+    private final String source;
     private final int blockBytes;
     private final long blocks;
     private final FileChannel hashes;
 
-    private Sha256File(Path path, int blockBytes, long blocks, FileChannel hashes) {
-        this.path = path;
+    private Sha256File(String source, int blockBytes, long blocks, FileChannel hashes) {
+        this.source = source;
         this.blockBytes = blockBytes;
         this.blocks = blocks;
         this.hashes = hashes;
     }
 
     /**
-     * Reads and checks {@code path}; the hashes go into a file in {@code tempDir} that is unlinked
+     * Reads and checks object {@code name} of {@code container}; the hashes go into a file in {@code tempDir} that is unlinked
      * at once, so nothing is left behind however the process ends.
      *
      * @throws Sha256FileException saying what is wrong with it (unreadable, not JSON, another backup's,
      *     a hash that is not 64 hex digits)
      */
-    public static Sha256File read(Path path, String backupId, Path tempDir) throws Sha256FileException {
-        String where = "sha256file " + path;
+    public static Sha256File read(BackupContainer container, String name, String backupId, Path tempDir)
+            throws Sha256FileException {
+        String source = container.describe(name);
+        String where = "sha256file " + source;
         Path temp;
         FileChannel out;
         try {
@@ -65,7 +68,7 @@ public final class Sha256File implements AutoCloseable {
             throw new Sha256FileException("cannot keep the hashes of " + where + " in " + tempDir + ": "
                     + e.getMessage(), e);
         }
-        try (FileChannel in = RegularFile.openForReading(path);
+        try (ReadableByteChannel in = container.open(name);
              JsonParser parser = JSON.createParser(Channels.newInputStream(in))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new Sha256FileException(where + " is not a JSON object");
@@ -97,7 +100,7 @@ public final class Sha256File implements AutoCloseable {
             if (count < 0) {
                 throw new Sha256FileException(where + " has no sha256s list");
             }
-            Sha256File file = new Sha256File(path, (int) blockBytes, count, out);
+            Sha256File file = new Sha256File(source, (int) blockBytes, count, out);
             out = null;
             return file;
         } catch (JsonProcessingException e) {
@@ -155,8 +158,9 @@ public final class Sha256File implements AutoCloseable {
         }
     }
 
-    public Path path() {
-        return path;
+    /** How messages name it: its path, or its object's URL. */
+    public String source() {
+        return source;
     }
 
     /** The sha block size: the file's {@code chunk_size}. */
@@ -179,7 +183,7 @@ public final class Sha256File implements AutoCloseable {
         while (into.hasRemaining()) {
             int n = hashes.read(into, at + into.position());
             if (n < 0) {
-                throw new IOException("the hashes of " + path + " end early");
+                throw new IOException("the hashes of " + source + " end early");
             }
         }
         return into.array();
