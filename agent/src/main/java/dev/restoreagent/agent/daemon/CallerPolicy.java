@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Who may use the control socket, decided per connection from its SO_PEERCRED credentials: root,
- * the configured uids, and members of the configured groups (primary group, or supplementary
- * groups as {@code /proc/<pid>/status} lists them, since SO_PEERCRED carries only the primary one).
+ * Who may use the control socket, decided per connection from its SO_PEERCRED credentials
+ * ({@link Peer}): root, the configured uids, and members of the configured groups.
  */
 final class CallerPolicy {
     private final Set<Integer> uids;
@@ -41,33 +40,8 @@ final class CallerPolicy {
         return new CallerPolicy(config.allowedUids(), gids);
     }
 
-    boolean allows(int uid, int pid, int[] primaryGids) {
-        if (uid == 0 || uids.contains(uid)) {
-            return true;
-        }
-        for (int gid : primaryGids) {
-            if (gids.contains(gid)) {
-                return true;
-            }
-        }
-        return supplementaryGroups(pid).stream().anyMatch(gids::contains);
-    }
-
-    private static Set<Integer> supplementaryGroups(int pid) {
-        Set<Integer> groups = new HashSet<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
-                if (line.startsWith("Groups:")) {
-                    for (String gid : line.substring("Groups:".length()).trim().split("\\s+")) {
-                        if (!gid.isEmpty()) {
-                            groups.add(Integer.parseInt(gid));
-                        }
-                    }
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // the caller is gone or unreadable: only its primary group counts
-        }
-        return groups;
+    /** Root, an allowed uid, or a member of an allowed group (primary or supplementary). */
+    boolean allows(Peer peer) {
+        return peer.uid() == 0 || uids.contains(peer.uid()) || peer.groups().stream().anyMatch(gids::contains);
     }
 }
