@@ -1,10 +1,9 @@
 package dev.restoreagent.agent.daemon;
 
+import dev.restoreagent.nativeb.libc.UserDatabase;
+
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,21 +19,17 @@ final class CallerPolicy {
         this.gids = Set.copyOf(gids);
     }
 
-    /** Resolves group names through {@code /etc/group}; numbers are taken as gids. */
+    /**
+     * Resolves group names through the C library's group database ({@code getgrnam_r}), as the
+     * callers' own groups are; numbers are taken as gids, and a name it does not know grants nothing.
+     */
     static CallerPolicy of(AgentConfig config) throws IOException {
         Set<Integer> gids = new HashSet<>();
-        List<String> groupFile = Files.exists(Path.of("/etc/group")) ? Files.readAllLines(Path.of("/etc/group"))
-                : List.of();
         for (String group : config.allowedGroups()) {
             if (group.chars().allMatch(Character::isDigit)) {
                 gids.add(Integer.parseInt(group));
-                continue;
-            }
-            for (String line : groupFile) {
-                String[] fields = line.split(":");
-                if (fields.length > 2 && fields[0].equals(group)) {
-                    gids.add(Integer.parseInt(fields[2]));
-                }
+            } else {
+                UserDatabase.gidOf(group).ifPresent(gids::add);
             }
         }
         return new CallerPolicy(config.allowedUids(), gids);

@@ -71,7 +71,9 @@ record Peer(int uid, OptionalInt pid, Set<Integer> groups) {
             // Netty hands a NioChannelOption to the JDK channel's getOption
             principal = channel.config().getOption(NioChannelOption.of(ExtendedSocketOptions.SO_PEERCRED));
         } catch (ChannelException e) {
-            throw new UnidentifiedPeerException("SO_PEERCRED failed: " + e.getCause());
+            // Netty wraps the JDK's IOException
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new UnidentifiedPeerException("SO_PEERCRED failed: " + cause.getMessage());
         }
         if (principal == null) {
             throw new UnidentifiedPeerException("this JDK does not give SO_PEERCRED on Unix sockets");
