@@ -6,7 +6,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Linux errno values (x86_64 and aarch64 share them). We ship only deb and rpm for Linux, so the
+ * Linux errno values (x86_64, aarch64 and ppc64le share the ones listed here). We ship only deb and rpm for Linux, so the
  * values are fixed here once instead of appearing as literals at call sites.
  */
 public enum Errno {

@@ -14,9 +14,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -28,10 +25,11 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +42,8 @@ import java.util.concurrent.TimeoutException;
  * a connection of its own. Every call blocks until the answer or {@link #TIMEOUT}, and throws
  * {@link AgentUnreachableException} when no answer came, {@link ControlClientException} when the
  * answer is an error status, and a plain {@link IOException} when a success answer is not the JSON
- * it should be. Not thread-safe; close it to stop its event loop thread.
+ * it should be. It connects on the {@link ControlTransport#selected() selected transport}. Not
+ * thread-safe; close it to stop its event loop thread.
  */
 public final class ControlClient implements AutoCloseable {
     /** The daemon's socket when neither {@code --socket} nor {@code $RESTORE_AGENT_SOCKET} says otherwise. */
@@ -57,7 +56,9 @@ public final class ControlClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    // both made at the first call, whose failure then says why no transport could be had
+    private ControlTransport transport;
+    private EventLoopGroup group;
 
     public ControlClient(Path socket) {
         this.socket = socket;
@@ -142,19 +143,30 @@ public final class ControlClient implements AutoCloseable {
     }
 
     private Answer exchange(HttpMethod method, String path, byte[] body) throws IOException {
+        if (group == null) {
+            try {
+                transport = ControlTransport.selected();
+            } catch (IllegalStateException e) {
+                throw new AgentUnreachableException(socket.toString(), e.getMessage(), e);
+            }
+            group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        }
         CompletableFuture<Answer> answer = new CompletableFuture<>();
-        ChannelFuture connect = new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
+        ChannelFuture connect = new Bootstrap().group(group).channel(transport.channel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TIMEOUT.toMillis())
-                .handler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(EpollDomainSocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER_BYTES),
                                 new AnswerHandler(answer));
                     }
                 })
-                .connect(new DomainSocketAddress(socket.toString()));
+                .connect(transport.address(socket));
         if (!connect.awaitUninterruptibly().isSuccess()) {
-            throw unreachable(connect.cause());
+            // epoll says ENOENT with a bare FileNotFoundException, NIO with strerror's text: ask the file system
+            throw Files.notExists(socket, LinkOption.NOFOLLOW_LINKS)
+                    ? new AgentUnreachableException(socket.toString(), "no such socket", connect.cause())
+                    : unreachable(connect.cause());
         }
         Channel channel = connect.channel();
         try {
@@ -180,10 +192,7 @@ public final class ControlClient implements AutoCloseable {
             cause = cause.getCause();
         }
         String reason;
-        if (cause instanceof FileNotFoundException) {
-            // how Netty reports ENOENT, without a message
-            reason = "no such socket";
-        } else if (cause.getMessage() == null) {
+        if (cause.getMessage() == null) {
             reason = cause.toString();
         } else {
             // keep the strerror text of "connect(..) failed with error(-111): Connection refused"
@@ -210,7 +219,9 @@ public final class ControlClient implements AutoCloseable {
     @Override
     public void close() {
         // no quiet period: calls are synchronous, so nothing is left to run
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     private record Answer(int status, String body) {

@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.daemon;
 
+import dev.restoreagent.agent.client.ControlTransport;
 import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.source.Codec;
@@ -70,6 +71,12 @@ public final class Agent implements AutoCloseable {
 
     private static Agent start(AgentConfig config, String version, StateDirLock lock)
             throws IOException, InterruptedException {
+        ControlTransport transport;
+        try {
+            transport = ControlTransport.selected();
+        } catch (IllegalStateException e) {
+            throw new AgentStartException(e.getMessage());
+        }
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
         SharedConnection connection = connection(config);
         JobRegistry[] registry = new JobRegistry[1];
@@ -83,8 +90,9 @@ public final class Agent implements AutoCloseable {
         registry[0] = jobs;
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.named("housekeeping"));
-        ControlServer server = new ControlServer(config.socket(), config.socketGroup(), new ApiHandler(jobs, budget,
-                CallerPolicy.of(config), new PathPolicy(config.allowedPaths()), metrics, version));
+        ControlServer server = new ControlServer(config.socket(), config.socketGroup(), transport,
+                new ApiHandler(jobs, budget, CallerPolicy.of(config), new PathPolicy(config.allowedPaths()), metrics,
+                        version, transport));
         MetricsServer metricsServer = config.metricsListen() == null ? null
                 : new MetricsServer(config.metricsListen(), metrics);
         Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock);

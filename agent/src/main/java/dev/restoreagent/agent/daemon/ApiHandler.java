@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.restoreagent.agent.client.ControlTransport;
 import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.job.RestoreJob;
 import dev.restoreagent.agent.job.RestoreRequest;
@@ -20,8 +21,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -39,11 +38,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.logging.Logger;
 
 /**
- * The HTTP/JSON API over the control socket. Each connection is checked once against the
- * {@link CallerPolicy} by its peer credentials; a refused caller gets 403 and a log line naming it.
+ * The HTTP/JSON API over the control socket. Each request is checked against the
+ * {@link CallerPolicy} by its peer credentials; a refused caller gets 403 and a log line naming it,
+ * and so does one whose credentials cannot be read.
  * Every submit and cancel is logged with the caller's uid and pid, accepted or refused.
  * Shared by every connection; runs on the server's event loop.
  */
@@ -60,15 +61,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final PathPolicy paths;
     private final AgentMetrics metrics;
     private final String version;
+    private final ControlTransport transport;
 
     ApiHandler(JobRegistry jobs, MemoryBudget budget, CallerPolicy callers, PathPolicy paths, AgentMetrics metrics,
-               String version) {
+               String version, ControlTransport transport) {
         this.jobs = jobs;
         this.budget = budget;
         this.callers = callers;
         this.paths = paths;
         this.metrics = metrics;
         this.version = version;
+        this.transport = transport;
     }
 
     @Override
@@ -91,28 +94,31 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    /** Who is calling, for the log: from SO_PEERCRED, or unknown off a Unix socket. */
-    private record Caller(String uid, String pid) {
-        static final Caller UNKNOWN = new Caller("?", "?");
-
+    /** Who is calling, for the log: uid and pid, {@code pid=?} where the transport does not tell it. */
+    private record Caller(int uid, OptionalInt pid) {
         @Override
         public String toString() {
-            return "uid=" + uid + " pid=" + pid;
+            return "uid=" + uid + " pid=" + (pid.isPresent() ? Integer.toString(pid.getAsInt()) : "?");
         }
     }
 
-    private Caller authorize(ChannelHandlerContext ctx) throws ApiError, IOException {
-        if (!(ctx.channel() instanceof EpollDomainSocketChannel channel)) {
-            return Caller.UNKNOWN;
+    /** The caller if the policy allows it; a caller whose credentials cannot be read is refused too. */
+    private Caller authorize(ChannelHandlerContext ctx) throws ApiError {
+        Peer peer;
+        try {
+            peer = Peer.of(ctx.channel());
+        } catch (Peer.UnidentifiedPeerException e) {
+            LOG.warning("refused a caller that cannot be identified: " + e.getMessage());
+            throw new ApiError(HttpResponseStatus.FORBIDDEN, "restore-agent cannot tell who is calling ("
+                    + e.getMessage() + "), so it refuses the call");
         }
-        PeerCredentials peer = channel.peerCredentials();
-        if (!callers.allows(peer.uid(), peer.pid(), peer.gids())) {
-            LOG.warning("refused caller uid=" + peer.uid() + " pid=" + peer.pid() + ": not root, not an allowed uid,"
-                    + " not in an allowed group");
+        Caller caller = new Caller(peer.uid(), peer.pid());
+        if (!callers.allows(peer)) {
+            LOG.warning("refused caller " + caller + ": not root, not an allowed uid, not in an allowed group");
             throw new ApiError(HttpResponseStatus.FORBIDDEN, "uid " + peer.uid() + " may not use restore-agent;"
                     + " ask an administrator to add you to an allowed group");
         }
-        return new Caller(Integer.toString(peer.uid()), Integer.toString(peer.pid()));
+        return caller;
     }
 
     private FullHttpResponse route(FullHttpRequest request, Caller caller) throws ApiError, IOException {
@@ -146,7 +152,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 case "/v1/health":
                     return json(HttpResponseStatus.OK, Map.of("status", "ok", "version", version,
                             "jobs_running", count(JobState.RUNNING),
-                            "jobs_queued", count(JobState.QUEUED), "decoders", DecoderImplementations.all()));
+                            "jobs_queued", count(JobState.QUEUED), "decoders", DecoderImplementations.all(),
+                            "transport", transport.toString()));
                 case "/metrics":
                     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                             HttpResponseStatus.OK, Unpooled.wrappedBuffer(metrics.scrape()));

@@ -1,16 +1,14 @@
 package dev.restoreagent.agent.daemon;
 
+import dev.restoreagent.nativeb.libc.UserDatabase;
+
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * Who may use the control socket, decided per connection from its SO_PEERCRED credentials: root,
- * the configured uids, and members of the configured groups (primary group, or supplementary
- * groups as {@code /proc/<pid>/status} lists them, since SO_PEERCRED carries only the primary one).
+ * Who may use the control socket, decided per connection from its SO_PEERCRED credentials
+ * ({@link Peer}): root, the configured uids, and members of the configured groups.
  */
 final class CallerPolicy {
     private final Set<Integer> uids;
@@ -21,53 +19,24 @@ final class CallerPolicy {
         this.gids = Set.copyOf(gids);
     }
 
-    /** Resolves group names through {@code /etc/group}; numbers are taken as gids. */
+    /**
+     * Resolves group names through the C library's group database ({@code getgrnam_r}), as the
+     * callers' own groups are; numbers are taken as gids, and a name it does not know grants nothing.
+     */
     static CallerPolicy of(AgentConfig config) throws IOException {
         Set<Integer> gids = new HashSet<>();
-        List<String> groupFile = Files.exists(Path.of("/etc/group")) ? Files.readAllLines(Path.of("/etc/group"))
-                : List.of();
         for (String group : config.allowedGroups()) {
             if (group.chars().allMatch(Character::isDigit)) {
                 gids.add(Integer.parseInt(group));
-                continue;
-            }
-            for (String line : groupFile) {
-                String[] fields = line.split(":");
-                if (fields.length > 2 && fields[0].equals(group)) {
-                    gids.add(Integer.parseInt(fields[2]));
-                }
+            } else {
+                UserDatabase.gidOf(group).ifPresent(gids::add);
             }
         }
         return new CallerPolicy(config.allowedUids(), gids);
     }
 
-    boolean allows(int uid, int pid, int[] primaryGids) {
-        if (uid == 0 || uids.contains(uid)) {
-            return true;
-        }
-        for (int gid : primaryGids) {
-            if (gids.contains(gid)) {
-                return true;
-            }
-        }
-        return supplementaryGroups(pid).stream().anyMatch(gids::contains);
-    }
-
-    private static Set<Integer> supplementaryGroups(int pid) {
-        Set<Integer> groups = new HashSet<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
-                if (line.startsWith("Groups:")) {
-                    for (String gid : line.substring("Groups:".length()).trim().split("\\s+")) {
-                        if (!gid.isEmpty()) {
-                            groups.add(Integer.parseInt(gid));
-                        }
-                    }
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // the caller is gone or unreadable: only its primary group counts
-        }
-        return groups;
+    /** Root, an allowed uid, or a member of an allowed group (primary or supplementary). */
+    boolean allows(Peer peer) {
+        return peer.uid() == 0 || uids.contains(peer.uid()) || peer.groups().stream().anyMatch(gids::contains);
     }
 }

@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.daemon;
 
+import dev.restoreagent.agent.client.ControlTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -9,10 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.channel.ChannelPipeline;
@@ -32,7 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.logging.Logger;
 
 /**
- * The control socket: Netty's HTTP codec on its epoll Unix-domain transport. The socket file is
+ * The control socket: Netty's HTTP codec on a Unix-domain {@link ControlTransport}. The socket file is
  * mode 0660, so only its owner and group can connect at all; {@link ApiHandler} then checks each
  * caller's credentials. Bodies over {@link #MAX_BODY_BYTES} get 413. Lifecycle: {@link #start()}
  * once, {@link #close()} once (removes the socket file).
@@ -44,14 +41,16 @@ final class ControlServer implements AutoCloseable {
 
     private final Path socket;
     private final String socketGroup;
+    private final ControlTransport transport;
     private final ApiHandler api;
     private EventLoopGroup group;
     private Channel channel;
 
     /** @param socketGroup group of the socket file, or null for the process's own */
-    ControlServer(Path socket, String socketGroup, ApiHandler api) {
+    ControlServer(Path socket, String socketGroup, ControlTransport transport, ApiHandler api) {
         this.socket = socket;
         this.socketGroup = socketGroup;
+        this.transport = transport;
         this.api = api;
     }
 
@@ -63,23 +62,23 @@ final class ControlServer implements AutoCloseable {
         }
         // a socket file left by a killed predecessor would make bind fail
         Files.deleteIfExists(socket);
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        channel = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+        group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 // the control plane stays off the data path's budgeted direct memory
                 .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
-                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(EpollDomainSocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new Aggregator(), api);
                     }
                 })
-                .bind(new DomainSocketAddress(socket.toString())).sync().channel();
+                .bind(transport.address(socket)).sync().channel();
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
         if (socketGroup != null) {
             Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(socket.getFileSystem()
                     .getUserPrincipalLookupService().lookupPrincipalByGroupName(socketGroup));
         }
-        LOG.info("listening on " + socket);
+        LOG.info("listening on " + socket + " (" + transport + " transport)");
     }
 
     /** Whether something accepts connections on {@code socket}: a live daemon, not a dead one's file. */

@@ -11,10 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -54,19 +50,21 @@ final class FakeAgent implements AutoCloseable {
     final Path socket;
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    // the client's own transport: under -Drestore.agent.transport=nio both ends are NIO
+    private final ControlTransport transport = ControlTransport.selected();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     private final Channel server;
 
     FakeAgent(Path socket) throws InterruptedException {
         this.socket = socket;
-        this.server = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
-                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+        this.server = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(EpollDomainSocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Api());
                     }
                 })
-                .bind(new DomainSocketAddress(socket.toString())).sync().channel();
+                .bind(transport.address(socket)).sync().channel();
     }
 
     /** A job's JSON as the API has it: running, a quarter of 4 MiB done; tests change what they need. */

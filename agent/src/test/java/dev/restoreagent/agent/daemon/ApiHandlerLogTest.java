@@ -1,6 +1,7 @@
 package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.Curl;
+import dev.restoreagent.agent.client.ControlTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,10 @@ import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every submit and cancel leaves a log line naming the caller's uid and pid, accepted or refused. */
+/**
+ * Every submit and cancel leaves a log line naming the caller's uid and pid, accepted or refused; the
+ * pid is {@code ?} on the NIO transport, which does not tell it (surefire runs this on both).
+ */
 class ApiHandlerLogTest {
     private static final Logger API_LOG = Logger.getLogger(ApiHandler.class.getName());
 
@@ -42,6 +46,7 @@ class ApiHandlerLogTest {
     private Agent agent;
     private Path socket;
     private String caller;
+    private final String pid = ControlTransport.selected() == ControlTransport.EPOLL ? "\\d+" : "\\?";
 
     @BeforeEach
     void start() throws Exception {
@@ -65,7 +70,7 @@ class ApiHandlerLogTest {
     void aSubmitIsLoggedWithTheCallerAndTheJob() throws Exception {
         String id = submitMissingBackup("a.img");
 
-        assertThat(lines).anySatisfy(l -> assertThat(l).matches("INFO submit by " + caller + "\\d+: job " + id
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("INFO submit by " + caller + pid + ": job " + id
                 + " \\(new\\) to " + dir.resolve("ok/a.img")));
     }
 
@@ -86,7 +91,7 @@ class ApiHandlerLogTest {
         assertThat(Curl.call(socket, "DELETE", "/v1/restores/nope%0Aforged", null).status()).isEqualTo(404);
 
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("INFO cancel of job " + id + " by " + caller
-                + "\\d+ refused \\(409\\): job " + id + " has finished already \\(FAILED\\)"));
+                + pid + " refused \\(409\\): job " + id + " has finished already \\(FAILED\\)"));
         // a newline in the path cannot forge a second log line
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("INFO cancel of job nope\\nforged by " + caller)
                 .doesNotContain("\n"));

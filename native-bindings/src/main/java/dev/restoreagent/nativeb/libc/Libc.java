@@ -7,7 +7,7 @@ import jnr.ffi.Runtime;
 /** Loads libc once for the process. */
 final class Libc {
     static final LibC LIB = LibraryLoader.create(LibC.class).load("c");
-    private static final Runtime RUNTIME = Runtime.getRuntime(LIB);
+    static final Runtime RUNTIME = Runtime.getRuntime(LIB);
 
     private Libc() {
     }

@@ -1,7 +1,13 @@
 package dev.restoreagent.nativeb.libc.raw;
 
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
+import jnr.ffi.byref.IntByReference;
+import jnr.ffi.byref.PointerByReference;
+import jnr.ffi.types.gid_t;
 import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
 
 /**
  * The few libc calls the JDK does not offer, bound with jnr-ffi. Methods are named exactly as the C
@@ -18,6 +24,15 @@ public interface LibC {
     int fallocate(int fd, int mode, @off_t long offset, @off_t long length);
 
     int isatty(int fd);
+
+    /** Returns 0 or an errno (not -1); {@code result} is NULL when there is no such user. */
+    int getpwnam_r(String name, Pointer pwd, Pointer buf, @size_t long buflen, PointerByReference result);
+
+    /** Returns 0 or an errno (not -1); {@code result} is NULL when there is no such group. */
+    int getgrnam_r(String name, Pointer grp, Pointer buf, @size_t long buflen, PointerByReference result);
+
+    /** Returns the count, or -1 when {@code groups} is too short: {@code ngroups} then holds the count. */
+    int getgrouplist(String user, @gid_t int group, @Out int[] groups, IntByReference ngroups);
 
     int O_RDONLY = 0;
     int O_WRONLY = 01;
