@@ -20,6 +20,8 @@ import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.nativeb.libc.Terminal;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.Stores;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,6 +63,9 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Mixin
     CephOptions ceph;
+
+    @Mixin
+    ObjectStoreOptions storeOptions;
 
     @Option(names = "--memory-budget", paramLabel = "SIZE", defaultValue = DEFAULT_MEMORY_BUDGET,
             description = "Memory for buffers and decoders (default: ${DEFAULT-VALUE}).")
@@ -109,10 +114,12 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
-        RestoreRequest request = what.toRequest(null);
+        RestoreRequest request;
         RestoreSettings settings;
         MemoryBudget budget;
         try {
+            request = what.toRequest(null, storeOptions.given() ? ObjectStoreOptions.COMMAND_LINE_STORE : null,
+                    storeOptions.container());
             RestoreRequests.validate(request);
             budget = new MemoryBudget(Sizes.parse(memoryBudget));
             settings = new RestoreSettings(Math.toIntExact(Sizes.parse(bufferSize)), queueDepth, decoders,
@@ -122,8 +129,18 @@ final class RestoreCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        try (SharedConnection connection = new SharedConnection(ceph::connect)) {
-            JobRunner runner = new JobRunner(budget, settings, new TargetOpener(connection), stateDir, new JobListener() {
+        Stores stores;
+        try {
+            stores = storeOptions.open(Duration.ofSeconds(Math.min(sourceReadTimeoutSeconds, 60)));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        } catch (ObjectStoreException e) {
+            err.println("restore-agent: " + e.getMessage());
+            return ExitCode.BAD_INPUT;
+        }
+        try (stores; SharedConnection connection = new SharedConnection(ceph::connect)) {
+            JobRunner runner = new JobRunner(budget, settings, new TargetOpener(connection), stores, stateDir,
+                    new JobListener() {
                 @Override
                 public void sourceResolved(RestoreJob job, RestoreSource source) {
                     source.notes().forEach(note -> err.println("restore-agent: note: " + note));

@@ -18,11 +18,13 @@ final class RestoreOptions {
 
     static final class SourceChoice {
         @Option(names = "--backup-id", paramLabel = "ID",
-                description = "Cinder backup to restore (with --backup-root); its chain is followed to the full backup.")
+                description = "Cinder backup to restore (with --backup-root, or a store's options); its chain is followed"
+                        + " to the full backup.")
         String backupId;
 
         @Option(names = "--cinder-record", paramLabel = "FILE",
-                description = "JSON printed by 'cinder backup-export' naming the backup (with --backup-root).")
+                description = "JSON printed by 'cinder backup-export' naming the backup (with --backup-root, or a store's"
+                        + " options).")
         Path cinderRecord;
 
         @Option(names = "--image", paramLabel = "FILE|-",
@@ -86,15 +88,26 @@ final class RestoreOptions {
             description = "The target already reads as zeros, so zero blocks of the full backup need not be written.")
     boolean targetZeroed;
 
-    /** The options as a request; paths are made absolute, since a daemon has another working directory. */
-    RestoreRequest toRequest(String idempotencyKey) {
-        return new RestoreRequest(absolute(backupRoot), source.backupId, container, absolute(source.cinderRecord),
+    /**
+     * The options as a request; paths are made absolute, since a daemon has another working directory.
+     *
+     * @param store the object store the backup is in, or null
+     * @param storeContainer the bucket or container the store's options name, or null
+     */
+    RestoreRequest toRequest(String idempotencyKey, String store, String storeContainer) {
+        if (container != null && storeContainer != null) {
+            throw new IllegalArgumentException("--container and the store's bucket or container option name the"
+                    + " same thing: give one");
+        }
+        return new RestoreRequest(absolute(backupRoot), source.backupId,
+                storeContainer != null ? storeContainer : container, absolute(source.cinderRecord),
                 source.image == null || source.image.equals("-") ? source.image
                         : Path.of(source.image).toAbsolutePath().toString(),
                 imageFormat, to.startsWith("rbd:") ? to : Path.of(to).toAbsolutePath().toString(), create ? true : null,
                 size, force ? true : null, targetZeroed ? true : null, idempotencyKey,
                 dataPool == null && imageFeatures == null && objectSize == null ? null
-                        : new CreateOptions(dataPool, imageFeatures, objectSize), verify, verifyAfter ? true : null);
+                        : new CreateOptions(dataPool, imageFeatures, objectSize), verify, verifyAfter ? true : null,
+                store);
     }
 
     private static String absolute(Path path) {

@@ -36,6 +36,11 @@ public final class SubmitCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
+    @Option(names = "--store", paramLabel = "NAME",
+            description = "Read the backup from the Swift or S3 store agent.conf names so (store.NAME.type), in"
+                    + " --container (its bucket or container; default: the export record's, else volumebackups).")
+    String store;
+
     @Option(names = "--idempotency-key", paramLabel = "KEY",
             description = "Submitting again with the same key gives the existing job instead of a new one.")
     String idempotencyKey;
@@ -50,7 +55,7 @@ public final class SubmitCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--image - (standard input) works with restore only:"
                     + " the daemon cannot read this command's input");
         }
-        RestoreRequest request = what.toRequest(idempotencyKey);
+        RestoreRequest request = what.toRequest(idempotencyKey, store, null);
         try {
             RestoreRequests.validate(request);
         } catch (RestoreRequests.FieldException e) {

@@ -3,6 +3,7 @@ package dev.restoreagent.agent.daemon;
 import dev.restoreagent.agent.client.ControlTransport;
 import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobRegistry;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.log.LogLevels;
@@ -81,7 +82,7 @@ public final class Agent implements AutoCloseable {
         SharedConnection connection = connection(config);
         JobRegistry[] registry = new JobRegistry[1];
         AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0], version);
-        JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection),
+        JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection), Stores.NONE,
                 new Journal(config.stateDir()), config.stateDir(), config.jobRetention(), job -> {
                     metrics.jobFinished(job);
                     LOG.log(endLevel(job.state()), "job " + job.id() + " " + job.state()

@@ -2,6 +2,7 @@ package dev.restoreagent.agent.job;
 
 import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.DaemonThreads;
@@ -58,13 +59,13 @@ public final class JobRegistry implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("job"));
     private volatile boolean closing;
 
-    public JobRegistry(MemoryBudget budget, RestoreSettings settings, TargetOpener targets, Journal journal,
-                       Path stateDir, Duration retention, Consumer<RestoreJob> onFinished) {
+    public JobRegistry(MemoryBudget budget, RestoreSettings settings, TargetOpener targets, Stores stores,
+                       Journal journal, Path stateDir, Duration retention, Consumer<RestoreJob> onFinished) {
         this.budget = budget;
         this.journal = journal;
         this.retention = retention;
         this.onFinished = onFinished;
-        this.runner = new JobRunner(budget, settings, targets, stateDir, new Journaling());
+        this.runner = new JobRunner(budget, settings, targets, stores, stateDir, new Journaling());
     }
 
     /** Loads the journal; jobs that had not finished run again, oldest first. */

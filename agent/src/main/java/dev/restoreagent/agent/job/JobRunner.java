@@ -7,6 +7,7 @@ import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.restore.WorkingSet;
 import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.targets.OpenedTarget;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.agent.verify.TargetVerifier;
@@ -56,17 +57,20 @@ public final class JobRunner {
     private final RestoreSettings settings;
     private final Sources sources;
     private final TargetOpener targets;
+    private final Stores stores;
     private final Path stateDir;
     private final JobListener listener;
 
-    public JobRunner(MemoryBudget budget, RestoreSettings settings, TargetOpener targets, Path stateDir,
-                     JobListener listener) {
-        this(budget, settings, request -> RestoreRequests.resolveSource(request, stateDir.resolve(TEMP_DIR)), targets,
-                stateDir, listener);
+    /** @param stores the object stores requests may name */
+    public JobRunner(MemoryBudget budget, RestoreSettings settings, TargetOpener targets, Stores stores,
+                     Path stateDir, JobListener listener) {
+        this(budget, settings, request -> RestoreRequests.resolveSource(request, stores, stateDir.resolve(TEMP_DIR)),
+                targets, stores, stateDir, listener);
     }
 
-    JobRunner(MemoryBudget budget, RestoreSettings settings, Sources sources, TargetOpener targets, Path stateDir,
-              JobListener listener) {
+    JobRunner(MemoryBudget budget, RestoreSettings settings, Sources sources, TargetOpener targets, Stores stores,
+              Path stateDir, JobListener listener) {
+        this.stores = stores;
         this.budget = budget;
         this.settings = settings;
         this.sources = sources;
@@ -154,7 +158,7 @@ public final class JobRunner {
         close(closing);
         if (job.request().isVerifyAfter()) {
             TargetVerifier.Verified read = ReadBack.run(job, source.extentBytes(), budget, settings.bufferBytes(),
-                    targets, stateDir.resolve(TEMP_DIR));
+                    targets, stores, stateDir.resolve(TEMP_DIR));
             job.verifiedBy(source.verification() + ", then read back: " + read.blocks() + " blocks match");
         }
         job.succeeded(result);

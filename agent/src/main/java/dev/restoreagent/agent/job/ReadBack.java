@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.job;
 
 import dev.restoreagent.agent.restore.RestoreFailure;
-import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.cinder.LocatedBackup;
 import dev.restoreagent.agent.source.cinder.Sha256File;
 import dev.restoreagent.agent.source.cinder.Sha256FileException;
@@ -29,9 +29,9 @@ final class ReadBack {
 
     /** @return what was checked, for the job's summary */
     static TargetVerifier.Verified run(RestoreJob job, long volumeBytes, MemoryBudget budget, int bufferBytes,
-                                       TargetOpener targets, Path tempDir) throws RestoreFailure {
+                                       TargetOpener targets, Stores stores, Path tempDir) throws RestoreFailure {
         RestoreRequest request = job.request();
-        LocatedBackup top = RestoreRequests.locateTop(request, new CinderBackupLocator(Path.of(request.backupRoot())));
+        LocatedBackup top = RestoreRequests.locateTop(request, RestoreRequests.locator(request, stores));
         PendingLease place = budget.enqueue(bufferBytes, job.id() + "/verify");
         try (BudgetLease lease = granted(place);
              Sha256File hashes = Sha256File.read(top.container(), top.sha256Name(), top.backupId(), tempDir);

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 /**
  * What to restore where: the choices of {@code restore-agent restore}, and the body of
  * {@code POST /v1/restores} (JSON, snake_case names). Exactly one source: {@code backupId} or
- * {@code cinderRecord} (both with {@code backupRoot}), or {@code image}.
+ * {@code cinderRecord} (both with {@code backupRoot} or {@code store}), or {@code image}.
  *
  * @param imageFormat auto, raw, zstd, zlib, gzip or bz2
  * @param size size of the RBD image {@code create} makes, e.g. {@code 20GiB}; null for the data's extent
@@ -16,13 +16,15 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param createOptions how {@code create} makes the image; null for the defaults
  * @param verify auto, sha256, md5 or both (see {@link dev.restoreagent.agent.source.Verify}); null for auto
  * @param verifyAfter read the target back at the end against the backup's sha256file
+ * @param store instead of {@code backupRoot}: the Swift or S3 store agent.conf names so
+ *     ({@code store.<name>.type}); {@code container} is then its bucket or container
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
                              String imageFormat, String to, Boolean create, String size, Boolean force,
                              Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions,
-                             String verify, Boolean verifyAfter) {
+                             String verify, Boolean verifyAfter, String store) {
 
     @JsonIgnore
     public boolean isCreate() {

@@ -4,10 +4,13 @@ import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.Verify;
+import dev.restoreagent.agent.source.cinder.BackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.cinder.LocatedBackup;
+import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.image.ImageSource;
 import dev.restoreagent.agent.targets.TargetRequest;
 import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
@@ -32,11 +35,17 @@ public final class RestoreRequests {
         if (sources != 1) {
             throw new FieldException("backup_id", "give exactly one source: backup_id, cinder_record or image");
         }
-        if (request.image() == null && request.backupRoot() == null) {
-            throw new FieldException("backup_root", "backup_root is required with backup_id and cinder_record");
+        if (request.image() == null && request.backupRoot() == null && request.store() == null) {
+            throw new FieldException("backup_root", "backup_root is required with backup_id and cinder_record"
+                    + " (or the object store the backup is in)");
         }
-        if (request.image() != null && (request.backupRoot() != null || request.container() != null)) {
-            throw new FieldException("backup_root", "backup_root and container go with a Cinder backup, not image");
+        if (request.backupRoot() != null && request.store() != null) {
+            throw new FieldException("backup_root", "backup_root and store both say where the backup is: give one");
+        }
+        if (request.image() != null && (request.backupRoot() != null || request.container() != null
+                || request.store() != null)) {
+            throw new FieldException("backup_root", "backup_root, store and container go with a Cinder backup,"
+                    + " not image");
         }
         if (request.to() == null || request.to().isBlank()) {
             throw new FieldException("to", "to is required: a path or rbd:POOL[/NAMESPACE]/IMAGE");
@@ -101,20 +110,31 @@ public final class RestoreRequests {
     /**
      * Locates and validates the source; reads metadata, not data.
      *
+     * @param stores the object stores a request may name
      * @param tempDir where a restore keeps what it must not hold in memory (sha256 hashes)
      */
-    public static RestoreSource resolveSource(RestoreRequest request, Path tempDir) throws RestoreFailure {
+    public static RestoreSource resolveSource(RestoreRequest request, Stores stores, Path tempDir)
+            throws RestoreFailure {
         if (request.image() != null) {
             return ImageSource.of(request.image(), codec(request.imageFormat()));
         }
-        CinderBackupLocator locator = new CinderBackupLocator(Path.of(request.backupRoot()));
+        BackupLocator locator = locator(request, stores);
         return CinderSource.resolve(locator, locateTop(request, locator), verify(request), tempDir);
     }
 
+    /** Where the request's backups are: its backup root, or the object store it names. */
+    static BackupLocator locator(RestoreRequest request, Stores stores) throws RestoreFailure {
+        if (request.store() != null) {
+            return new ObjectStoreLocator(stores.get(request.store()));
+        }
+        return new CinderBackupLocator(Path.of(request.backupRoot()));
+    }
+
     /** Where the request's Cinder backup (the top of its chain) is. */
-    static LocatedBackup locateTop(RestoreRequest request, CinderBackupLocator locator) throws RestoreFailure {
+    static LocatedBackup locateTop(RestoreRequest request, BackupLocator locator) throws RestoreFailure {
         if (request.cinderRecord() != null) {
-            CinderExportRecord record = CinderExportRecord.read(Path.of(request.cinderRecord()));
+            CinderExportRecord record = CinderExportRecord.read(Path.of(request.cinderRecord()),
+                    request.store() != null);
             return locator.locate(record.backupId(),
                     request.container() != null ? request.container() : record.container(), record.prefix());
         }
@@ -146,7 +166,7 @@ public final class RestoreRequests {
         /** The message with the command line's option names for the fields: {@code --backup-root}. */
         public String withOptionNames() {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                    "\\b(backup_root|backup_id|cinder_record|image_format|verify_after|image|container|to|size"
+                    "\\b(backup_root|backup_id|store|cinder_record|image_format|verify_after|image|container|to|size"
                             + "|create_options\\.(?:data_pool|image_features|object_size)|create_options|create)\\b")
                     .matcher(getMessage());
             StringBuilder out = new StringBuilder();

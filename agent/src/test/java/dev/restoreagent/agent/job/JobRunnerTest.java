@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.job;
 
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.targets.TargetOpener;
@@ -46,17 +47,17 @@ class JobRunnerTest {
     }
 
     private JobRunner runner(RestoreSettings settings, JobRunner.Sources sources, TargetOpener.Connections cluster) {
-        return new JobRunner(budget, settings, sources, new TargetOpener(cluster), dir, job -> { });
+        return new JobRunner(budget, settings, sources, new TargetOpener(cluster), Stores.NONE, dir, job -> { });
     }
 
     private JobRunner runner() {
-        return runner(request -> RestoreRequests.resolveSource(request, dir), () -> {
+        return runner(request -> RestoreRequests.resolveSource(request, Stores.NONE, dir), () -> {
             throw new IllegalStateException("no cluster in this test");
         });
     }
 
     private static RestoreRequest image(String image, String to) {
-        return new RestoreRequest(null, null, null, null, image, "raw", to, null, null, null, null, null, null, null, null);
+        return new RestoreRequest(null, null, null, null, image, "raw", to, null, null, null, null, null, null, null, null, null);
     }
 
     private RestoreJob start(JobRunner runner, RestoreRequest request) {
@@ -128,7 +129,7 @@ class JobRunnerTest {
         Path image = dir.resolve("image.raw");
         Volumes.write(image, 1L << 20, 1, VolumeShape.DISK_LIKE);
         CountDownLatch connecting = new CountDownLatch(1);
-        JobRunner runner = runner(request -> RestoreRequests.resolveSource(request, dir), () -> {
+        JobRunner runner = runner(request -> RestoreRequests.resolveSource(request, Stores.NONE, dir), () -> {
             connecting.countDown();
             try {
                 Thread.sleep(Long.MAX_VALUE);
@@ -173,7 +174,7 @@ class JobRunnerTest {
         Path fifo = dir.resolve("stream");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
         JobRunner runner = runner(RestoreSettings.defaults().withSourceReadTimeout(Duration.ofSeconds(1)),
-                request -> RestoreRequests.resolveSource(request, dir), () -> null);
+                request -> RestoreRequests.resolveSource(request, Stores.NONE, dir), () -> null);
         RestoreJob job = start(runner, image(fifo.toString(), dir.resolve("t").toString()));
         try (OutputStream writer = Files.newOutputStream(fifo)) {
             writer.write(new byte[1 << 20]);
@@ -199,7 +200,7 @@ class JobRunnerTest {
             while (true) {
                 try {
                     release.await();
-                    return RestoreRequests.resolveSource(request, dir);
+                    return RestoreRequests.resolveSource(request, Stores.NONE, dir);
                 } catch (InterruptedException e) {
                     // not for us
                 }
@@ -259,7 +260,7 @@ class JobRunnerTest {
                     throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "interrupted");
                 }
             }
-            return RestoreRequests.resolveSource(request, dir);
+            return RestoreRequests.resolveSource(request, Stores.NONE, dir);
         }, () -> null);
         RestoreJob first = start(runner, image(image.toString(), dir.resolve("first").toString()));
         await("first in line", () -> budget.waitingCount() == 1);

@@ -19,7 +19,11 @@ public record CinderExportRecord(String backupId, String container, String prefi
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_RECORD_BYTES = 1 << 20;
 
-    public static CinderExportRecord read(Path file) throws RestoreFailure {
+    /**
+     * @param objectStore whether the backup is to be read from Swift or S3 (else from files): its
+     *     {@code backup_service} must be of the same kind
+     */
+    public static CinderExportRecord read(Path file, boolean objectStore) throws RestoreFailure {
         String where = "Cinder export record " + file;
         JsonNode record;
         try {
@@ -34,10 +38,15 @@ public record CinderExportRecord(String backupId, String container, String prefi
             throw RestoreFailure.badInput(where + " has no backup_url string");
         }
         String service = record.path("backup_service").asText("");
-        if (!service.endsWith("PosixBackupDriver") && !service.endsWith("NFSBackupDriver")
-                && !service.endsWith(".posix") && !service.endsWith(".nfs")) {
-            throw RestoreFailure.badInput(where + " is of backup_service '" + service
-                    + "'; only posix and NFS backups can be restored from files");
+        boolean files = service.endsWith("PosixBackupDriver") || service.endsWith("NFSBackupDriver")
+                || service.endsWith(".posix") || service.endsWith(".nfs");
+        boolean stored = service.endsWith("SwiftBackupDriver") || service.endsWith("S3BackupDriver")
+                || service.endsWith(".swift") || service.endsWith(".s3");
+        if (objectStore ? !stored : !files) {
+            throw RestoreFailure.badInput(where + " is of backup_service '" + service + "'; "
+                    + (objectStore ? "only Swift and S3 backups can be restored from an object store"
+                    : "only posix and NFS backups can be restored from files"
+                    + (stored ? " (give its store's options instead of a backup root)" : "")));
         }
         JsonNode row;
         try {

@@ -1,0 +1,122 @@
+package dev.restoreagent.agent.cli;
+
+import dev.restoreagent.agent.source.store.ObjectStore;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.S3Settings;
+import dev.restoreagent.agent.source.store.S3Store;
+import dev.restoreagent.agent.source.store.Stores;
+import dev.restoreagent.agent.source.store.SwiftSettings;
+import dev.restoreagent.agent.source.store.SwiftStore;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The Swift and S3 options of {@code restore} and {@code verify}: Cinder's backups read straight
+ * from the store its S3 or Swift driver wrote them to. Secrets are best given in the environment
+ * ({@code AWS_SECRET_ACCESS_KEY} or {@code ~/.aws/credentials}, {@code ST_KEY}, {@code OS_AUTH_TOKEN},
+ * {@code RESTORE_AGENT_S3_SSE_CUSTOMER_KEY}), where no process listing shows them; the options that
+ * take them exist because Cinder's configuration has them.
+ */
+final class ObjectStoreOptions {
+    /** The name the command line's store has in its request. */
+    static final String COMMAND_LINE_STORE = "command-line";
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "Read the backup from S3 at this endpoint (backup_s3_endpoint_url; path-style addressing).")
+    URI s3Endpoint;
+
+    @Option(names = "--s3-bucket", paramLabel = "NAME",
+            description = "The backup's bucket (default: its export record's container, else volumebackups).")
+    String s3Bucket;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", defaultValue = S3Settings.DEFAULT_REGION,
+            description = "Signing region (default: ${DEFAULT-VALUE}).")
+    String s3Region;
+
+    @Option(names = "--s3-profile", paramLabel = "NAME",
+            description = "Profile of ~/.aws/credentials (default: the AWS SDK's chain: AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY, then the default profile).")
+    String s3Profile;
+
+    @Option(names = "--s3-ca-cert", paramLabel = "FILE", description = "PEM file of the endpoint's CA.")
+    Path s3CaCert;
+
+    @Option(names = "--s3-sse-customer-key", paramLabel = "KEY",
+            description = "backup_s3_sse_customer_key, for backups written with SSE-C (AES256); default:"
+                    + " $RESTORE_AGENT_S3_SSE_CUSTOMER_KEY.")
+    String s3SseCustomerKey = System.getenv("RESTORE_AGENT_S3_SSE_CUSTOMER_KEY");
+
+    @Option(names = "--swift-auth-url", paramLabel = "URL",
+            description = "Read the backup from Swift, v1 auth at this URL (backup_swift_auth_url, .../auth/1.0).")
+    URI swiftAuthUrl;
+
+    @Option(names = "--swift-user", paramLabel = "ACCOUNT:USER", description = "v1 auth user (backup_swift_user).")
+    String swiftUser;
+
+    @Option(names = "--swift-key", paramLabel = "KEY",
+            description = "v1 auth key (backup_swift_key); default: $ST_KEY, which no process listing shows.")
+    String swiftKey = System.getenv("ST_KEY");
+
+    @Option(names = "--swift-storage-url", paramLabel = "URL",
+            description = "Instead of auth: the account's storage URL, with $OS_AUTH_TOKEN or --swift-token.")
+    URI swiftStorageUrl;
+
+    @Option(names = "--swift-token", paramLabel = "TOKEN",
+            description = "Token for --swift-storage-url; default: $OS_AUTH_TOKEN.")
+    String swiftToken = System.getenv("OS_AUTH_TOKEN");
+
+    @Option(names = "--swift-container", paramLabel = "NAME",
+            description = "The backup's container (default: its export record's container, else volumebackups).")
+    String swiftContainer;
+
+    @Option(names = "--swift-ca-cert", paramLabel = "FILE", description = "PEM file of the Swift endpoint's CA.")
+    Path swiftCaCert;
+
+    boolean s3() {
+        return s3Endpoint != null || s3Bucket != null || s3Profile != null;
+    }
+
+    boolean swift() {
+        return swiftAuthUrl != null || swiftStorageUrl != null || swiftContainer != null;
+    }
+
+    /** Whether the options name a store at all. */
+    boolean given() {
+        return s3() || swift();
+    }
+
+    /** The bucket or container the options name, or null. */
+    String container() {
+        return s3() ? s3Bucket : swiftContainer;
+    }
+
+    /**
+     * The store the options describe, as {@link #COMMAND_LINE_STORE}; {@link Stores#NONE} when none.
+     *
+     * @throws IllegalArgumentException the options do not make a store (both kinds, a missing key)
+     * @throws ObjectStoreException the store's client cannot be made
+     */
+    Stores open(Duration readTimeout) throws ObjectStoreException {
+        if (!given()) {
+            return Stores.NONE;
+        }
+        if (s3() && swift()) {
+            throw new IllegalArgumentException("give the options of one store: --s3-* or --swift-*, not both");
+        }
+        ObjectStore store;
+        if (s3()) {
+            store = S3Store.open(new S3Settings(s3Endpoint, s3Region, null, s3Profile, s3CaCert,
+                    s3SseCustomerKey == null || s3SseCustomerKey.isEmpty() ? null : s3SseCustomerKey,
+                    S3Settings.DEFAULT_MAX_CONNECTIONS, readTimeout));
+        } else {
+            store = SwiftStore.open(new SwiftSettings(swiftAuthUrl, swiftUser, swiftAuthUrl == null ? null : swiftKey,
+                    swiftStorageUrl, swiftStorageUrl == null ? null : swiftToken, swiftCaCert,
+                    SwiftSettings.DEFAULT_MAX_CONNECTIONS, readTimeout));
+        }
+        return new Stores(Map.of(COMMAND_LINE_STORE, store));
+    }
+}

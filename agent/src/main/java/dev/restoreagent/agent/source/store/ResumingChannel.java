@@ -1,0 +1,189 @@
+package dev.restoreagent.agent.source.store;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * One object's bytes from an object store as a channel: a streaming GET, and where the connection
+ * breaks or times out in the middle, a GET of the rest from the next byte (of the same ETag), a
+ * bounded number of times with growing pauses. The reader above (a decoder, its digest) never sees
+ * the cut. At the end, an ETag that is an MD5 is checked against the bytes that came.
+ *
+ * <p>Bytes pass through one heap array per open object; the caller's buffer may be direct.
+ */
+public final class ResumingChannel implements ReadableByteChannel {
+    /** Resumed GETs one object may take before its read fails. */
+    public static final int MAX_RESUMES = 5;
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
+    private static final int CHUNK_BYTES = 64 << 10;
+    private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
+
+    private final String name;
+    private final RangedGet get;
+    private final byte[] chunk = new byte[CHUNK_BYTES];
+    private final MessageDigest md5;
+    private final long objectBytes;
+    private final String etag;
+    private RangedGet.Body body;
+    private long position;
+    private int resumes;
+    private boolean open = true;
+    private boolean ended;
+
+    private ResumingChannel(String name, RangedGet get, RangedGet.Body first, boolean etagIsMd5) {
+        this.name = name;
+        this.get = get;
+        this.body = first;
+        this.objectBytes = first.objectBytes();
+        this.etag = first.etag();
+        this.md5 = etagIsMd5 && etag != null && MD5_HEX.matcher(etag).matches() ? newMd5() : null;
+    }
+
+    /**
+     * Makes the first GET.
+     *
+     * @param name how messages name the object: {@code s3://bucket/key}
+     * @param etagIsMd5 whether this store's ETags are the MD5 of the stored bytes (not with S3 SSE-C)
+     */
+    public static ResumingChannel open(String name, RangedGet get, boolean etagIsMd5) throws IOException {
+        return new ResumingChannel(name, get, get.get(0, null), etagIsMd5);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+        if (ended) {
+            return -1;
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        while (true) {
+            IOException cut;
+            try {
+                int n = body.stream().read(chunk, 0, Math.min(dst.remaining(), chunk.length));
+                if (n >= 0) {
+                    return deliver(dst, n);
+                }
+                if (objectBytes < 0 || position >= objectBytes) {
+                    end();
+                    return -1;
+                }
+                cut = new EOFException("the response ended at byte " + position + " of " + objectBytes);
+            } catch (NoSuchObjectException | ObjectStoreException e) {
+                throw e;
+            } catch (IOException e) {
+                cut = e;
+            }
+            resume(cut);
+        }
+    }
+
+    private int deliver(ByteBuffer dst, int n) throws ObjectStoreException {
+        if (objectBytes >= 0 && position + n > objectBytes) {
+            throw new ObjectStoreException(name + ": more bytes came than the object's " + objectBytes);
+        }
+        if (md5 != null) {
+            md5.update(chunk, 0, n);
+        }
+        dst.put(chunk, 0, n);
+        position += n;
+        return n;
+    }
+
+    private void end() throws ObjectStoreException {
+        ended = true;
+        if (md5 != null) {
+            String actual = HexFormat.of().formatHex(md5.digest());
+            if (!actual.equals(etag)) {
+                throw new ObjectStoreException(name + ": the " + position + " stored bytes have md5 " + actual
+                        + ", but the store's ETag is " + etag);
+            }
+        }
+    }
+
+    /** Replaces the broken body with a GET from {@link #position}, or fails once the resumes are spent. */
+    private void resume(IOException cause) throws IOException {
+        closeBody(true);
+        while (true) {
+            if (resumes >= MAX_RESUMES) {
+                throw new IOException(name + ": reading failed at byte " + position + " after " + resumes
+                        + " resumed GETs: " + cause.getMessage(), cause);
+            }
+            resumes++;
+            pause(FIRST_PAUSE.multipliedBy(1L << (resumes - 1)));
+            try {
+                body = get.get(position, etag);
+                return;
+            } catch (NoSuchObjectException | ObjectStoreException e) {
+                throw e;
+            } catch (IOException e) {
+                cause = e;
+            }
+        }
+    }
+
+    private void pause(Duration pause) throws InterruptedIOException {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(name + ": interrupted while waiting to resume at byte " + position);
+        }
+    }
+
+    /** Resumed GETs so far. */
+    public int resumes() {
+        return resumes;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        if (open) {
+            open = false;
+            // a body not read to its end would be drained to keep the connection: drop it instead
+            closeBody(!ended);
+        }
+    }
+
+    private void closeBody(boolean abort) {
+        RangedGet.Body current = body;
+        body = null;
+        if (current == null) {
+            return;
+        }
+        if (abort && current.abort() != null) {
+            current.abort().run();
+        }
+        try (InputStream ignored = current.stream()) {
+            // closed
+        } catch (IOException e) {
+            // the connection is given up either way
+        }
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has MD5", e);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.restoreagent.agent.source.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import javax.net.ssl.SSLContext;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Cinder's Swift backups ({@code cinder.backup.drivers.swift.SwiftBackupDriver}) through the
+ * JDK's HTTP client: v1 auth or a given token, container listings, streaming GETs of objects that
+ * {@link ResumingChannel} resumes with a Range from the next byte. A token that expires is renewed
+ * once per request (v1 auth only). At most {@code maxConnections} objects are read at once.
+ */
+public final class SwiftStore implements ObjectStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int LISTING_PAGE = 10_000;
+
+    private final SwiftSettings settings;
+    private final HttpClient http;
+    private final Semaphore connections;
+    private volatile Auth auth;
+
+    /** An account's URL and the token for it. */
+    private record Auth(String storageUrl, String token) {
+    }
+
+    private SwiftStore(SwiftSettings settings, HttpClient http) {
+        this.settings = settings;
+        this.http = http;
+        this.connections = new Semaphore(settings.maxConnections(), true);
+        if (settings.authUrl() == null) {
+            auth = new Auth(trimSlash(settings.storageUrl().toString()), settings.token());
+        }
+    }
+
+    /** Makes the client; nothing is sent until a container is read. */
+    public static SwiftStore open(SwiftSettings settings) throws ObjectStoreException {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.readTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (settings.caCert() != null) {
+            try {
+                SSLContext tls = SSLContext.getInstance("TLS");
+                tls.init(null, CaCertificates.load(settings.caCert()), null);
+                builder.sslContext(tls);
+            } catch (GeneralSecurityException e) {
+                throw new ObjectStoreException("cannot use CA file " + settings.caCert() + ": " + e.getMessage(), e);
+            }
+        }
+        return new SwiftStore(settings, builder.build());
+    }
+
+    @Override
+    public String describe() {
+        return settings.describe();
+    }
+
+    @Override
+    public BackupContainer container(String name) {
+        return new Container(name);
+    }
+
+    @Override
+    public void close() {
+        // the JDK's client has no close before Java 21; its connections go with it
+    }
+
+    private Auth auth(boolean renew) throws IOException {
+        Auth current = auth;
+        if (current != null && !renew) {
+            return current;
+        }
+        if (settings.authUrl() == null) {
+            throw new ObjectStoreException("the Swift token for " + settings.storageUrl() + " was refused (HTTP 401)");
+        }
+        synchronized (this) {
+            if (auth != current && auth != null) {
+                return auth;
+            }
+            HttpRequest request = HttpRequest.newBuilder(settings.authUrl()).timeout(settings.readTimeout())
+                    .header("X-Auth-User", settings.user()).header("X-Auth-Key", settings.key()).GET().build();
+            HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(), "authenticate at "
+                    + settings.authUrl());
+            int status = response.statusCode();
+            if (status == 401 || status == 403) {
+                throw new ObjectStoreException("Swift auth at " + settings.authUrl() + " refused user "
+                        + settings.user() + ": HTTP " + status + " (the user or its key)");
+            }
+            String url = response.headers().firstValue("X-Storage-Url").orElse(null);
+            String token = response.headers().firstValue("X-Auth-Token").orElse(null);
+            if (status / 100 != 2 || url == null || token == null) {
+                throw new ObjectStoreException("Swift auth at " + settings.authUrl() + " answered HTTP " + status
+                        + (url == null || token == null ? " without X-Storage-Url and X-Auth-Token" : ""));
+            }
+            auth = new Auth(trimSlash(url), token);
+            return auth;
+        }
+    }
+
+    /** Sends with the token, renewing it once on a 401. */
+    private <T> HttpResponse<T> authorized(String path, String range, String ifMatch,
+                                           HttpResponse.BodyHandler<T> body, String what) throws IOException {
+        boolean renewed = false;
+        while (true) {
+            Auth current = auth(false);
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(current.storageUrl() + path))
+                    .timeout(settings.readTimeout()).header("X-Auth-Token", current.token()).GET();
+            if (range != null) {
+                request.header("Range", range);
+            }
+            if (ifMatch != null) {
+                request.header("If-Match", ifMatch);
+            }
+            HttpResponse<T> response = send(request.build(), body, what);
+            if (response.statusCode() != 401 || renewed || settings.authUrl() == null) {
+                return response;
+            }
+            discard(response);
+            renewed = true;
+            auth(true);
+        }
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body, String what)
+            throws IOException {
+        try {
+            return http.send(request, body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while trying to " + what);
+        } catch (IOException e) {
+            throw new IOException("cannot " + what + ": " + (e.getMessage() != null ? e.getMessage()
+                    : e.getClass().getSimpleName()), e);
+        }
+    }
+
+    private static void discard(HttpResponse<?> response) {
+        if (response.body() instanceof InputStream in) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // dropped either way
+            }
+        }
+    }
+
+    private static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** {@code a b/c} as a URL path: each level encoded, the {@code /} kept. */
+    static String encodePath(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+    }
+
+    /** One container. */
+    private final class Container implements BackupContainer {
+        private final String name;
+
+        Container(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String describe() {
+            return "Swift container " + name + " at " + settings.describe();
+        }
+
+        @Override
+        public String describe(String object) {
+            return "swift://" + name + "/" + object;
+        }
+
+        @Override
+        public SortedSet<String> list(String prefix) throws IOException {
+            SortedSet<String> names = new TreeSet<>();
+            String marker = "";
+            while (true) {
+                String path = "/" + encodePath(name) + "?format=json&limit=" + LISTING_PAGE + "&prefix="
+                        + URLEncoder.encode(prefix, StandardCharsets.UTF_8) + "&marker="
+                        + URLEncoder.encode(marker, StandardCharsets.UTF_8);
+                String what = "list " + describe(prefix) + "*";
+                HttpResponse<String> response = authorized(path, null, null, HttpResponse.BodyHandlers.ofString(),
+                        what);
+                check(response.statusCode(), what);
+                if (response.statusCode() == 204 || response.body().isBlank()) {
+                    return names;
+                }
+                JsonNode page = JSON.readTree(response.body());
+                if (!page.isArray()) {
+                    throw new ObjectStoreException("cannot " + what + ": the listing is not a JSON array");
+                }
+                for (JsonNode entry : page) {
+                    String object = entry.path("name").asText(null);
+                    if (object == null) {
+                        throw new ObjectStoreException("cannot " + what + ": a listing entry has no name");
+                    }
+                    names.add(object);
+                    marker = object;
+                }
+                if (page.size() < LISTING_PAGE) {
+                    return names;
+                }
+            }
+        }
+
+        @Override
+        public boolean exists(String object) throws IOException {
+            String what = "look for " + describe(object);
+            HttpResponse<InputStream> response = authorized("/" + encodePath(name) + "/" + encodePath(object),
+                    "bytes=0-0", null, HttpResponse.BodyHandlers.ofInputStream(), what);
+            discard(response);
+            if (response.statusCode() == 404) {
+                return false;
+            }
+            check(response.statusCode(), what);
+            return true;
+        }
+
+        @Override
+        public ReadableByteChannel open(String object) throws IOException {
+            return ResumingChannel.open(describe(object), (from, ifMatch) -> get(object, from, ifMatch), true);
+        }
+
+        private RangedGet.Body get(String object, long from, String ifMatch) throws IOException {
+            String what = "read " + describe(object) + (from > 0 ? " from byte " + from : "");
+            acquire(what);
+            boolean handedOver = false;
+            try {
+                HttpResponse<InputStream> response = authorized("/" + encodePath(name) + "/" + encodePath(object),
+                        from > 0 ? "bytes=" + from + "-" : null, ifMatch, HttpResponse.BodyHandlers.ofInputStream(),
+                        what);
+                if (response.statusCode() / 100 != 2) {
+                    discard(response);
+                    check(response.statusCode(), what);
+                }
+                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                String etag = response.headers().firstValue("ETag").map(e -> e.replace("\"", "")).orElse(null);
+                InputStream body = new Releasing(response.body());
+                handedOver = true;
+                return new RangedGet.Body(body, length < 0 ? -1 : from + length, etag, null);
+            } finally {
+                if (!handedOver) {
+                    connections.release();
+                }
+            }
+        }
+
+        private void acquire(String what) throws IOException {
+            try {
+                if (!connections.tryAcquire(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IOException("cannot " + what + ": all " + settings.maxConnections()
+                            + " connections to " + settings.describe() + " stayed busy");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting to " + what);
+            }
+        }
+
+        private void check(int status, String what) throws IOException {
+            if (status / 100 == 2) {
+                return;
+            }
+            String why = "cannot " + what + ": HTTP " + status;
+            switch (status) {
+                case 404 -> throw new NoSuchObjectException(why);
+                case 401, 403 -> throw new ObjectStoreException(why + " (the user, its key or token, or its rights)");
+                case 400, 412, 416 -> throw new ObjectStoreException(why);
+                default -> throw new IOException(why);
+            }
+        }
+    }
+
+    /** A body that gives its connection's place back once, when it is closed. */
+    private final class Releasing extends FilterInputStream {
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Releasing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                if (released.compareAndSet(false, true)) {
+                    connections.release();
+                }
+            }
+        }
+    }
+}
