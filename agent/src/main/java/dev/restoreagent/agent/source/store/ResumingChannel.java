@@ -34,13 +34,15 @@ public final class ResumingChannel implements ReadableByteChannel {
     private final MessageDigest md5;
     private final long objectBytes;
     private final String etag;
+    private final Duration firstPause;
     private RangedGet.Body body;
     private long position;
     private int resumes;
     private boolean open = true;
     private boolean ended;
 
-    private ResumingChannel(String name, RangedGet get, RangedGet.Body first, boolean etagIsMd5) {
+    private ResumingChannel(String name, RangedGet get, RangedGet.Body first, boolean etagIsMd5, Duration firstPause) {
+        this.firstPause = firstPause;
         this.name = name;
         this.get = get;
         this.body = first;
@@ -56,7 +58,12 @@ public final class ResumingChannel implements ReadableByteChannel {
      * @param etagIsMd5 whether this store's ETags are the MD5 of the stored bytes (not with S3 SSE-C)
      */
     public static ResumingChannel open(String name, RangedGet get, boolean etagIsMd5) throws IOException {
-        return new ResumingChannel(name, get, get.get(0, null), etagIsMd5);
+        return open(name, get, etagIsMd5, FIRST_PAUSE);
+    }
+
+    /** As {@link #open(String, RangedGet, boolean)}, pausing {@code firstPause}, twice that, ... between resumes. */
+    static ResumingChannel open(String name, RangedGet get, boolean etagIsMd5, Duration firstPause) throws IOException {
+        return new ResumingChannel(name, get, get.get(0, null), etagIsMd5, firstPause);
     }
 
     @Override
@@ -123,7 +130,7 @@ public final class ResumingChannel implements ReadableByteChannel {
                         + " resumed GETs: " + cause.getMessage(), cause);
             }
             resumes++;
-            pause(FIRST_PAUSE.multipliedBy(1L << (resumes - 1)));
+            pause(firstPause.multipliedBy(1L << (resumes - 1)));
             try {
                 body = get.get(position, etag);
                 return;
