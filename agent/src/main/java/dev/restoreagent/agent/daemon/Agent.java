@@ -3,6 +3,8 @@ package dev.restoreagent.agent.daemon;
 import dev.restoreagent.agent.client.ControlTransport;
 import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobRegistry;
+import dev.restoreagent.agent.source.store.ObjectStore;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.job.JobState;
@@ -18,6 +20,7 @@ import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.MemoryBudget;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,10 +44,13 @@ public final class Agent implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final ScheduledExecutorService housekeeping;
     private final StateDirLock lock;
+    private final Stores stores;
     private boolean closed;
 
     private Agent(MemoryBudget budget, SharedConnection connection, JobRegistry jobs, ControlServer server,
-                  MetricsServer metricsServer, ScheduledExecutorService housekeeping, StateDirLock lock) {
+                  MetricsServer metricsServer, ScheduledExecutorService housekeeping, StateDirLock lock,
+                  Stores stores) {
+        this.stores = stores;
         this.budget = budget;
         this.connection = connection;
         this.jobs = jobs;
@@ -78,11 +84,12 @@ public final class Agent implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new AgentStartException(e.getMessage());
         }
+        Stores stores = stores(config);
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
         SharedConnection connection = connection(config);
         JobRegistry[] registry = new JobRegistry[1];
         AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0], version);
-        JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection), Stores.NONE,
+        JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection), stores,
                 new Journal(config.stateDir()), config.stateDir(), config.jobRetention(), job -> {
                     metrics.jobFinished(job);
                     LOG.log(endLevel(job.state()), "job " + job.id() + " " + job.state()
@@ -96,7 +103,7 @@ public final class Agent implements AutoCloseable {
                         version, transport));
         MetricsServer metricsServer = config.metricsListen() == null ? null
                 : new MetricsServer(config.metricsListen(), metrics);
-        Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock);
+        Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock, stores);
         try {
             jobs.start();
             housekeeping.scheduleWithFixedDelay(jobs::expire, 1, 10, TimeUnit.MINUTES);
@@ -109,13 +116,28 @@ public final class Agent implements AutoCloseable {
             throw e;
         }
         LOG.info("restore-agent " + version + " started: memory budget " + budget.totalBytes() + " bytes, state in "
-                + config.stateDir());
+                + config.stateDir() + (stores.names().isEmpty() ? "" : ", object stores " + String.join(", ",
+                stores.names())));
         String fallback = DecoderImplementations.fallback(Codec.BZIP2);
         LOG.log(fallback == null ? Level.INFO : Level.WARNING, "decoders: " + DecoderImplementations.all()
                 + (fallback == null ? "" : "; bzip2 falls back to commons-compress, slower: " + fallback));
         // after the socket listens: systemd (Type=notify) starts what is ordered after us only now
         tellSystemd(() -> SystemdNotify.ready("serving on " + config.socket()));
         return agent;
+    }
+
+    /** agent.conf's object stores, their secrets read; one that cannot be set up stops the start. */
+    private static Stores stores(AgentConfig config) throws AgentStartException {
+        Map<String, ObjectStore> open = new LinkedHashMap<>();
+        for (StoreConfig store : config.stores().values()) {
+            try {
+                open.put(store.name(), store.open(config.settings().sourceReadTimeout()));
+            } catch (ObjectStoreException e) {
+                open.values().forEach(ObjectStore::close);
+                throw new AgentStartException(e.getMessage());
+            }
+        }
+        return new Stores(open);
     }
 
     /** A job's end in the log: a failure is an error, a cancel worth a notice, a success news. */
@@ -164,6 +186,7 @@ public final class Agent implements AutoCloseable {
         }
         housekeeping.shutdownNow();
         jobs.close();
+        stores.close();
         connection.close();
         budget.close();
         try {

@@ -25,13 +25,14 @@ import java.util.stream.Collectors;
  * optional; {@link #DEFAULTS} documents them.
  *
  * @param metricsListen the loopback address of the metrics listener, or null when it is off
+ * @param stores the Swift and S3 stores requests may name, by name ({@code store.<name>.*} lines)
  */
 public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path socket, String socketGroup,
                           Path stateDir,
                           Path cephConf, String cephId, Path cephKeyring, String cephCluster, Duration osdOpTimeout,
                           boolean rbdZeroCopyWrites,
                           Set<Integer> allowedUids, Set<String> allowedGroups, List<Path> allowedPaths,
-                          Duration jobRetention, InetSocketAddress metricsListen) {
+                          Duration jobRetention, InetSocketAddress metricsListen, Map<String, StoreConfig> stores) {
     /** Default location of the file. */
     public static final Path DEFAULT_FILE = Path.of("/etc/restore-agent/agent.conf");
 
@@ -74,6 +75,18 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
             "# Prometheus metrics over TCP, GET /metrics only: a loopback host:port such as 127.0.0.1:9464",
             "# (empty: off; the control socket serves /metrics either way)",
             "metrics_listen =",
+            "# Swift and S3 stores that requests name (store NAME), holding backups Cinder's drivers wrote.",
+            "# Secrets go in the files named, readable by user restore-agent only:",
+            "#   store.rgw.type = s3",
+            "#   store.rgw.endpoint = https://rgw.example.net:8443     (empty for AWS itself; region too)",
+            "#   store.rgw.credentials_file = /etc/restore-agent/s3-credentials   (~/.aws/credentials format)",
+            "#   store.rgw.profile = default",
+            "#   store.rgw.ca_cert = /etc/ssl/certs/rgw-ca.pem",
+            "#   store.rgw.sse_customer_key_file =   (backup_s3_sse_customer_key, for SSE-C backups)",
+            "#   store.swift.type = swift",
+            "#   store.swift.auth_url = https://swift.example.net/auth/1.0",
+            "#   store.swift.credentials_file = /etc/restore-agent/swift-credentials   (user = ..., key = ...)",
+            "#   store.NAME.max_connections = 16   (connections all restores from it share)",
             "");
 
     /** The keys and values of {@link #DEFAULTS}: every key there is, and what an absent one means. */
@@ -129,7 +142,7 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
     public static AgentConfig load(Path file) throws ConfigException {
         Map<String, Setting> settings = new HashMap<>(DEFAULT_SETTINGS);
         settings.putAll(ConfLines.parse(lines(file), file, DEFAULT_SETTINGS.keySet()));
-        return from(new ConfValues(file, settings));
+        return from(new ConfValues(file, settings), StoreConfig.all(file, settings));
     }
 
     private static List<String> lines(Path file) throws ConfigException {
@@ -146,7 +159,7 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
         }
     }
 
-    private static AgentConfig from(ConfValues values) throws ConfigException {
+    private static AgentConfig from(ConfValues values, Map<String, StoreConfig> stores) throws ConfigException {
         int bufferBytes = values.read("buffer_size", ConfValues::intSize);
         int queueDepth = values.read("queue_depth", ConfValues::wholeInt);
         int decoders = values.read("decoders", ConfValues::wholeInt);
@@ -167,7 +180,7 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
                 Set.copyOf(values.read("allowed_groups", ConfValues::list)),
                 values.read("allowed_paths", AgentConfig::paths),
                 values.read("job_retention_hours", AgentConfig::hours),
-                values.read("metrics_listen", MetricsListen::parse));
+                values.read("metrics_listen", MetricsListen::parse), Map.copyOf(stores));
     }
 
     private static RestoreSettings settings(int bufferBytes, int queueDepth, int decoders) {

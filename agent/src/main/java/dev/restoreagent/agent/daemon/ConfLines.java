@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The line format of agent.conf: {@code key = value} lines; blank lines and lines starting with {@code #}
  * are comments, and so is the rest of a line from a {@code #} that follows whitespace. Anything else (a
- * {@code [section]}, a line without {@code =}, a key not in the known set, a key given twice) is refused.
+ * {@code [section]}, a line without {@code =}, a key not in the known set nor a store's
+ * ({@link StoreConfig}), a key given twice) is refused.
  */
 final class ConfLines {
     /** One {@code key = value} line: its 1-based number and the value, stripped, comment removed. */
@@ -45,8 +46,10 @@ final class ConfLines {
             if (key.isEmpty()) {
                 throw new ConfigException(file, number, null, "not a key = value line: '" + text + "'");
             }
-            if (known != null && !known.contains(key)) {
-                String nearest = nearest(key, known);
+            if (known != null && !known.contains(key) && !StoreConfig.accepts(key)) {
+                Set<String> candidates = new java.util.HashSet<>(known);
+                candidates.addAll(StoreConfig.candidates(key));
+                String nearest = nearest(key, candidates);
                 throw new ConfigException(file, number, key, "unknown key '" + key + "'"
                         + (nearest == null ? "" : " (did you mean " + nearest + "?)"));
             }

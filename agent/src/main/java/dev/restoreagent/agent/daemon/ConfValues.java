@@ -27,6 +27,11 @@ final class ConfValues {
         this.settings = settings;
     }
 
+    /** Whether {@code key} has a value (the file's or a default). */
+    boolean has(String key) {
+        return settings.containsKey(key);
+    }
+
     /** {@code key}'s value through {@code reader}; its {@link IllegalArgumentException} becomes a refusal. */
     <T> T read(String key, Function<String, T> reader) throws ConfigException {
         return check(key, () -> reader.apply(settings.get(key).value()));

@@ -1,0 +1,223 @@
+package dev.restoreagent.agent.daemon;
+
+import dev.restoreagent.agent.daemon.AgentConfig.ConfigException;
+import dev.restoreagent.agent.daemon.ConfLines.Setting;
+import dev.restoreagent.agent.source.store.ObjectStore;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.S3Settings;
+import dev.restoreagent.agent.source.store.S3Store;
+import dev.restoreagent.agent.source.store.SwiftSettings;
+import dev.restoreagent.agent.source.store.SwiftStore;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.profiles.ProfileFile;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * One object store of agent.conf, from its {@code store.<name>.<field>} lines: a request's
+ * {@code store} names it. Secrets are not in agent.conf but in the files it names, read when the
+ * agent starts; nothing of them reaches the API, the journal or the logs.
+ *
+ * <pre>
+ * store.rgw.type = s3                      # or swift
+ * store.rgw.endpoint = https://rgw.example:8443
+ * store.rgw.credentials_file = /etc/restore-agent/s3-credentials   # ~/.aws/credentials format
+ * store.rgw.profile = default
+ * store.rgw.ca_cert = /etc/ssl/certs/rgw-ca.pem
+ * store.swift.type = swift
+ * store.swift.auth_url = https://swift.example/auth/1.0
+ * store.swift.credentials_file = /etc/restore-agent/swift-credentials   # user = ..., key = ...
+ * </pre>
+ */
+record StoreConfig(String name, Type type, URI endpoint, String region, Path credentialsFile, String profile,
+                   Path caCert, Path sseCustomerKeyFile, URI authUrl, int maxConnections) {
+    /** The kinds of store. */
+    enum Type { S3, SWIFT }
+
+    private static final Pattern KEY = Pattern.compile("store\\.([a-z0-9][a-z0-9_-]{0,63})\\.([a-z_]+)");
+    private static final Set<String> S3_FIELDS = Set.of("type", "endpoint", "region", "credentials_file", "profile",
+            "ca_cert", "sse_customer_key_file", "max_connections");
+    private static final Set<String> SWIFT_FIELDS = Set.of("type", "auth_url", "credentials_file", "ca_cert",
+            "max_connections");
+    private static final Set<String> FIELDS = new TreeSet<>(S3_FIELDS);
+
+    static {
+        FIELDS.addAll(SWIFT_FIELDS);
+    }
+
+    /** Whether {@code key} is a store's line: {@code store.<name>.<a field of stores>}. */
+    static boolean accepts(String key) {
+        Matcher m = KEY.matcher(key);
+        return m.matches() && FIELDS.contains(m.group(2));
+    }
+
+    /** The store keys {@code key} may have meant, for a slip's hint. */
+    static Set<String> candidates(String key) {
+        Matcher m = Pattern.compile("store\\.([a-z0-9][a-z0-9_-]{0,63})\\..*").matcher(key);
+        return m.matches() ? FIELDS.stream().map(f -> "store." + m.group(1) + "." + f).collect(Collectors.toSet())
+                : Set.of();
+    }
+
+    /** The stores the settings name, by name. */
+    static Map<String, StoreConfig> all(Path file, Map<String, Setting> settings) throws ConfigException {
+        Map<String, Map<String, Setting>> byName = new TreeMap<>();
+        for (Map.Entry<String, Setting> entry : settings.entrySet()) {
+            Matcher m = KEY.matcher(entry.getKey());
+            if (m.matches()) {
+                byName.computeIfAbsent(m.group(1), n -> new TreeMap<>()).put(m.group(2), entry.getValue());
+            }
+        }
+        Map<String, StoreConfig> stores = new TreeMap<>();
+        for (Map.Entry<String, Map<String, Setting>> store : byName.entrySet()) {
+            stores.put(store.getKey(), of(file, store.getKey(), store.getValue()));
+        }
+        return stores;
+    }
+
+    private static StoreConfig of(Path file, String name, Map<String, Setting> fields) throws ConfigException {
+        String prefix = "store." + name + ".";
+        Setting type = fields.get("type");
+        if (type == null) {
+            Setting any = fields.values().iterator().next();
+            throw new ConfigException(file, any.line(), prefix + "type", "store " + name + " has no " + prefix
+                    + "type (s3 or swift)");
+        }
+        Type kind;
+        try {
+            kind = Type.valueOf(type.value().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, type.line(), prefix + "type", prefix + "type: '" + type.value()
+                    + "' is not s3 or swift");
+        }
+        Set<String> allowed = kind == Type.S3 ? S3_FIELDS : SWIFT_FIELDS;
+        for (Map.Entry<String, Setting> field : fields.entrySet()) {
+            if (!allowed.contains(field.getKey())) {
+                throw new ConfigException(file, field.getValue().line(), prefix + field.getKey(), prefix
+                        + field.getKey() + ": a " + type.value() + " store has no " + field.getKey());
+            }
+        }
+        ConfValues values = new ConfValues(file, prefixed(prefix, fields));
+        URI endpoint = optional(values, prefix + "endpoint", StoreConfig::url);
+        URI authUrl = optional(values, prefix + "auth_url", StoreConfig::url);
+        Path credentials = optional(values, prefix + "credentials_file", ConfValues::path);
+        if (kind == Type.SWIFT && (authUrl == null || credentials == null)) {
+            throw new ConfigException(file, type.line(), prefix + "type", "swift store " + name + " needs "
+                    + prefix + "auth_url and " + prefix + "credentials_file (user = ..., key = ...)");
+        }
+        Integer max = optional(values, prefix + "max_connections", ConfValues::wholeInt);
+        if (max != null && max < 1) {
+            throw new ConfigException(file, fields.get("max_connections").line(), prefix + "max_connections",
+                    prefix + "max_connections: must be at least 1");
+        }
+        String region = optional(values, prefix + "region", ConfValues::required);
+        String profile = optional(values, prefix + "profile", ConfValues::required);
+        return new StoreConfig(name, kind, endpoint, region == null ? S3Settings.DEFAULT_REGION : region,
+                credentials, profile, optional(values, prefix + "ca_cert", ConfValues::path),
+                optional(values, prefix + "sse_customer_key_file", ConfValues::path), authUrl,
+                max == null ? S3Settings.DEFAULT_MAX_CONNECTIONS : max);
+    }
+
+    private static Map<String, Setting> prefixed(String prefix, Map<String, Setting> fields) {
+        Map<String, Setting> out = new TreeMap<>();
+        fields.forEach((k, v) -> out.put(prefix + k, v));
+        return out;
+    }
+
+    private static <T> T optional(ConfValues values, String key, java.util.function.Function<String, T> reader)
+            throws ConfigException {
+        return values.has(key) ? values.read(key, reader) : null;
+    }
+
+    private static URI url(String value) {
+        try {
+            URI uri = new URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http or https URL: '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: '" + value + "'", e);
+        }
+    }
+
+    /**
+     * Makes the store's client, reading its secrets.
+     *
+     * @throws ObjectStoreException naming the store and the file that cannot be read or used
+     */
+    ObjectStore open(Duration readTimeout) throws ObjectStoreException {
+        String what = "store " + name;
+        if (type == Type.S3) {
+            ProfileCredentialsProvider credentials = null;
+            if (credentialsFile != null) {
+                checkReadable(credentialsFile, what + ": credentials_file");
+                try {
+                    credentials = ProfileCredentialsProvider.builder()
+                            .profileFile(ProfileFile.builder().content(credentialsFile)
+                                    .type(ProfileFile.Type.CREDENTIALS).build())
+                            .profileName(profile == null ? "default" : profile).build();
+                    credentials.resolveCredentials();
+                } catch (SdkException | IllegalArgumentException e) {
+                    throw new ObjectStoreException(what + ": credentials_file " + credentialsFile + " has no usable"
+                            + " profile " + (profile == null ? "default" : profile) + ": " + e.getMessage(), e);
+                }
+            }
+            String sse = sseCustomerKeyFile == null ? null : secret(sseCustomerKeyFile, what + ": sse_customer_key_file");
+            return S3Store.open(new S3Settings(endpoint, region, credentials, credentials == null ? profile : null,
+                    caCert, sse, maxConnections, readTimeout));
+        }
+        checkReadable(credentialsFile, what + ": credentials_file");
+        Map<String, Setting> lines;
+        try {
+            lines = ConfLines.parse(Files.readAllLines(credentialsFile, StandardCharsets.UTF_8), credentialsFile,
+                    Set.of("user", "key"));
+        } catch (IOException e) {
+            throw new ObjectStoreException(what + ": cannot read credentials_file " + credentialsFile + ": "
+                    + e.getMessage(), e);
+        } catch (ConfigException e) {
+            throw new ObjectStoreException(what + ": " + e.getMessage(), e);
+        }
+        if (!lines.containsKey("user") || !lines.containsKey("key")) {
+            throw new ObjectStoreException(what + ": credentials_file " + credentialsFile
+                    + " needs a user = ACCOUNT:USER line and a key = KEY line");
+        }
+        return SwiftStore.open(new SwiftSettings(authUrl, lines.get("user").value(), lines.get("key").value(), null,
+                null, caCert, maxConnections, readTimeout));
+    }
+
+    private static void checkReadable(Path file, String what) throws ObjectStoreException {
+        if (!Files.isReadable(file)) {
+            throw new ObjectStoreException(what + " " + file + (Files.exists(file)
+                    ? " cannot be read by user " + System.getProperty("user.name")
+                    : " does not exist"));
+        }
+    }
+
+    private static String secret(Path file, String what) throws ObjectStoreException {
+        checkReadable(file, what);
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (text.isEmpty()) {
+                throw new ObjectStoreException(what + " " + file + " is empty");
+            }
+            return text;
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
