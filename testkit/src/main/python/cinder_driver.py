@@ -86,10 +86,44 @@ def _configure_posix(args):
     CONF.set_override('backup_posix_path', os.path.abspath(args.backup_path))
 
 
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        raise SystemExit('cinder_driver: %s is not set (scripts/ceph-cluster.sh env prints it)' % name)
+    return value
+
+
+def _configure_s3(args):
+    # what cinder.conf of an RGW-backed S3 driver says; the store's address and keys come from the
+    # test cluster (RGW_* in scripts/ceph-cluster.sh's rgw.env)
+    CONF.set_override('backup_s3_endpoint_url', _env('RGW_ENDPOINT'))
+    CONF.set_override('backup_s3_store_access_key', _env('RGW_S3_ACCESS_KEY'))
+    CONF.set_override('backup_s3_store_secret_key', _env('RGW_S3_SECRET_KEY'))
+
+
+def _configure_swift(args):
+    # backup_swift_auth = single_user with v1 auth, as RGW and tempauth serve it
+    CONF.set_override('backup_swift_auth', 'single_user')
+    CONF.set_override('backup_swift_auth_version', '1')
+    CONF.set_override('backup_swift_auth_url', _env('RGW_SWIFT_AUTH_URL'))
+    CONF.set_override('backup_swift_user', _env('RGW_SWIFT_USER'))
+    CONF.set_override('backup_swift_key', _env('RGW_SWIFT_KEY'))
+
+
 DRIVERS = {
     'posix': Driver('cinder.backup.drivers.posix.PosixBackupDriver', 'backup_file_size',
                     'backup_sha_block_size_bytes', 'backup_container', _configure_posix),
+    's3': Driver('cinder.backup.drivers.s3.S3BackupDriver', 'backup_s3_object_size',
+                 'backup_s3_block_size', 'backup_s3_store_bucket', _configure_s3),
+    'swift': Driver('cinder.backup.drivers.swift.SwiftBackupDriver', 'backup_swift_object_size',
+                    'backup_swift_block_size', 'backup_swift_container', _configure_swift),
 }
+
+
+def _request_context():
+    """The context of a user's request, as the backup manager runs drivers in: the Swift driver connects
+    only when the context has a user (SwiftBackupDriver.__init__), the others do not mind."""
+    return context.RequestContext(USER_ID, PROJECT_ID, is_admin=True)
 
 
 def _default_db(args):
@@ -144,7 +178,7 @@ def _volume_row(ctxt, volume_id, size_gib, status, name):
 
 def backup(args):
     driver = _setup(args)
-    ctxt = context.get_admin_context()
+    ctxt = _request_context()
     size_gib = max(1, -(-os.path.getsize(args.volume) // GIB))
     volume = _volume_row(ctxt, args.volume_id, size_gib, 'backing-up', 'bench-volume')
     parent = objects.Backup.get_by_id(ctxt, args.parent_id) if args.parent_id else None
@@ -186,7 +220,7 @@ def backup(args):
 
 def restore(args):
     driver = _setup(args)
-    ctxt = context.get_admin_context()
+    ctxt = _request_context()
     record = objects.Backup.get_by_id(ctxt, args.backup_id)
     # the API's new volume for a restore without a target, and its status changes
     target = _volume_row(ctxt, str(uuid.uuid4()), record.size, 'restoring-backup', 'restore_backup_' + record.id)

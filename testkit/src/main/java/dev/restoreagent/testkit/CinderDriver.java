@@ -28,11 +28,17 @@ public final class CinderDriver {
     private static final long TIMEOUT_MINUTES = 60;
 
     private final Path script;
+    private final String driver;
+    /** posix: backup_posix_path; null for an object store's driver */
     private final Path backupPath;
+    /** an object store's driver: the SQLite file of the rows; null for posix (it lives in backupPath) */
+    private final Path db;
 
-    private CinderDriver(Path script, Path backupPath) {
+    private CinderDriver(Path script, String driver, Path backupPath, Path db) {
         this.script = script;
+        this.driver = driver;
         this.backupPath = backupPath;
+        this.db = db;
     }
 
     /** Why Cinder's drivers cannot run here, or null when they can (python3-cinder and python3-zstd importable). */
@@ -64,8 +70,24 @@ public final class CinderDriver {
      * {@code workDir} (created if missing).
      */
     public static CinderDriver posix(Path backupPath, Path workDir) throws IOException {
-        Files.createDirectories(workDir);
         Files.createDirectories(backupPath);
+        return new CinderDriver(script(workDir), "posix", backupPath.toAbsolutePath(), null);
+    }
+
+    /**
+     * Cinder's S3BackupDriver ({@code store} "s3") or SwiftBackupDriver ("swift") against the test
+     * cluster's RGW, whose address and keys the script takes from the environment ({@code RGW_*},
+     * see CephTestCluster); the rows are kept in {@code workDir}.
+     */
+    public static CinderDriver objectStore(String store, Path workDir) throws IOException {
+        if (!store.equals("s3") && !store.equals("swift")) {
+            throw new IllegalArgumentException("not an object store driver: " + store);
+        }
+        return new CinderDriver(script(workDir), store, null, workDir.resolve("cinder-" + store + ".sqlite"));
+    }
+
+    private static Path script(Path workDir) throws IOException {
+        Files.createDirectories(workDir);
         Path script = workDir.resolve(SCRIPT_RESOURCE);
         try (InputStream in = CinderDriver.class.getResourceAsStream(SCRIPT_RESOURCE)) {
             if (in == null) {
@@ -73,7 +95,7 @@ public final class CinderDriver {
             }
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
-        return new CinderDriver(script, backupPath.toAbsolutePath());
+        return script;
     }
 
     public Path backupPath() {
@@ -88,8 +110,11 @@ public final class CinderDriver {
                              Long chunkSizeBytes, Long shaBlockSizeBytes, String container) {
     }
 
-    /** A backup Cinder's driver wrote: {@code cinder backup-export}'s record (saved as a file) and the backup. */
-    public record Made(Path recordFile, CinderBackup backup) {
+    /**
+     * A backup Cinder's driver wrote: {@code cinder backup-export}'s record (saved as a file), its
+     * container and object prefix (the row's {@code service_metadata}), and for posix the backup's files.
+     */
+    public record Made(Path recordFile, String container, String prefix, CinderBackup backup) {
     }
 
     /** Runs the driver's backup() as Cinder's backup manager does; the export record goes to {@code recordFile}. */
@@ -104,9 +129,13 @@ public final class CinderDriver {
         run(args);
         JsonNode row = JSON.readTree(Base64.getMimeDecoder().decode(
                 JSON.readTree(recordFile.toFile()).get("backup_url").asText()));
-        Path metadata = backupPath.resolve(row.get("container").asText())
-                .resolve(row.get("service_metadata").asText() + CinderBackup.METADATA_SUFFIX);
-        return new Made(recordFile, CinderBackup.read(backupPath, metadata));
+        String container = row.get("container").asText();
+        String prefix = row.get("service_metadata").asText();
+        if (backupPath == null) {
+            return new Made(recordFile, container, prefix, null);
+        }
+        Path metadata = backupPath.resolve(container).resolve(prefix + CinderBackup.METADATA_SUFFIX);
+        return new Made(recordFile, container, prefix, CinderBackup.read(backupPath, metadata));
     }
 
     /**
@@ -137,7 +166,8 @@ public final class CinderDriver {
     private String run(List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));
         command.add(args.get(0));
-        command.addAll(List.of("--driver", "posix", "--backup-path", backupPath.toString()));
+        command.addAll(backupPath != null ? List.of("--driver", driver, "--backup-path", backupPath.toString())
+                : List.of("--driver", driver, "--db", db.toString()));
         command.addAll(args.subList(1, args.size()));
         Path err = Files.createTempFile(script.getParent(), "cinder-driver", ".err");
         try {

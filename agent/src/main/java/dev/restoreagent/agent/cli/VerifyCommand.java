@@ -3,7 +3,11 @@ package dev.restoreagent.agent.cli;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.Verify;
+import dev.restoreagent.agent.source.cinder.BackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
+import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.cinder.LocatedBackup;
 import dev.restoreagent.agent.source.cinder.Sha256File;
@@ -17,12 +21,16 @@ import dev.restoreagent.io.rbd.RbdConnection;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -34,7 +42,8 @@ import java.util.concurrent.Callable;
                 "Example:",
                 "  restore-agent verify --backup-root /var/lib/cinder/backup --backup-id ID --target /dev/sdb"})
 final class VerifyCommand implements Callable<Integer> {
-    @Option(names = "--backup-root", required = true, paramLabel = "DIR", description = "Where the backups are.")
+    @Option(names = "--backup-root", paramLabel = "DIR",
+            description = "Where the backups are (or the --s3-*/--swift-* options of their store).")
     Path backupRoot;
 
     @Option(names = "--backup-id", required = true, paramLabel = "ID", description = "The backup the target holds.")
@@ -59,14 +68,38 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     CephOptions ceph;
 
+    @Mixin
+    ObjectStoreOptions storeOptions;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         PrintStream err = System.err;
         long start = System.nanoTime();
         int bytes = Math.toIntExact(Sizes.parse(bufferSize));
+        if ((backupRoot == null) == !storeOptions.given()) {
+            throw new ParameterException(spec.commandLine(), "give --backup-root or a store's options (--s3-*,"
+                    + " --swift-*), one of them");
+        }
+        if (container != null && storeOptions.container() != null) {
+            throw new ParameterException(spec.commandLine(), "--container and the store's bucket or container"
+                    + " option name the same thing: give one");
+        }
+        Stores stores;
         try {
-            CinderBackupLocator locator = new CinderBackupLocator(backupRoot);
-            LocatedBackup top = locator.locate(backupId, container);
+            stores = storeOptions.open(Duration.ofSeconds(60));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        } catch (ObjectStoreException e) {
+            err.println("restore-agent: " + e.getMessage());
+            return ExitCode.BAD_INPUT;
+        }
+        try (stores) {
+            BackupLocator locator = backupRoot != null ? new CinderBackupLocator(backupRoot)
+                    : new ObjectStoreLocator(stores.get(ObjectStoreOptions.COMMAND_LINE_STORE));
+            LocatedBackup top = locator.locate(backupId, container != null ? container : storeOptions.container());
             long volumeBytes;
             // the chain, validated as a restore would: where the volume ends
             try (RestoreSource source = CinderSource.resolve(locator, top, Verify.MD5, tempDir())) {
