@@ -108,7 +108,7 @@ record StoreConfig(String name, Type type, URI endpoint, String region, Path cre
         for (Map.Entry<String, Setting> field : fields.entrySet()) {
             if (!allowed.contains(field.getKey())) {
                 throw new ConfigException(file, field.getValue().line(), prefix + field.getKey(), prefix
-                        + field.getKey() + ": a " + type.value() + " store has no " + field.getKey());
+                        + field.getKey() + ": " + kind.name().toLowerCase(Locale.ROOT) + " stores have no " + field.getKey());
             }
         }
         ConfValues values = new ConfValues(file, prefixed(prefix, fields));

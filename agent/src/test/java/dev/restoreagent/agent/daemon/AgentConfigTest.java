@@ -160,6 +160,46 @@ class AgentConfigTest {
     }
 
     /** The message {@code lines}, as agent.conf, are refused with. */
+    @Test
+    void objectStoresAreReadFromTheirStoreLines() throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.conf"), String.join("\n",
+                "store.rgw.type = s3",
+                "store.rgw.endpoint = https://rgw.example.net:8443   # the cluster's RGW",
+                "store.rgw.credentials_file = /etc/restore-agent/s3-credentials",
+                "store.rgw.max_connections = 4",
+                "store.swift-1.type = swift",
+                "store.swift-1.auth_url = http://127.0.0.1:7480/auth/1.0",
+                "store.swift-1.credentials_file = /etc/restore-agent/swift-credentials", ""));
+        AgentConfig config = AgentConfig.load(file);
+        assertThat(config.stores()).containsOnlyKeys("rgw", "swift-1");
+        StoreConfig rgw = config.stores().get("rgw");
+        assertThat(rgw.type()).isEqualTo(StoreConfig.Type.S3);
+        assertThat(rgw.endpoint()).hasToString("https://rgw.example.net:8443");
+        assertThat(rgw.region()).isEqualTo("us-east-1");
+        assertThat(rgw.maxConnections()).isEqualTo(4);
+        assertThat(config.stores().get("swift-1").authUrl()).hasToString("http://127.0.0.1:7480/auth/1.0");
+    }
+
+    @Test
+    void aStoreLineThatMakesNoStoreIsRefusedByName() throws Exception {
+        Path file = dir.resolve("agent.conf");
+        assertThat(refusal("store.rgw.endpoint = http://h:1"))
+                .isEqualTo(file + " line 1: store rgw has no store.rgw.type (s3 or swift)");
+        assertThat(refusal("store.rgw.type = ftp"))
+                .isEqualTo(file + " line 1: store.rgw.type: 'ftp' is not s3 or swift");
+        assertThat(refusal("store.rgw.type = s3", "store.rgw.endpont = http://h:1"))
+                .isEqualTo(file + " line 2: unknown key 'store.rgw.endpont'"
+                        + " (did you mean store.rgw.endpoint?)");
+        assertThat(refusal("store.rgw.type = s3", "store.rgw.auth_url = http://h:1/auth/1.0"))
+                .isEqualTo(file + " line 2: store.rgw.auth_url: s3 stores have no auth_url");
+        assertThat(refusal("store.sw.type = swift", "store.sw.auth_url = http://h:1/auth/1.0"))
+                .isEqualTo(file + " line 1: swift store sw needs store.sw.auth_url and"
+                        + " store.sw.credentials_file (user = ..., key = ...)");
+        assertThat(refusal("store.rgw.type = s3", "store.rgw.endpoint = rgw:8443"))
+                .isEqualTo(file + " line 2: store.rgw.endpoint: not an http or https URL:"
+                        + " 'rgw:8443'");
+    }
+
     private String refusal(String... lines) throws Exception {
         Path file = Files.writeString(dir.resolve("agent.conf"), String.join("\n", lines) + "\n");
         AgentConfig.ConfigException refused = catchThrowableOfType(AgentConfig.ConfigException.class,
