@@ -1,7 +1,8 @@
 #!/bin/bash
 # The demo behind `make demo`: builds sample backups the way Cinder writes them, restores them with
 # bin/restore-agent under a small memory budget into files and into RBD images on the project's
-# throwaway Ceph cluster (CEPH_CONF, set by scripts/with-ceph.sh), and checks every result by sha256.
+# throwaway Ceph cluster (CEPH_CONF, set by scripts/with-ceph.sh), restores backups Cinder's own S3 and
+# Swift drivers wrote into the cluster's RADOS Gateway (RGW_*), and checks every result by sha256.
 # Files go under demo-work/ (removed and made anew on each run); the images are removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +65,32 @@ step "restore the incremental into a file (its chain: full, then increment)"
 bin/restore-agent restore --backup-root "$work/backups" --backup-id "$(echo "$incr" | json_field backup_id)" \
     --to "$work/restored-incremental.img" --memory-budget 64MiB
 check "incremental chain" "$work/volume-v2.img" "$work/restored-incremental.img"
+
+step "Cinder's own S3 and Swift drivers back the volume up into the cluster's RADOS Gateway"
+: "${RGW_ENDPOINT:?the cluster's RGW is missing (scripts/with-ceph.sh exports RGW_*)}"
+cinder_driver() { /usr/bin/python3 testkit/src/main/python/cinder_driver.py "$@"; }
+volume_id=$(python3 -c 'import uuid; print(uuid.uuid4())')
+s3_id=$(python3 -c 'import uuid; print(uuid.uuid4())')
+swift_id=$(python3 -c 'import uuid; print(uuid.uuid4())')
+# Cinder's defaults: zlib, 50 MiB objects, bucket/container volumebackups; the Swift one goes to a container of its own
+cinder_driver backup --driver s3 --db "$work/cinder-s3.sqlite" --volume "$work/volume-v1.img" \
+    --backup-id "$s3_id" --volume-id "$volume_id" --record "$work/s3-record.json"
+cinder_driver backup --driver swift --db "$work/cinder-swift.sqlite" --volume "$work/volume-v2.img" \
+    --backup-id "$swift_id" --volume-id "$volume_id" --container demo-swift --record "$work/swift-record.json"
+echo "S3 backup $s3_id and Swift backup $swift_id written by Cinder's drivers"
+
+step "restore the S3 backup into a new RBD image, straight from the bucket"
+images+=("rbd/demo-s3-$$")
+AWS_ACCESS_KEY_ID=$RGW_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$RGW_S3_SECRET_KEY \
+    bin/restore-agent restore --s3-endpoint "$RGW_ENDPOINT" --cinder-record "$work/s3-record.json" \
+    --to "rbd:rbd/demo-s3-$$" --create --memory-budget 64MiB
+check "S3 backup in RBD" "$work/volume-v1.img" "rbd:rbd/demo-s3-$$"
+
+step "restore the Swift backup into a new RBD image, found by its id in its container"
+images+=("rbd/demo-swift-$$")
+ST_KEY=$RGW_SWIFT_KEY bin/restore-agent restore --swift-auth-url "$RGW_SWIFT_AUTH_URL" --swift-user "$RGW_SWIFT_USER" \
+    --swift-container demo-swift --backup-id "$swift_id" --to "rbd:rbd/demo-swift-$$" --create --memory-budget 64MiB
+check "Swift backup in RBD" "$work/volume-v2.img" "rbd:rbd/demo-swift-$$"
 
 step "a .zst image stream, from a file and from a pipe (like zstdcat disk.img.zst | rbd import -)"
 zstd -q -3 -c "$work/volume-v1.img" > "$work/volume-v1.img.zst"
