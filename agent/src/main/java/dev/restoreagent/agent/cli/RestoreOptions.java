@@ -107,7 +107,7 @@ final class RestoreOptions {
                 size, force ? true : null, targetZeroed ? true : null, idempotencyKey,
                 dataPool == null && imageFeatures == null && objectSize == null ? null
                         : new CreateOptions(dataPool, imageFeatures, objectSize), verify, verifyAfter ? true : null,
-                store);
+                store, null);
     }
 
     private static String absolute(Path path) {

@@ -2,23 +2,11 @@ package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.daemon.AgentConfig.ConfigException;
 import dev.restoreagent.agent.daemon.ConfLines.Setting;
-import dev.restoreagent.agent.source.store.ObjectStore;
-import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.S3Settings;
-import dev.restoreagent.agent.source.store.S3Store;
-import dev.restoreagent.agent.source.store.SwiftSettings;
-import dev.restoreagent.agent.source.store.SwiftStore;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.profiles.ProfileFile;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * One object store of agent.conf, from its {@code store.<name>.<field>} lines: a request's
  * {@code store} names it. Secrets are not in agent.conf but in the files it names, read when the
- * agent starts; nothing of them reaches the API, the journal or the logs.
+ * agent starts ({@link StoreClients}); nothing of them reaches the API, the journal or the logs.
+ * No class of a store's client is used here: the launcher reads agent.conf with the agent's jar alone.
  *
  * <pre>
  * store.rgw.type = s3                      # or swift
@@ -152,72 +141,6 @@ record StoreConfig(String name, Type type, URI endpoint, String region, Path cre
             return uri;
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a URL: '" + value + "'", e);
-        }
-    }
-
-    /**
-     * Makes the store's client, reading its secrets.
-     *
-     * @throws ObjectStoreException naming the store and the file that cannot be read or used
-     */
-    ObjectStore open(Duration readTimeout) throws ObjectStoreException {
-        String what = "store " + name;
-        if (type == Type.S3) {
-            ProfileCredentialsProvider credentials = null;
-            if (credentialsFile != null) {
-                checkReadable(credentialsFile, what + ": credentials_file");
-                try {
-                    credentials = ProfileCredentialsProvider.builder()
-                            .profileFile(ProfileFile.builder().content(credentialsFile)
-                                    .type(ProfileFile.Type.CREDENTIALS).build())
-                            .profileName(profile == null ? "default" : profile).build();
-                    credentials.resolveCredentials();
-                } catch (SdkException | IllegalArgumentException e) {
-                    throw new ObjectStoreException(what + ": credentials_file " + credentialsFile + " has no usable"
-                            + " profile " + (profile == null ? "default" : profile) + ": " + e.getMessage(), e);
-                }
-            }
-            String sse = sseCustomerKeyFile == null ? null : secret(sseCustomerKeyFile, what + ": sse_customer_key_file");
-            return S3Store.open(new S3Settings(endpoint, region, credentials, credentials == null ? profile : null,
-                    caCert, sse, maxConnections, readTimeout));
-        }
-        checkReadable(credentialsFile, what + ": credentials_file");
-        Map<String, Setting> lines;
-        try {
-            lines = ConfLines.parse(Files.readAllLines(credentialsFile, StandardCharsets.UTF_8), credentialsFile,
-                    Set.of("user", "key"));
-        } catch (IOException e) {
-            throw new ObjectStoreException(what + ": cannot read credentials_file " + credentialsFile + ": "
-                    + e.getMessage(), e);
-        } catch (ConfigException e) {
-            throw new ObjectStoreException(what + ": " + e.getMessage(), e);
-        }
-        if (!lines.containsKey("user") || !lines.containsKey("key")) {
-            throw new ObjectStoreException(what + ": credentials_file " + credentialsFile
-                    + " needs a user = ACCOUNT:USER line and a key = KEY line");
-        }
-        return SwiftStore.open(new SwiftSettings(authUrl, lines.get("user").value(), lines.get("key").value(), null,
-                null, caCert, maxConnections, readTimeout));
-    }
-
-    private static void checkReadable(Path file, String what) throws ObjectStoreException {
-        if (!Files.isReadable(file)) {
-            throw new ObjectStoreException(what + " " + file + (Files.exists(file)
-                    ? " cannot be read by user " + System.getProperty("user.name")
-                    : " does not exist"));
-        }
-    }
-
-    private static String secret(Path file, String what) throws ObjectStoreException {
-        checkReadable(file, what);
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (text.isEmpty()) {
-                throw new ObjectStoreException(what + " " + file + " is empty");
-            }
-            return text;
-        } catch (IOException e) {
-            throw new ObjectStoreException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -18,13 +18,16 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param verifyAfter read the target back at the end against the backup's sha256file
  * @param store instead of {@code backupRoot}: the Swift or S3 store agent.conf names so
  *     ({@code store.<name>.type}); {@code container} is then its bucket or container
+ * @param serviceMetadata with {@code backupId}: the backup's object prefix, as Cinder's backup row
+ *     has it ({@code service_metadata}), so that it is found without listing its container
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
                              String imageFormat, String to, Boolean create, String size, Boolean force,
                              Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions,
-                             String verify, Boolean verifyAfter, String store) {
+                             String verify, Boolean verifyAfter, String store,
+                             String serviceMetadata) {
 
     @JsonIgnore
     public boolean isCreate() {

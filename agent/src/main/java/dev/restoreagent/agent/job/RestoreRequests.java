@@ -50,6 +50,9 @@ public final class RestoreRequests {
         if (request.to() == null || request.to().isBlank()) {
             throw new FieldException("to", "to is required: a path or rbd:POOL[/NAMESPACE]/IMAGE");
         }
+        if (request.serviceMetadata() != null && request.backupId() == null) {
+            throw new FieldException("service_metadata", "service_metadata goes with backup_id");
+        }
         codec(request.imageFormat());
         sizeBytes(request);
         createOptions(request);
@@ -138,6 +141,9 @@ public final class RestoreRequests {
             return locator.locate(record.backupId(),
                     request.container() != null ? request.container() : record.container(), record.prefix());
         }
+        if (request.serviceMetadata() != null) {
+            return locator.locate(request.backupId(), request.container(), request.serviceMetadata());
+        }
         return locator.locate(request.backupId(), request.container());
     }
 
@@ -166,7 +172,7 @@ public final class RestoreRequests {
         /** The message with the command line's option names for the fields: {@code --backup-root}. */
         public String withOptionNames() {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                    "\\b(backup_root|backup_id|store|cinder_record|image_format|verify_after|image|container|to|size"
+                    "\\b(backup_root|backup_id|store|service_metadata|cinder_record|image_format|verify_after|image|container|to|size"
                             + "|create_options\\.(?:data_pool|image_features|object_size)|create_options|create)\\b")
                     .matcher(getMessage());
             StringBuilder out = new StringBuilder();

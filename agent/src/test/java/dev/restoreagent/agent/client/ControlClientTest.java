@@ -41,7 +41,7 @@ class ControlClientTest {
         agent.on("POST", "/v1/restores", 202, FakeAgent.job("j-1", "QUEUED").toString());
 
         ControlClient.Submission submission = client.submit(new RestoreRequest(null, null, null, null,
-                "/srv/disk.img", "auto", "rbd:volumes/vm-1", true, "20GiB", null, null, "key-1", null, null, null, null));
+                "/srv/disk.img", "auto", "rbd:volumes/vm-1", true, "20GiB", null, null, "key-1", null, null, null, null, null));
 
         assertThat(submission.created()).isTrue();
         assertThat(submission.job().path("id").asText()).isEqualTo("j-1");
@@ -62,7 +62,7 @@ class ControlClientTest {
         agent.on("POST", "/v1/restores", 200, FakeAgent.job("j-1", "RUNNING").toString());
 
         ControlClient.Submission submission = client.submit(new RestoreRequest(null, null, null, null,
-                "/srv/disk.img", null, "/dev/sdb", null, null, null, null, "key-1", null, null, null, null));
+                "/srv/disk.img", null, "/dev/sdb", null, null, null, null, "key-1", null, null, null, null, null));
 
         assertThat(submission.created()).isFalse();
     }
@@ -113,7 +113,7 @@ class ControlClientTest {
             assertThat(e.field()).isNull();
         });
         assertThatThrownBy(() -> client.submit(new RestoreRequest(null, "b-1", null, null, null, null, "/dev/sdb",
-                null, null, null, null, null, null, null, null, null))).isInstanceOfSatisfying(ControlClientException.class, e -> {
+                null, null, null, null, null, null, null, null, null, null))).isInstanceOfSatisfying(ControlClientException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).isEqualTo("backup_root is required with backup_id");
                     assertThat(e.field()).isEqualTo("backup_root");

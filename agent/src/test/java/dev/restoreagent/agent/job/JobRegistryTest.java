@@ -23,7 +23,7 @@ class JobRegistryTest {
     Path dir;
 
     private static RestoreRequest request(String to, String key) {
-        return new RestoreRequest(null, null, null, null, "/nonexistent/image", null, to, null, null, null, null, key, null, null, null, null);
+        return new RestoreRequest(null, null, null, null, "/nonexistent/image", null, to, null, null, null, null, key, null, null, null, null, null);
     }
 
     private JobRegistry registry(Journal journal, Duration retention) {
@@ -91,7 +91,7 @@ class JobRegistryTest {
         Path image = Files.write(dir.resolve("image.raw"), new byte[4096]);
         String target = dir.resolve("busy.img").toString();
         RestoreRequest request = new RestoreRequest(null, null, null, null, image.toString(), "raw", target, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
         // all memory is taken: the job waits in the budget's queue
         try (var hog = budget.tryAcquire(64L << 20, "hog").orElseThrow();
              JobRegistry jobs = registry(journal, Duration.ofHours(24), budget)) {

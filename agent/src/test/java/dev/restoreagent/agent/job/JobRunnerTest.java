@@ -57,7 +57,7 @@ class JobRunnerTest {
     }
 
     private static RestoreRequest image(String image, String to) {
-        return new RestoreRequest(null, null, null, null, image, "raw", to, null, null, null, null, null, null, null, null, null);
+        return new RestoreRequest(null, null, null, null, image, "raw", to, null, null, null, null, null, null, null, null, null, null);
     }
 
     private RestoreJob start(JobRunner runner, RestoreRequest request) {

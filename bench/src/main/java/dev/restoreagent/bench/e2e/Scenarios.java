@@ -93,7 +93,7 @@ final class Scenarios {
             List<RestoreRequest> requests = new ArrayList<>();
             for (String target : targets) {
                 requests.add(new RestoreRequest(data.backupRoot.toString(), backup.backupId(), null, null, null,
-                        null, target, kind.equals(RBD) ? Boolean.TRUE : null, null, null, null, null, null, null, null, null));
+                        null, target, kind.equals(RBD) ? Boolean.TRUE : null, null, null, null, null, null, null, null, null, null));
             }
             AgentDaemon.Outcome outcome;
             try (AgentDaemon daemon = AgentDaemon.start(launcher, dir, budgetBytes, zeroCopy, cephConf, work)) {
@@ -196,7 +196,7 @@ final class Scenarios {
             String target = targets(kind, 1).get(0);
             boolean rbd = kind.equals(RBD);
             RestoreRequest request = new RestoreRequest(null, null, null, null, data.singleZst.toString(), null, target,
-                    rbd ? Boolean.TRUE : null, rbd ? Long.toString(data.single.volumeBytes()) : null, null, null, null, null, null, null, null);
+                    rbd ? Boolean.TRUE : null, rbd ? Long.toString(data.single.volumeBytes()) : null, null, null, null, null, null, null, null, null);
             AgentDaemon.Outcome outcome;
             try (AgentDaemon daemon = AgentDaemon.start(launcher, runDir(), plan.budgetBytes(), true, cephConf,
                     work)) {
