@@ -3,6 +3,7 @@ package dev.restoreagent.nativeb.isal;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.restoreagent.nativeb.NativeCheck;
 import dev.restoreagent.nativeb.isal.raw.LibIsal;
 
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class IsalInflater implements AutoCloseable {
                 Class.forName(LibIsal.class.getName(), true, IsalInflater.class.getClassLoader());
             } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError
                      | ClassNotFoundException e) {
-                return LibIsal.SONAME + " cannot be loaded (" + e.getMessage() + ")";
+                return LibIsal.SONAME + " cannot be loaded (" + NativeCheck.loadFailure(e) + ")";
             }
             // the state's layout is only known for one release: with another, reading fields at
             // these offsets would read garbage and writing them would corrupt ISA-L's tables
