@@ -1,6 +1,7 @@
 package dev.restoreagent.bench;
 
 import dev.restoreagent.agent.decode.DecodeWorker;
+import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.SourceObject;
 import dev.restoreagent.io.memory.DirectBufferPool;
@@ -32,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Streaming decode of one disk-like object ({@code objectBytes}, 32 MiB by default) into pooled
  * direct buffers, per codec and buffer size, with md5 and length verification as in a restore.
+ * zlib and bz2 go through their native libraries (ISA-L, libbz2); {@code zlib-java} and
+ * {@code bz2-java} are the same through the pure-Java decoders a node without them runs.
  * Score: objects per second (times the object size for throughput).
  */
 @State(Scope.Benchmark)
@@ -41,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class DecodeBench {
-    @Param({"zstd", "zlib", "bz2", "raw"})
+    @Param({"zstd", "zlib", "zlib-java", "bz2", "bz2-java", "raw"})
     public String codec;
 
     @Param({"1048576", "4194304"})
@@ -57,14 +60,20 @@ public class DecodeBench {
     private DirectBufferPool outputs;
     private DecodeWorker worker;
 
+    private String format;
+
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        format = codec.replace("-java", "");
+        if (codec.endsWith("-java")) {
+            System.setProperty(DecoderImplementations.PROPERTY, "java");
+        }
         dir = Files.createTempDirectory("decode-bench");
         Path raw = dir.resolve("object");
         Volumes.write(raw, objectBytes, 1, VolumeShape.DISK_LIKE);
         md5 = Md5.hex(raw);
-        compressed = dir.resolve("object." + codec);
-        ImageStreams.write(raw, compressed, switch (codec) {
+        compressed = dir.resolve("object." + format);
+        ImageStreams.write(raw, compressed, switch (format) {
             case "zstd" -> ImageFormat.ZSTD;
             case "zlib" -> ImageFormat.ZLIB;
             case "bz2" -> ImageFormat.BZ2;
@@ -78,7 +87,7 @@ public class DecodeBench {
     @Benchmark
     public long decode() throws Exception {
         long[] bytes = new long[1];
-        Codec kind = switch (codec) {
+        Codec kind = switch (format) {
             case "zstd" -> Codec.ZSTD;
             case "zlib" -> Codec.ZLIB;
             case "bz2" -> Codec.BZIP2;
@@ -95,6 +104,7 @@ public class DecodeBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        System.clearProperty(DecoderImplementations.PROPERTY);
         worker.close();
         outputs.close();
         inputs.close();

@@ -45,4 +45,16 @@ public final class NativeCheck {
         }
         return joined.toString();
     }
+
+    /**
+     * Why a library could not be loaded, as one line: JNA's message lists every path it tried and
+     * the whole classpath as resources, one per line; the first path's reason is the one that counts.
+     */
+    public static String loadFailure(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        return message.lines()
+                .filter(line -> !line.startsWith("Native library ("))
+                .limit(2)
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
 }

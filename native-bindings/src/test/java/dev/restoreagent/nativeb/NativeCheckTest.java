@@ -38,4 +38,14 @@ class NativeCheckTest {
         assertThatThrownBy(() -> NativeCheck.checkNegErrno(-1, "x", "lonely"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aLoadFailureIsOneLineWithTheFirstPathsReason() {
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("Unable to load library 'libisal.so.2':\n"
+                + "/usr/lib/x86_64-linux-gnu/libisal.so.2: file too short\n"
+                + "/lib/x86_64-linux-gnu/libisal.so.2: file too short\n"
+                + "Native library (linux-x86-64/libisal.so.2) not found in resource path (/a.jar:/b.jar)");
+        assertThat(NativeCheck.loadFailure(e)).isEqualTo(
+                "Unable to load library 'libisal.so.2': /usr/lib/x86_64-linux-gnu/libisal.so.2: file too short");
+    }
 }

@@ -118,9 +118,16 @@ public final class Agent implements AutoCloseable {
         LOG.info("restore-agent " + version + " started: memory budget " + budget.totalBytes() + " bytes, state in "
                 + config.stateDir() + (stores.names().isEmpty() ? "" : ", object stores " + String.join(", ",
                 stores.names())));
-        String fallback = DecoderImplementations.fallback(Codec.BZIP2);
-        LOG.log(fallback == null ? Level.INFO : Level.WARNING, "decoders: " + DecoderImplementations.all()
-                + (fallback == null ? "" : "; bzip2 falls back to commons-compress, slower: " + fallback));
+        StringBuilder fallbacks = new StringBuilder();
+        for (Codec codec : Codec.values()) {
+            String fallback = DecoderImplementations.fallback(codec);
+            if (fallback != null) {
+                fallbacks.append("; ").append(codec.label()).append(" falls back to ")
+                        .append(DecoderImplementations.of(codec)).append(", slower: ").append(fallback);
+            }
+        }
+        LOG.log(fallbacks.isEmpty() ? Level.INFO : Level.WARNING, "decoders: " + DecoderImplementations.all()
+                + fallbacks);
         // after the socket listens: systemd (Type=notify) starts what is ordered after us only now
         tellSystemd(() -> SystemdNotify.ready("serving on " + config.socket()));
         return agent;

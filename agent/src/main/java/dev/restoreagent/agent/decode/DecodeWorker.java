@@ -106,7 +106,7 @@ public final class DecodeWorker implements AutoCloseable {
     private Decoder decoderFor(Codec codec) {
         return decoders.computeIfAbsent(codec, c -> switch (c) {
             case NONE -> new RawDecoder();
-            case ZLIB -> new ZlibDecoder();
+            case ZLIB -> DecoderImplementations.nativeZlib() ? new ZlibIsalDecoder() : new ZlibDecoder();
             case ZSTD -> new ZstdDecoder(zstdWindowLogMax);
             case BZIP2 -> DecoderImplementations.nativeBzip2() ? new Bzip2NativeDecoder() : new StreamDecoder(c);
             case GZIP -> new StreamDecoder(c);

@@ -2,6 +2,7 @@ package dev.restoreagent.agent.decode;
 
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.nativeb.bzip2.Bz2Decompressor;
+import dev.restoreagent.nativeb.isal.IsalInflater;
 
 /**
  * Which library decodes each codec here, for the {@code restore_agent_decoder_info} metric, the
@@ -16,9 +17,18 @@ public final class DecoderImplementations {
     private DecoderImplementations() {
     }
 
+    private static boolean javaAskedFor() {
+        return "java".equals(System.getProperty(PROPERTY));
+    }
+
+    /** Whether zlib goes through ISA-L: 2.30 loads and passes its self-test, and Java was not asked for. */
+    static boolean nativeZlib() {
+        return !javaAskedFor() && IsalInflater.isAvailable();
+    }
+
     /** Whether bzip2 goes through libbz2: it loads, and Java was not asked for. */
     static boolean nativeBzip2() {
-        return !"java".equals(System.getProperty(PROPERTY)) && Bz2Decompressor.isAvailable();
+        return !javaAskedFor() && Bz2Decompressor.isAvailable();
     }
 
     /** Every codec's implementation, by the codec's label: what {@code GET /v1/health} shows. */
@@ -32,13 +42,18 @@ public final class DecoderImplementations {
 
     /**
      * Why a codec falls back to its Java decoder although a native one exists: the library
-     * cannot be loaded. Null when the native one is used, or when Java was asked for.
+     * cannot be used. Null when the native one is used, when Java was asked for, or when the
+     * codec has no native decoder.
      */
     public static String fallback(Codec codec) {
-        if (codec != Codec.BZIP2 || nativeBzip2() || "java".equals(System.getProperty(PROPERTY))) {
+        if (javaAskedFor()) {
             return null;
         }
-        return Bz2Decompressor.unavailableReason();
+        return switch (codec) {
+            case ZLIB -> IsalInflater.unavailableReason();
+            case BZIP2 -> Bz2Decompressor.unavailableReason();
+            case NONE, ZSTD, GZIP -> null;
+        };
     }
 
     /** The implementation that decodes {@code codec}; {@link Codec#NONE} is a plain copy. */
@@ -46,7 +61,7 @@ public final class DecoderImplementations {
         return switch (codec) {
             case NONE -> "copy";
             case ZSTD -> "zstd-jni";
-            case ZLIB -> "java.util.zip.Inflater";
+            case ZLIB -> nativeZlib() ? "isa-l" : "java.util.zip.Inflater";
             case GZIP -> "java.util.zip.GZIPInputStream";
             case BZIP2 -> nativeBzip2() ? "libbz2" : "commons-compress";
         };

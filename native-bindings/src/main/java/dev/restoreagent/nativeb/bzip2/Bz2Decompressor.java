@@ -2,6 +2,7 @@ package dev.restoreagent.nativeb.bzip2;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.restoreagent.nativeb.NativeCheck;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.bzip2.raw.LibBz2;
 
@@ -36,7 +37,7 @@ public final class Bz2Decompressor implements AutoCloseable {
                 return null;
             } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError
                      | ClassNotFoundException e) {
-                return "libbz2.so.1.0 cannot be loaded (" + e.getMessage() + ")";
+                return "libbz2.so.1.0 cannot be loaded (" + NativeCheck.loadFailure(e) + ")";
             }
         }
     }
