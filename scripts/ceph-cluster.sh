@@ -164,13 +164,17 @@ gone() { # gone PID TENTHS: wait up to TENTHS/10 s until PID no longer is ours
 
 kill_daemons() { # TERM, then KILL after 5 s; only processes that still name this conf, never by name
     local name pid
-    # The gateway first, as a client of both; then the OSD: once the mon is gone, a TERMed OSD waits 5 s
-    # to tell it so (osd_mon_shutdown_timeout); with the mon still there it exits in ~0.1 s.
+    # The gateway first, as a client of both, and KILLed at once: nothing of it outlives the cluster, and
+    # a TERMed one waits for its OSD, 5 s more when that is stopped or gone (OsdFailureIT does both).
+    # Then the OSD: once the mon is gone, a TERMed OSD waits 5 s to tell it so (osd_mon_shutdown_timeout);
+    # with the mon still there it exits in ~0.1 s.
     for name in rgw.a osd.0 mon.a; do
         for pid in $(daemon_pids "$name"); do
             is_ours "$pid" || continue
-            kill -TERM "$pid" 2>/dev/null || true
-            gone "$pid" 50 && continue
+            if [ "$name" != rgw.a ]; then
+                kill -TERM "$pid" 2>/dev/null || true
+                gone "$pid" 50 && continue
+            fi
             kill -KILL "$pid" 2>/dev/null || true
             gone "$pid" 50 || say "warning: could not kill $name (pid $pid)"
         done
@@ -457,7 +461,7 @@ probe_io() { # the cluster is ready only when a client can really write through 
 
 # ---------------------------------------------------------------------------------- the gateway
 
-start_rgw() { # radosgw on the block's third port; it makes its pools while the probe I/O runs
+start_rgw() { # radosgw on the block's third port; it makes its pools while pool rbd is made and probed
     launch rgw.a radosgw -n client.rgw.a
 }
 
@@ -583,8 +587,8 @@ cmd_start() {
 
     start_mon
     start_osd
-    make_pool
     if [ "$WITH_RGW" = 1 ]; then start_rgw; fi
+    make_pool
     probe_io
     if [ "$WITH_RGW" = 1 ]; then wait_rgw; make_rgw_user; probe_rgw; fi
     if [ "$VERBOSE" = 1 ]; then log "health: $(ceph_cli health || true)"; fi
