@@ -1,13 +1,15 @@
 #!/bin/bash
 # A throw-away single-node Ceph cluster (Debian 12 / Ceph 16.2 Pacific) for tests, CI and the demo:
-# one monitor (mon.a), one memstore OSD (osd.0), cephx on, everything on 127.0.0.1, pool `rbd`.
-# No systemd, no mgr; every file of the cluster lives in one directory. Background: shared/ceph-notes.md.
+# one monitor (mon.a), one memstore OSD (osd.0), cephx on, everything on 127.0.0.1, pool `rbd`, and a
+# RADOS Gateway (client.rgw.a) serving S3 and Swift. No systemd, no mgr; every file of the cluster lives
+# in one directory. Background: shared/ceph-notes.md, shared/objectstore-notes.md.
 #
 #   scripts/ceph-cluster.sh install        install the Debian packages if missing (quiet when present)
 #   scripts/ceph-cluster.sh start  [DIR]   start (or reuse) the cluster; prints CEPH_CONF=DIR/ceph.conf
 #   scripts/ceph-cluster.sh stop   [DIR]   kill its daemons (recorded PIDs only) and remove DIR
 #   scripts/ceph-cluster.sh status [DIR]   prints running (exit 0) or stopped (exit 1)
-#   scripts/ceph-cluster.sh env    [DIR]   prints CEPH_CONF=DIR/ceph.conf if running, else exit 1
+#   scripts/ceph-cluster.sh env    [DIR]   prints CEPH_CONF=DIR/ceph.conf and DIR/rgw.env's lines if
+#                                          running, else exit 1
 #
 # DIR defaults to $RESTORE_AGENT_CEPH_DIR, else /tmp/restore-agent-ceph.
 # Environment:
@@ -15,9 +17,20 @@
 #                             ~2 bytes of RAM per byte of live data (notes §4): keep test data small.
 #   CEPH_DEV_START_TIMEOUT    seconds `start` may take before it gives up (default 90)
 #   CEPH_DEV_VERBOSE=1        progress on stderr (otherwise stderr is used only on failure)
+#   CEPH_DEV_RGW=0            no RADOS Gateway (default 1: it starts, and `start` fails when it does not)
 #
 # A client needs nothing but the conf: rados_create2(&c, "ceph", "client.admin", 0) and
 # rados_conf_read_file(c, "DIR/ceph.conf") (its [client] section names the admin keyring).
+#
+# The RADOS Gateway listens on http://127.0.0.1:PORT (beast) for one user, restore-test, whose keys are
+# made up for each cluster. `start` still prints only the CEPH_CONF line; an S3 or Swift client reads
+# DIR/rgw.env (mode 0600, one VAR=value a line, no quoting needed), which scripts/with-ceph.sh exports:
+#   RGW_ENDPOINT=http://127.0.0.1:PORT              S3, path-style, any region (us-east-1)
+#   RGW_S3_ACCESS_KEY=...  RGW_S3_SECRET_KEY=...    restore-test's S3 key
+#   RGW_SWIFT_AUTH_URL=http://127.0.0.1:PORT/auth/1.0   Swift v1 auth; gives the storage URL .../swift/v1
+#   RGW_SWIFT_USER=restore-test:swift  RGW_SWIFT_KEY=...   its Swift subuser and key
+# S3 buckets and Swift containers of the user are one namespace. Objects live in the OSD's RAM like
+# images do; a deleted object's data is collected within about a minute (rgw_gc_* below).
 set -euo pipefail
 
 # Messages go to a saved copy of the caller's stderr (fd 3). A trap that fires while a redirected command
@@ -25,12 +38,16 @@ set -euo pipefail
 if [ -e /proc/$$/fd/2 ]; then exec 3>&2; else exec 3>/dev/null; fi
 
 readonly PROG=ceph-cluster
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); readonly HERE
 readonly LOCK_ROOT=/tmp/restore-agent-ceph.locks    # fixed, not $TMPDIR: every caller must see the same locks
-readonly PORT_MIN=21000 PORT_MAX=28998               # mon v2/v1 pairs (P, P+1), below the ephemeral range
+readonly PORT_MIN=21000 PORT_MAX=28999               # blocks (P, P+1, P+2), below the ephemeral range
+readonly RGW_USER=restore-test                       # the gateway's one user; its Swift subuser is USER:swift
 readonly MARKER=.restore-agent-ceph                  # only a directory holding this file is ever wiped
-readonly PACKAGES=(ceph-mon ceph-osd ceph-common librbd-dev)
+# python3-boto3 and python3-swiftclient: the gateway's readiness probe (scripts/rgw-probe.py)
+readonly PACKAGES=(ceph-mon ceph-osd ceph-common librbd-dev radosgw python3-boto3 python3-swiftclient)
 
 VERBOSE=${CEPH_DEV_VERBOSE:-0}
+WITH_RGW=${CEPH_DEV_RGW:-1}
 T0=$EPOCHREALTIME
 
 say() { echo "$PROG: $*" >&3; }
@@ -55,6 +72,7 @@ set_paths() { # set_paths DIR: the absolute paths of everything belonging to the
     PIDS=$DIR/pids              # "NAME PID" per daemon, written right after each launch
     SETUP_OUT=$DIR/setup.out    # output of the set-up commands; its tail is shown on failure
     LOGS=$DIR/log
+    RGW_ENV=$DIR/rgw.env        # the gateway's endpoint and keys, for clients (see the header)
     DIR_LOCK=$LOCK_ROOT/dir-$(printf '%s' "$DIR" | sha1sum | cut -c1-16).lock
 }
 
@@ -92,8 +110,12 @@ alive() { # alive NAME...: each of these daemons was recorded and still runs
     done
 }
 
-running() { # a start completed here and both daemons still run (a start killed half-way does not count)
-    [ -f "$DIR/ready" ] && alive mon.a osd.0
+has_rgw() { # this cluster was started with a gateway
+    [ -f "$PIDS" ] && grep -q '^rgw\.a ' "$PIDS"
+}
+
+running() { # a start completed here and all its daemons still run (a start killed half-way does not count)
+    [ -f "$DIR/ready" ] && alive mon.a osd.0 && { ! has_rgw || alive rgw.a; }
 }
 
 close_inherited_fds() { # in a subshell: close every fd above 2 (fd 3, the lock fds, whatever the caller passed)
@@ -142,13 +164,17 @@ gone() { # gone PID TENTHS: wait up to TENTHS/10 s until PID no longer is ours
 
 kill_daemons() { # TERM, then KILL after 5 s; only processes that still name this conf, never by name
     local name pid
-    # The OSD first: once the mon is gone, a TERMed OSD waits 5 s to tell it so (osd_mon_shutdown_timeout);
+    # The gateway first, as a client of both, and KILLed at once: nothing of it outlives the cluster, and
+    # a TERMed one waits for its OSD, 5 s more when that is stopped or gone (OsdFailureIT does both).
+    # Then the OSD: once the mon is gone, a TERMed OSD waits 5 s to tell it so (osd_mon_shutdown_timeout);
     # with the mon still there it exits in ~0.1 s.
-    for name in osd.0 mon.a; do
+    for name in rgw.a osd.0 mon.a; do
         for pid in $(daemon_pids "$name"); do
             is_ours "$pid" || continue
-            kill -TERM "$pid" 2>/dev/null || true
-            gone "$pid" 50 && continue
+            if [ "$name" != rgw.a ]; then
+                kill -TERM "$pid" 2>/dev/null || true
+                gone "$pid" 50 && continue
+            fi
             kill -KILL "$pid" 2>/dev/null || true
             gone "$pid" 50 || say "warning: could not kill $name (pid $pid)"
         done
@@ -225,12 +251,17 @@ port_listening() { # port_listening PORT: some socket listens on it (state 0A)
         /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
-pick_port() { # a free pair (P, P+1), even P, starting at a random place in the range; caller holds the lock
-    local n=$(( (PORT_MAX - PORT_MIN) / 2 + 1 )) i p
+# A cluster takes a block of three ports: the mon's v2 and v1 (P, P+1) and the gateway's (P+2). Blocks
+# do not overlap, and the mon listens on P and P+1 before the port lock is let go, so no other start
+# takes a block in use even while this gateway is still starting (it listens ~1 s after the OSD is up).
+pick_port() { # a free block's P, starting at a random block of the range; caller holds the lock
+    local n=$(( (PORT_MAX - PORT_MIN + 1) / 3 )) i p
     local start=$(( (RANDOM * 32768 + RANDOM) % n ))
     for ((i = 0; i < n; i++)); do
-        p=$(( PORT_MIN + 2 * ((start + i) % n) ))
-        if ! port_in_use "$p" && ! port_in_use $((p + 1)); then echo "$p"; return 0; fi
+        p=$(( PORT_MIN + 3 * ((start + i) % n) ))
+        if ! port_in_use "$p" && ! port_in_use $((p + 1)) && ! port_in_use $((p + 2)); then
+            echo "$p"; return 0
+        fi
     done
     return 1
 }
@@ -302,11 +333,33 @@ keyring = $DIR/keyring
 # Per process (\$pid.\$cctid), so parallel clients do not collide (notes §6.6).
 admin_socket = $SOCKDIR/\$cluster-\$name.\$pid.\$cctid.asok
 EOF
+    [ "$WITH_RGW" = 1 ] || return 0
+    cat >>"$CONF" <<EOF
+
+[client.rgw.a]
+# radosgw -f -n client.rgw.a; it makes its pools itself (objectstore-notes).
+keyring = $DIR/rgw.a/keyring
+rgw_data = $DIR/rgw.a
+log_file = $LOGS/rgw.a.log
+pid_file = $DIR/run/rgw.a.pid
+admin_socket = $SOCKDIR/rgw.a.asok
+rgw_frontends = beast endpoint=127.0.0.1:$((port + 2))
+# A test gateway: few threads, no usage or ops logs, one index shard per bucket and no resharding.
+rgw_thread_pool_size = 32
+rgw_enable_usage_log = false
+rgw_enable_ops_log = false
+rgw_override_bucket_index_max_shards = 1
+rgw_dynamic_resharding = false
+# A deleted object's data would stay in the OSD's RAM for 2 h (rgw_gc_obj_min_wait) before the hourly
+# collector (rgw_gc_processor_period) frees it; tests that delete what they put get it back in ~a minute.
+rgw_gc_obj_min_wait = 30
+rgw_gc_processor_period = 30
+EOF
 }
 
-write_keyrings() { # the mon's initial keyring (mon., client.admin, osd.0), the client's, the OSD's
-    local mon admin osd
-    mon=$(gen_key); admin=$(gen_key); osd=$(gen_key)
+write_keyrings() { # the mon's initial keyring (mon., client.admin, osd.0[, client.rgw.a]) and each one's own
+    local mon admin osd rgw
+    mon=$(gen_key); admin=$(gen_key); osd=$(gen_key); rgw=$(gen_key)
     (
         umask 077
         cat >"$DIR/keyring" <<EOF
@@ -321,6 +374,12 @@ EOF
 [osd.0]
 	key = $osd
 EOF
+        if [ "$WITH_RGW" = 1 ]; then
+            cat >"$DIR/rgw.a/keyring" <<EOF
+[client.rgw.a]
+	key = $rgw
+EOF
+        fi
         # ceph-mon --mkfs imports every key of this keyring into the auth database.
         { cat <<EOF
 [mon.]
@@ -332,6 +391,14 @@ EOF
 	caps mon = "allow profile osd"
 	caps osd = "allow *"
 EOF
+          if [ "$WITH_RGW" = 1 ]; then
+              cat <<EOF
+[client.rgw.a]
+	key = $rgw
+	caps mon = "allow rw"
+	caps osd = "allow rwx"
+EOF
+          fi
           cat "$DIR/keyring"
         } >"$DIR/mon-init.keyring"
     )
@@ -341,7 +408,8 @@ start_mon() { # mkfs and start mon.a on a free port pair; the port lock is held 
     local fsid port
     fsid=$(cat /proc/sys/kernel/random/uuid)
     lock_ports
-    port=$(pick_port) || die "no free port pair in $PORT_MIN-$((PORT_MAX + 1))"
+    port=$(pick_port) || die "no free block of 3 ports in $PORT_MIN-$PORT_MAX"
+    RGW_PORT=$((port + 2))
     write_conf "$fsid" "$port"
     write_keyrings
     monmaptool --create --fsid "$fsid" --addv a "[v2:127.0.0.1:$port,v1:127.0.0.1:$((port + 1))]" \
@@ -391,9 +459,64 @@ probe_io() { # the cluster is ready only when a client can really write through 
     log "probe I/O ok"
 }
 
+# ---------------------------------------------------------------------------------- the gateway
+
+start_rgw() { # radosgw on the block's third port; it makes its pools while pool rbd is made and probed
+    launch rgw.a radosgw -n client.rgw.a
+}
+
+rgw_admin() { # radosgw-admin, bounded like ceph_cli. Its JSON holds keys: stdout is never logged
+    local t; t=$(remaining) || return 124
+    timeout -k 5 "$t" radosgw-admin -c "$CONF" "$@" 2>>"$SETUP_OUT"
+}
+
+wait_rgw() { # until radosgw listens, failing fast if it exits
+    while ! port_listening "$RGW_PORT"; do
+        alive rgw.a || die "rgw.a exited (see $LOGS/rgw.a.log)"
+        remaining >/dev/null || die "rgw.a does not listen on $RGW_PORT"
+        sleep 0.05
+    done
+    log "rgw.a listening on $RGW_PORT"
+}
+
+make_rgw_user() { # the user with an S3 key and a Swift subuser; radosgw-admin makes the keys; writes RGW_ENV
+    # Keys made here rather than passed in: a secret on a command line is visible in /proc to everyone.
+    rgw_admin user create --uid "$RGW_USER" --display-name "restore-agent tests" >/dev/null ||
+        die "radosgw-admin user create failed"
+    local json
+    json=$(rgw_admin subuser create --uid "$RGW_USER" --subuser "$RGW_USER:swift" --access=full \
+        --key-type=swift --gen-secret) || die "radosgw-admin subuser create failed"
+    ( umask 077
+      /usr/bin/python3 -c '
+import json, sys
+port, uid = sys.argv[1:]
+user = json.load(sys.stdin)
+s3 = next(k for k in user["keys"] if k["user"] == uid)
+swift = next(k for k in user["swift_keys"] if k["user"] == uid + ":swift")
+base = "http://127.0.0.1:" + port
+print("RGW_ENDPOINT=" + base)
+print("RGW_S3_ACCESS_KEY=" + s3["access_key"])
+print("RGW_S3_SECRET_KEY=" + s3["secret_key"])
+print("RGW_SWIFT_AUTH_URL=" + base + "/auth/1.0")
+print("RGW_SWIFT_USER=" + swift["user"])
+print("RGW_SWIFT_KEY=" + swift["secret_key"])
+' "$RGW_PORT" "$RGW_USER" <<<"$json" >"$RGW_ENV" 2>>"$SETUP_OUT"
+    ) || die "radosgw-admin gave no S3 and Swift keys for $RGW_USER"
+    log "user $RGW_USER made"
+}
+
+probe_rgw() { # an S3 and a Swift round trip, by clients that are not ours, with the keys just made
+    local t; t=$(remaining) || die "no time left for the RGW probe"
+    # exported in a subshell, not passed to env(1): its command line would show the keys
+    ( while IFS= read -r line; do export "${line?}"; done <"$RGW_ENV"
+      exec timeout -k 5 "$t" /usr/bin/python3 "$HERE/rgw-probe.py" "$t"
+    ) >>"$SETUP_OUT" 2>&1 || die "RGW probe failed: $(tail -n 1 "$SETUP_OUT")"
+    log "RGW probe ok (S3 and Swift)"
+}
+
 show_logs() { # the tails of the daemon logs and of the set-up output, to the caller's stderr
     local f
-    for f in "$SETUP_OUT" "$LOGS"/*.out "$LOGS"/mon.a.log "$LOGS"/osd.0.log; do
+    for f in "$SETUP_OUT" "$LOGS"/*.out "$LOGS"/mon.a.log "$LOGS"/osd.0.log "$LOGS"/rgw.a.log; do
         [ -s "$f" ] || continue
         say "---- tail of $f"
         tail -n 25 "$f" >&3
@@ -428,12 +551,17 @@ cmd_install() {
 }
 
 cmd_start() {
-    local bin
-    for bin in ceph ceph-mon ceph-osd ceph-authtool monmaptool rbd; do
+    [[ "$WITH_RGW" =~ ^[01]$ ]] || die "CEPH_DEV_RGW must be 0 or 1, not '$WITH_RGW'"
+    local bin bins=(ceph ceph-mon ceph-osd ceph-authtool monmaptool rbd)
+    [ "$WITH_RGW" = 0 ] || bins+=(radosgw radosgw-admin /usr/bin/python3)
+    for bin in "${bins[@]}"; do
         command -v "$bin" >/dev/null || die "$bin not found; run: $0 install"
     done
     lock_dir
     if running; then
+        if [ "$WITH_RGW" = 1 ] && ! has_rgw; then
+            die "the cluster in $DIR runs without a RADOS Gateway (CEPH_DEV_RGW=0); stop it first"
+        fi
         log "already running"
         echo "CEPH_CONF=$CONF"
         return 0
@@ -445,6 +573,7 @@ cmd_start() {
     mkdir -p "$DIR"
     touch "$DIR/$MARKER"
     mkdir -p "$LOGS" "$DIR/run" "$DIR/crash" "$DIR/mon.a" "$DIR/osd.0"
+    [ "$WITH_RGW" = 0 ] || mkdir -p "$DIR/rgw.a"
     pick_sockdir
 
     local budget=${CEPH_DEV_START_TIMEOUT:-90}
@@ -458,8 +587,10 @@ cmd_start() {
 
     start_mon
     start_osd
+    if [ "$WITH_RGW" = 1 ]; then start_rgw; fi
     make_pool
     probe_io
+    if [ "$WITH_RGW" = 1 ]; then wait_rgw; make_rgw_user; probe_rgw; fi
     if [ "$VERBOSE" = 1 ]; then log "health: $(ceph_cli health || true)"; fi
 
     START_DONE=1
@@ -484,6 +615,7 @@ cmd_status() {
 cmd_env() {
     answers || return 1
     echo "CEPH_CONF=$CONF"
+    if has_rgw; then cat "$RGW_ENV"; fi
 }
 
 usage() {

@@ -1,17 +1,26 @@
 package dev.restoreagent.testkit;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * The project's throwaway Ceph cluster as tests see it: {@code make test} starts it with
- * {@code scripts/ceph-cluster.sh} and exports {@code CEPH_CONF}. Without it a test is skipped on a
- * developer's machine, but under {@code CI=true} a missing cluster fails the test: CI must never
- * pass by skipping the Ceph tests.
+ * {@code scripts/ceph-cluster.sh} and exports {@code CEPH_CONF}, and for its RADOS Gateway the {@code RGW_*}
+ * variables of {@code DIR/rgw.env}. Without them a test is skipped on a developer's machine, but under
+ * {@code CI=true} a missing cluster or gateway fails the test: CI must never pass by skipping the Ceph tests.
  */
 public final class CephTestCluster {
+    /** The variables {@code scripts/with-ceph.sh} exports for the gateway, in {@link RadosGateway}'s order. */
+    static final List<String> RGW_VARIABLES = List.of("RGW_ENDPOINT", "RGW_S3_ACCESS_KEY", "RGW_S3_SECRET_KEY",
+            "RGW_SWIFT_AUTH_URL", "RGW_SWIFT_USER", "RGW_SWIFT_KEY");
+
     private CephTestCluster() {
     }
 
@@ -19,18 +28,63 @@ public final class CephTestCluster {
     public static Path conf() {
         String conf = System.getenv("CEPH_CONF");
         if (conf == null || !Files.isRegularFile(Path.of(conf))) {
-            String why = "no Ceph cluster: CEPH_CONF is " + (conf == null ? "unset" : "not a file: " + conf)
-                    + " (make test starts one with scripts/ceph-cluster.sh)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI=true, and " + why);
-            }
-            Assumptions.abort(why);
+            unavailable(System::getenv, "no Ceph cluster: CEPH_CONF is "
+                    + (conf == null ? "unset" : "not a file: " + conf)
+                    + " (make test starts one with scripts/ceph-cluster.sh)");
         }
         return Path.of(conf);
+    }
+
+    /**
+     * The cluster's RADOS Gateway, from the {@code RGW_*} variables; skips (or under CI fails) the test when
+     * any is unset, and fails it when an URL among them is malformed.
+     */
+    public static RadosGateway rgw() {
+        return rgw(System::getenv);
+    }
+
+    /** {@link #rgw()} over another environment, for its own tests. */
+    static RadosGateway rgw(UnaryOperator<String> env) {
+        List<String> missing = new ArrayList<>();
+        for (String name : RGW_VARIABLES) {
+            String value = env.apply(name);
+            if (value == null || value.isEmpty()) {
+                missing.add(name);
+            }
+        }
+        if (!missing.isEmpty()) {
+            unavailable(env, "no RADOS Gateway: " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+                    + " unset (make test starts one with scripts/ceph-cluster.sh; CEPH_DEV_RGW=0 leaves it out)");
+        }
+        return new RadosGateway(url(env, "RGW_ENDPOINT"), env.apply("RGW_S3_ACCESS_KEY"),
+                env.apply("RGW_S3_SECRET_KEY"), url(env, "RGW_SWIFT_AUTH_URL"), env.apply("RGW_SWIFT_USER"),
+                env.apply("RGW_SWIFT_KEY"));
     }
 
     /** An image name no other test uses (a reused name can wait 30 s on a dead client's lock). */
     public static String uniqueImageName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // a set variable that is wrong is a broken set-up, never a reason to skip
+    private static URI url(UnaryOperator<String> env, String name) {
+        String value = env.apply(name);
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getPort() > 0) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below, as for any other value that is not an http URL with a host and port
+        }
+        throw new AssertionError(name + " is not an http URL with a host and a port: " + value);
+    }
+
+    private static void unavailable(UnaryOperator<String> env, String why) {
+        if ("true".equals(env.apply("CI"))) {
+            throw new AssertionError("CI=true, and " + why);
+        }
+        Assumptions.abort(why);
     }
 }
