@@ -1,11 +1,13 @@
 package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.Verify;
 import dev.restoreagent.agent.source.cinder.BackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
+import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.cinder.CinderSource;
@@ -89,7 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Stores stores;
         try {
-            stores = storeOptions.open(Duration.ofSeconds(60));
+            stores = storeOptions.open(ObjectStore.readTimeout(RestoreSettings.DEFAULT_SOURCE_READ_TIMEOUT));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (ObjectStoreException e) {
