@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreagent.testkit.CephTestCluster;
 import dev.restoreagent.testkit.CinderBackup;
 import dev.restoreagent.testkit.CinderBackupWriter;
+import dev.restoreagent.testkit.CinderDriver;
+import dev.restoreagent.testkit.RadosGateway;
 import dev.restoreagent.testkit.VolumeShape;
 import dev.restoreagent.testkit.Volumes;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -311,15 +314,39 @@ class DaemonIT {
 
     @Test
     void killedDaemonResumesItsRestoreAfterRestart() throws Exception {
-        String config = "memory_budget = 64MiB";
+        CinderBackup backup = backup("bz2", 48L << 20, 4, new VolumeShape(0.0, 0.5, 64 * 1024));
+        Path target = allowed().resolve("resumed.img");
+        killAndResume("", request(backup, target.toString()), target, allowed().resolve("volume-4"));
+    }
+
+    @Tag("ceph")
+    @Test
+    void killedDaemonResumesAnS3RestoreAfterRestart() throws Exception {
+        RadosGateway rgw = CephTestCluster.rgw();
+        CinderOwnDriverTest.requireCinder();
+        Path volume = allowed().resolve("volume-s3");
+        Volumes.write(volume, 48L << 20, 5, new VolumeShape(0.0, 0.5, 64 * 1024));
+        CinderDriver.Made made = CinderDriver.objectStore("s3", dir.resolve("cinder")).backup(
+                new CinderDriver.BackupSpec(volume, UUID.randomUUID().toString(), UUID.randomUUID().toString(), null,
+                        "bz2", 1L << 20, null, null), allowed().resolve("s3-record.json"));
+        Path credentials = Files.writeString(dir.resolve("s3-credentials"), "[default]\naws_access_key_id = "
+                + rgw.s3AccessKey() + "\naws_secret_access_key = " + rgw.s3SecretKey() + "\n");
+        String stores = String.join("\n", "store.rgw.type = s3", "store.rgw.endpoint = " + rgw.endpoint(),
+                "store.rgw.credentials_file = " + credentials);
+        Path target = allowed().resolve("resumed-s3.img");
+        killAndResume(stores, "{\"store\": \"rgw\", \"cinder_record\": \"" + made.recordFile()
+                + "\", \"to\": \"" + target + "\"}", target, volume);
+    }
+
+    /** Kills the daemon with SIGKILL mid-restore, starts it again, and sees the restore end from its checkpoint. */
+    private void killAndResume(String extraConfig, String request, Path target, Path expected) throws Exception {
+        String config = String.join("\n", "memory_budget = 64MiB", extraConfig);
         // no zero runs, so bz2 takes seconds over it (in Java: libbz2 would be done too soon):
         // checkpoints come once a second, and the daemon must be killed after one, mid-layer, not
         // after the restore has ended
         String slowDecoders = "-Drestore.agent.decoders=java";
         start(config, slowDecoders);
-        CinderBackup backup = backup("bz2", 48L << 20, 4, new VolumeShape(0.0, 0.5, 64 * 1024));
-        Path target = allowed().resolve("resumed.img");
-        String id = call("POST", "/v1/restores", request(backup, target.toString())).body().get("id").asText();
+        String id = call("POST", "/v1/restores", request).body().get("id").asText();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         JsonNode checkpoint;
         while ((checkpoint = call("GET", "/v1/restores/" + id, null).body().get("checkpoint")).isNull()
@@ -339,7 +366,7 @@ class DaemonIT {
         JsonNode resumed = done.get("resumed_from");
         assertThat(resumed.get("layer").asInt() > 0 || resumed.get("objects").asInt() >= 2)
                 .as("resumed from %s", resumed).isTrue();
-        assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(allowed().resolve("volume-4")));
+        assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(expected));
         assertThat(new dev.restoreagent.io.targets.XattrMarker(target).get()).isEmpty();
     }
 
