@@ -100,7 +100,7 @@ final class ObjectStoreOptions {
      * @throws IllegalArgumentException the options do not make a store (both kinds, a missing key)
      * @throws ObjectStoreException the store's client cannot be made
      */
-    Stores open(Duration readTimeout) throws ObjectStoreException {
+    Stores open(Duration sourceReadTimeout) throws ObjectStoreException {
         if (!given()) {
             return Stores.NONE;
         }
@@ -111,11 +111,11 @@ final class ObjectStoreOptions {
         if (s3()) {
             store = S3Store.open(new S3Settings(s3Endpoint, s3Region, null, s3Profile, s3CaCert,
                     s3SseCustomerKey == null || s3SseCustomerKey.isEmpty() ? null : s3SseCustomerKey,
-                    S3Settings.DEFAULT_MAX_CONNECTIONS, readTimeout));
+                    S3Settings.DEFAULT_MAX_CONNECTIONS, sourceReadTimeout));
         } else {
             store = SwiftStore.open(new SwiftSettings(swiftAuthUrl, swiftUser, swiftAuthUrl == null ? null : swiftKey,
                     swiftStorageUrl, swiftStorageUrl == null ? null : swiftToken, swiftCaCert,
-                    SwiftSettings.DEFAULT_MAX_CONNECTIONS, readTimeout));
+                    SwiftSettings.DEFAULT_MAX_CONNECTIONS, sourceReadTimeout));
         }
         return new Stores(Map.of(COMMAND_LINE_STORE, store));
     }

@@ -20,7 +20,6 @@ import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.nativeb.libc.Terminal;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
-import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.Stores;
 import picocli.CommandLine.Mixin;
@@ -132,7 +131,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Stores stores;
         try {
-            stores = storeOptions.open(ObjectStore.readTimeout(Duration.ofSeconds(sourceReadTimeoutSeconds)));
+            stores = storeOptions.open(Duration.ofSeconds(sourceReadTimeoutSeconds));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (ObjectStoreException e) {

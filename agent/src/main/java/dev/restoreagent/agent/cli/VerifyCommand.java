@@ -7,7 +7,6 @@ import dev.restoreagent.agent.source.Verify;
 import dev.restoreagent.agent.source.cinder.BackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
-import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.cinder.CinderSource;
@@ -91,7 +90,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Stores stores;
         try {
-            stores = storeOptions.open(ObjectStore.readTimeout(RestoreSettings.DEFAULT_SOURCE_READ_TIMEOUT));
+            stores = storeOptions.open(RestoreSettings.DEFAULT_SOURCE_READ_TIMEOUT);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (ObjectStoreException e) {

@@ -138,7 +138,7 @@ public final class Agent implements AutoCloseable {
         Map<String, ObjectStore> open = new LinkedHashMap<>();
         for (StoreConfig store : config.stores().values()) {
             try {
-                open.put(store.name(), StoreClients.open(store, ObjectStore.readTimeout(config.settings().sourceReadTimeout())));
+                open.put(store.name(), StoreClients.open(store, config.settings().sourceReadTimeout()));
             } catch (ObjectStoreException e) {
                 open.values().forEach(ObjectStore::close);
                 throw new AgentStartException(e.getMessage());

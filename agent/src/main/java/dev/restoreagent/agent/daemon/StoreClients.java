@@ -30,7 +30,7 @@ final class StoreClients {
      *
      * @throws ObjectStoreException naming the store and the file that cannot be read or used
      */
-    static ObjectStore open(StoreConfig store, Duration readTimeout) throws ObjectStoreException {
+    static ObjectStore open(StoreConfig store, Duration sourceReadTimeout) throws ObjectStoreException {
         String what = "store " + store.name();
         Path credentialsFile = store.credentialsFile();
         if (store.type() == StoreConfig.Type.S3) {
@@ -53,7 +53,7 @@ final class StoreClients {
                     : secret(store.sseCustomerKeyFile(), what + ": sse_customer_key_file");
             return S3Store.open(new S3Settings(store.endpoint(), store.region(), credentials,
                     credentials == null ? store.profile() : null, store.caCert(), sse, store.maxConnections(),
-                    readTimeout));
+                    sourceReadTimeout));
         }
         checkReadable(credentialsFile, what + ": credentials_file");
         Map<String, Setting> lines;
@@ -71,7 +71,7 @@ final class StoreClients {
                     + " needs a user = ACCOUNT:USER line and a key = KEY line");
         }
         return SwiftStore.open(new SwiftSettings(store.authUrl(), lines.get("user").value(), lines.get("key").value(),
-                null, null, store.caCert(), store.maxConnections(), readTimeout));
+                null, null, store.caCert(), store.maxConnections(), sourceReadTimeout));
     }
 
     private static void checkReadable(Path file, String what) throws ObjectStoreException {

@@ -17,10 +17,11 @@ import java.time.Duration;
  * @param caCert PEM file of the CA the endpoint's certificate is checked against, or null for the JDK's
  * @param sseCustomerKey {@code backup_s3_sse_customer_key}, or null
  * @param maxConnections the most connections all restores from this store hold at once
- * @param readTimeout how long a read may wait for the next bytes before the GET is resumed
+ * @param sourceReadTimeout the restore's read deadline: a read that stalls a third of it is resumed
+ *     ({@link ObjectStore#readTimeout}); a free connection is waited for as long as it
  */
 public record S3Settings(URI endpoint, String region, AwsCredentialsProvider credentials, String profile, Path caCert,
-                         String sseCustomerKey, int maxConnections, Duration readTimeout) {
+                         String sseCustomerKey, int maxConnections, Duration sourceReadTimeout) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
 

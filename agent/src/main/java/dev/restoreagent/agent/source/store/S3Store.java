@@ -55,7 +55,9 @@ public final class S3Store implements ObjectStore {
             Apache5HttpClient.Builder http = Apache5HttpClient.builder()
                     .maxConnections(settings.maxConnections())
                     .connectionTimeout(Duration.ofSeconds(10))
-                    .socketTimeout(settings.readTimeout());
+                    .socketTimeout(ObjectStore.readTimeout(settings.sourceReadTimeout()))
+                    // many restores share the pool: waiting for a connection is not a stall
+                    .connectionAcquisitionTimeout(settings.sourceReadTimeout());
             if (settings.caCert() != null) {
                 http.tlsTrustManagersProvider(CaCertificates.trustManagers(settings.caCert()));
             }

@@ -15,10 +15,11 @@ import java.time.Duration;
  * @param token an auth token for {@code storageUrl}
  * @param caCert PEM file of the CA the endpoint's certificate is checked against, or null for the JDK's
  * @param maxConnections the most objects all restores from this store read at once
- * @param readTimeout how long a request may wait for its response before it is repeated
+ * @param sourceReadTimeout the restore's read deadline: a request waits a third of it for its
+ *     response ({@link ObjectStore#readTimeout}); a free connection is waited for as long as it
  */
 public record SwiftSettings(URI authUrl, String user, String key, URI storageUrl, String token, Path caCert,
-                            int maxConnections, Duration readTimeout) {
+                            int maxConnections, Duration sourceReadTimeout) {
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
 
     public SwiftSettings {

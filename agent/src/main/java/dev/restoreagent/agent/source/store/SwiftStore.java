@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
@@ -35,6 +36,7 @@ public final class SwiftStore implements ObjectStore {
     private final SwiftSettings settings;
     private final HttpClient http;
     private final Semaphore connections;
+    private final Duration readTimeout;
     private volatile Auth auth;
 
     /** An account's URL and the token for it. */
@@ -45,6 +47,7 @@ public final class SwiftStore implements ObjectStore {
         this.settings = settings;
         this.http = http;
         this.connections = new Semaphore(settings.maxConnections(), true);
+        this.readTimeout = ObjectStore.readTimeout(settings.sourceReadTimeout());
         if (settings.authUrl() == null) {
             auth = new Auth(trimSlash(settings.storageUrl().toString()), settings.token());
         }
@@ -52,7 +55,8 @@ public final class SwiftStore implements ObjectStore {
 
     /** Makes the client; nothing is sent until a container is read. */
     public static SwiftStore open(SwiftSettings settings) throws ObjectStoreException {
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.readTimeout())
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(ObjectStore.readTimeout(settings.sourceReadTimeout()))
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (settings.caCert() != null) {
             try {
@@ -93,7 +97,7 @@ public final class SwiftStore implements ObjectStore {
             if (auth != current && auth != null) {
                 return auth;
             }
-            HttpRequest request = HttpRequest.newBuilder(settings.authUrl()).timeout(settings.readTimeout())
+            HttpRequest request = HttpRequest.newBuilder(settings.authUrl()).timeout(readTimeout)
                     .header("X-Auth-User", settings.user()).header("X-Auth-Key", settings.key()).GET().build();
             HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(), "authenticate at "
                     + settings.authUrl());
@@ -120,7 +124,7 @@ public final class SwiftStore implements ObjectStore {
         while (true) {
             Auth current = auth(false);
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(current.storageUrl() + path))
-                    .timeout(settings.readTimeout()).header("X-Auth-Token", current.token()).GET();
+                    .timeout(readTimeout).header("X-Auth-Token", current.token()).GET();
             if (range != null) {
                 request.header("Range", range);
             }
@@ -264,7 +268,8 @@ public final class SwiftStore implements ObjectStore {
 
         private void acquire(String what) throws IOException {
             try {
-                if (!connections.tryAcquire(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                // many restores share the connections: waiting for one is not a stall
+                if (!connections.tryAcquire(settings.sourceReadTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                     throw new IOException("cannot " + what + ": all " + settings.maxConnections()
                             + " connections to " + settings.describe() + " stayed busy");
                 }
