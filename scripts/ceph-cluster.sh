@@ -354,6 +354,9 @@ rgw_dynamic_resharding = false
 # collector (rgw_gc_processor_period) frees it; tests that delete what they put get it back in ~a minute.
 rgw_gc_obj_min_wait = 30
 rgw_gc_processor_period = 30
+# S3 SSE-C (Cinder's backup_s3_sse_customer_key) is refused over plain HTTP otherwise; the tests' gateway
+# is on loopback only
+rgw_crypt_require_ssl = false
 EOF
 }
 
