@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -152,9 +153,15 @@ class DigestStageTest {
             stage.hand(NOTHING, sink, 8192, filled(pool, (byte) 3));
             Thread stopper = new Thread(stage::stop);
             stopper.start();
-            while (stopper.getState() != Thread.State.WAITING) { // stop() marks the failure, then waits
+            // stop() marks the failure, then waits; a stopper that ended or never waits fails here, not by hanging
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Thread.State state;
+            while ((state = stopper.getState()) != Thread.State.WAITING && state != Thread.State.TERMINATED) {
+                assertThat(System.nanoTime()).as("stop() waiting, not " + state).isLessThan(deadline);
                 Thread.sleep(1);
             }
+            assertThat(state).as("stop() returned before the buffer at the sink was done").isEqualTo(
+                    Thread.State.WAITING);
             release.countDown();
             stopper.join();
 
