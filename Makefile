@@ -20,7 +20,7 @@ test: deps
 	scripts/bench-smoke.sh
 	PACKAGE_TEST_SKIP_BUILD=1 scripts/with-ceph.sh scripts/package-test.sh
 
-## package: the deb and the rpm, in packaging/target
+## package: the deb and the rpm of each architecture, and the Cinder shim's (all/noarch), in packaging/target
 package: deps
 	$(MVN) -q -DskipTests package
 
