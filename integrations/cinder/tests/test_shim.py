@@ -383,6 +383,15 @@ class ShimTest(unittest.TestCase):
         # decompressed: less than one object's growth means none was (measured: about 2 MiB)
         self.assertLess(growth, SEED_BYTES, 'RSS grew %.1f MiB over %d samples' % (growth / MIB, len(rss)))
 
+    def test_target_the_agent_may_not_write_is_its_refusal(self):
+        outside = tempfile.NamedTemporaryFile(dir='/var/tmp', prefix='cinder-shim-', delete=False).name
+        self.addCleanup(os.remove, outside)
+        with self.assertRaises(exception.BackupOperationError) as caught:
+            _restore(shim_posix.PosixBackupDriver, work.full, _into_file(outside))
+        message = str(caught.exception)
+        self.assertIn('restore-agent refused to restore backup %s to %s' % (work.full, outside), message)
+        self.assertIn('is outside the directories this agent may use', message)  # the agent's sentence
+
     def test_loop_device(self):
         if os.geteuid() != 0:
             self.skipTest('a loop device needs root')
