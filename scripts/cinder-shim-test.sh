@@ -4,7 +4,7 @@
 # this checkout, into files, a loop device, an RBD image and from the RGW. Needs the agent built
 # (make build, or mvn verify before it) and, for the RBD and object-store cases, the test cluster:
 #   scripts/with-ceph.sh scripts/cinder-shim-test.sh
-# About 30-60 s.
+# One to two minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f agent/target/restore-agent.jar ] || { echo "cinder-shim-test: agent/target/restore-agent.jar is missing; run make build" >&2; exit 1; }

@@ -144,6 +144,9 @@ def _start_agent():
                   'store.rgwswift.type = swift', 'store.rgwswift.auth_url = ' + os.environ['RGW_SWIFT_AUTH_URL'],
                   'store.rgwswift.credentials_file = ' + work.path('swift-credentials')]
     _write(conf, ('\n'.join(lines) + '\n').encode())
+    # the agent removes its socket when it stops; a killed one leaves it, so wait for a file made now
+    if os.path.exists(work.socket):
+        os.remove(work.socket)
     with open(work.path('agent.log'), 'wb') as log:
         process = subprocess.Popen([os.path.join(CHECKOUT, 'bin', 'restore-agent'), 'serve', '--config', conf],
                                    stdout=log, stderr=subprocess.STDOUT)
@@ -308,6 +311,34 @@ class ShimTest(unittest.TestCase):
         self.assertEqual('CANCELLED', final['state'], 'the job was cancelled, not left to finish')
         self.assertLess(final['bytes_done'], 128 * MIB)
         self.assertNotEqual(_read(work.path('large.img')), _read(out))
+
+    def test_agent_restarted_mid_restore_is_waited_for(self):
+        global agent
+        out = work.path('restart.out')
+        seen = self._jobs_seen()
+        real = agent_client.AgentClient.job
+        restarts = []
+
+        def restart():
+            # a package upgrade: SIGTERM drains the running job and journals it, the next start resumes it
+            agent.terminate()
+            agent.wait(60)
+            restarts.append(_start_agent())
+
+        def job(client, job_id):
+            answer = real(client, job_id)
+            if not restarts and answer['state'] == 'RUNNING' and answer['bytes_done'] > 0:
+                restarts.append(eventlet.spawn(restart))
+            return answer
+        with mock.patch.object(agent_client.AgentClient, 'job', job):
+            with self.assertLogs('restore_agent_cinder.agent_restore', 'WARNING') as logs:
+                _restore(shim_posix.PosixBackupDriver, work.large, _into_file(out))
+        restarts[0].wait()
+        agent = restarts[1]
+        self.assertEqual(_read(work.path('large.img')), _read(out))
+        self.assertTrue(any('cannot be reached' in line or 'stopped answering' in line for line in logs.output),
+                        logs.output)
+        self.assertIsNotNone(seen[-1]['resumed_from'], 'the job went on from its checkpoint')
 
     def test_agent_down_fails_clearly_without_fallback(self):
         gone = work.path('no-agent.sock')
