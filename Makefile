@@ -10,15 +10,17 @@ deps:
 build: deps
 	$(MVN) -q -DskipTests package
 
-## test: every test: unit, property, end-to-end, the Ceph tests against a throwaway cluster, a smoke
-## run of the JMH benchmarks (they must run; their scores are not judged), and the packages: built,
-## linted, installed, used through the socket, reinstalled and purged (needs root)
+## test: every test: unit, property, end-to-end, the Ceph tests against a throwaway cluster, the Cinder
+## shim's tests (real Cinder code, a real daemon), a smoke run of the JMH benchmarks (they must run;
+## their scores are not judged), and the packages: built, linted, installed, used through the socket,
+## reinstalled and purged (needs root)
 test: deps
 	scripts/with-ceph.sh $(MVN) verify
+	scripts/with-ceph.sh scripts/cinder-shim-test.sh
 	scripts/bench-smoke.sh
 	PACKAGE_TEST_SKIP_BUILD=1 scripts/with-ceph.sh scripts/package-test.sh
 
-## package: the deb and the rpm, in packaging/target
+## package: the deb and the rpm of each architecture, and the Cinder shim's (all/noarch), in packaging/target
 package: deps
 	$(MVN) -q -DskipTests package
 

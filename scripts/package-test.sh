@@ -126,6 +126,44 @@ if command -v lintian >/dev/null; then
 else
     fail "lintian is not available"
 fi
+step "the Cinder shim's packages: contents, lint, and they import under Debian's Cinder"
+shim_deb=packaging/target/python3-restore-agent-cinder_${version}_all.deb
+shim_rpm=packaging/target/python3-restore-agent-cinder-${version}-1.noarch.rpm
+check "built: $shim_deb" test -s "$shim_deb"
+check "built: $shim_rpm" test -s "$shim_rpm"
+if [ -s "$shim_deb" ]; then
+    mkdir "$work/shim"
+    dpkg-deb -x "$shim_deb" "$work/shim"
+    check "shim deb holds exactly the checkout's restore_agent_cinder modules, as they are" \
+        diff -r -x __pycache__ integrations/cinder/restore_agent_cinder "$work/shim/usr/lib/python3/dist-packages/restore_agent_cinder"
+    check "shim deb is Architecture: all, Depends: python3-cinder, restore-agent" \
+        sh -c "[ \"\$(dpkg-deb -f '$shim_deb' Architecture)\" = all ] && dpkg-deb -f '$shim_deb' Depends | grep -q 'python3-cinder, restore-agent'"
+    check "the packaged drivers import under /usr/bin/python3, subclasses of Cinder's own" \
+        env PYTHONPATH="$work/shim/usr/lib/python3/dist-packages" /usr/bin/python3 -c "
+import restore_agent_cinder, restore_agent_cinder.posix as p, restore_agent_cinder.nfs as n, restore_agent_cinder.swift as w, restore_agent_cinder.s3 as s
+from cinder.backup.drivers import posix, nfs, swift, s3
+assert restore_agent_cinder.__file__.startswith('$work/shim/'), restore_agent_cinder.__file__
+assert issubclass(p.PosixBackupDriver, posix.PosixBackupDriver) and issubclass(n.NFSBackupDriver, nfs.NFSBackupDriver)
+assert issubclass(w.SwiftBackupDriver, swift.SwiftBackupDriver) and issubclass(s.S3BackupDriver, s3.S3BackupDriver)"
+    if command -v lintian >/dev/null; then
+        lintian --tag-display-limit 0 "$shim_deb" >"$work/lintian.out" 2>&1
+        code=$?
+        sed 's/^/  /' "$work/lintian.out"
+        check "lintian $(basename "$shim_deb"): no errors" sh -c "[ $code -eq 0 ] && ! grep -q '^E:' '$work/lintian.out'"
+    fi
+fi
+if [ -s "$shim_rpm" ]; then
+    rpm -qpl "$shim_rpm" 2>/dev/null | sed -n 's:^/usr/lib/python3\.[0-9]*/site-packages/restore_agent_cinder/\(.*\.py\)$:\1:p' | sort >"$work/shim-rpm-files"
+    (cd integrations/cinder/restore_agent_cinder && ls -- *.py) | sort >"$work/shim-checkout-files"
+    check "shim rpm holds the checkout's modules in site-packages" diff "$work/shim-rpm-files" "$work/shim-checkout-files"
+    check "shim rpm Requires python3-cinder and restore-agent" \
+        sh -c "rpm -qpR '$shim_rpm' 2>/dev/null | grep -qx python3-cinder && rpm -qpR '$shim_rpm' 2>/dev/null | grep -qx restore-agent"
+    if command -v rpmlint >/dev/null; then
+        rpmlint -c packaging/src/rpm/rpmlint.toml "$shim_rpm" >"$work/rpmlint.out" 2>&1
+        grep -e ': [EW]: ' "$work/rpmlint.out" | sed 's/^ */  /'
+        check "rpmlint $(basename "$shim_rpm"): no errors" grep -q 'checked; 0 errors' "$work/rpmlint.out"
+    fi
+fi
 if command -v systemd-analyze >/dev/null; then
     systemd-analyze verify packaging/src/common/restore-agent.service >"$work/verify.out" 2>&1
     # it cannot resolve the ExecStart binary or the user on a machine without the package: only syntax counts
