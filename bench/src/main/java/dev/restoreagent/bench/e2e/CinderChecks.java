@@ -30,13 +30,14 @@ final class CinderChecks {
         return Optional.of(byTime.get(byTime.size() / 2));
     }
 
-    static List<TargetCheck> evaluate(Results r, CinderData data, CinderPlan plan, int cores) {
+    /** The verdicts, the inputs' rows looked up by their labels in {@code r}. */
+    static List<TargetCheck> evaluate(Results r, List<CinderData.Input> compared, CinderPlan plan, int cores) {
         List<TargetCheck> checks = new ArrayList<>();
         // the hardware's sha256: the faster of the two commands (Debian's sha256sum does not use SHA-NI)
         Optional<Measurement> sha = Stream.of(CinderScenarios.SHA256SUM,
                         CinderScenarios.OPENSSL_SHA256).map(c -> median(r, CinderScenarios.LIMIT, c))
                 .flatMap(Optional::stream).min(Comparator.comparingDouble(Measurement::cpuSecondsPerGib));
-        for (CinderData.Input input : data.compared) {
+        for (CinderData.Input input : compared) {
             if (input.shape() != CinderData.MIXED) {
                 continue;
             }

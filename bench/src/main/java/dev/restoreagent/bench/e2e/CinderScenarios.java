@@ -5,8 +5,6 @@ import dev.restoreagent.testkit.CinderDriver;
 import dev.restoreagent.testkit.ObjectEntry;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 /**
  * Section 4: the agent against Cinder's own restore step on backups Cinder's driver wrote, the decode limit of
@@ -143,7 +140,9 @@ final class CinderScenarios {
                 // igzip reads gzip only: the same deflate data in a gzip frame, converted outside the timing
                 List<Path> gz = new ArrayList<>();
                 for (ObjectEntry o : coded) {
-                    gz.add(gzipOfZlib(input.cinder().objectPath(o.name()), input.volume(), o));
+                    Path object = input.cinder().objectPath(o.name());
+                    gz.add(ZlibToGzip.convert(object, input.volume(), o.offset(), o.length(),
+                            work.resolve("cinder").resolve(object.getFileName() + ".gz")));
                 }
                 rows.add(bashTimes("igzip -dc", "igzip -dc", gz, bytes, note + "; the deflate data in gzip frames"));
                 rows.add(bashTimes("python3 zlib.decompress", null, files, bytes, note + "; what Cinder calls"));
@@ -180,56 +179,22 @@ final class CinderScenarios {
             return Measurement.failed(LIMIT, subject, "-", 1, 0, bytes, 0, "still running after " + TIMEOUT_SECONDS + " s");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String[] lines = out.strip().split("\n");
-        Matcher m = TIMES.matcher(lines[lines.length - 1]);
-        if (p.exitValue() != 0 || lines.length < 2 || !m.matches()) {
+        double cpu = childrenCpuSeconds(out);
+        if (p.exitValue() != 0 || Double.isNaN(cpu)) {
             return Measurement.failed(LIMIT, subject, "-", 1, 0, bytes, 0, "exit " + p.exitValue() + ": " + out.strip());
         }
-        double cpu = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
-                + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
         return new Measurement(LIMIT, subject, "-", 1, 0, bytes, -1, seconds, -1, -1, cpu, null, note);
     }
 
-    /**
-     * The raw deflate data of a zlib object (RFC 1950: 2-byte header, Adler-32 trailer) in a gzip frame (RFC
-     * 1952) with the CRC-32 and length of its volume range; streamed, the object is never held whole.
-     */
-    private Path gzipOfZlib(Path object, Path volume, ObjectEntry o) throws IOException {
-        Path gz = work.resolve("cinder").resolve(object.getFileName() + ".gz");
-        long size = Files.size(object);
-        CRC32 crc = new CRC32();
-        try (InputStream in = Files.newInputStream(volume)) {
-            in.skipNBytes(o.offset());
-            byte[] buffer = new byte[1 << 16];
-            long left = o.length();
-            while (left > 0) {
-                int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n <= 0) {
-                    throw new IOException(volume + " ends before " + (o.offset() + o.length()));
-                }
-                crc.update(buffer, 0, n);
-                left -= n;
-            }
+    /** The children's user + system seconds from the last line bash's {@code times} printed; NaN if it is not there. */
+    static double childrenCpuSeconds(String output) {
+        String[] lines = output.strip().split("\n");
+        Matcher m = TIMES.matcher(lines[lines.length - 1].strip());
+        if (lines.length < 2 || !m.matches()) {
+            return Double.NaN;
         }
-        try (InputStream in = Files.newInputStream(object); OutputStream out = Files.newOutputStream(gz)) {
-            byte[] header = in.readNBytes(2);
-            if (header.length < 2 || (header[0] & 0x0f) != 8 || (header[1] & 0x20) != 0) {
-                throw new IOException(object + " is not a zlib stream without a preset dictionary");
-            }
-            out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
-            byte[] buffer = new byte[1 << 16];
-            long left = size - 2 - 4;
-            while (left > 0) {
-                int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, left));
-                out.write(buffer, 0, n);
-                left -= n;
-            }
-            long c = crc.getValue();
-            long isize = o.length() & 0xffffffffL;
-            out.write(new byte[] {(byte) c, (byte) (c >> 8), (byte) (c >> 16), (byte) (c >> 24),
-                    (byte) isize, (byte) (isize >> 8), (byte) (isize >> 16), (byte) (isize >> 24)});
-        }
-        return gz;
+        return Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
     }
 
     private String check(Path target, CinderData.Input input) throws IOException {

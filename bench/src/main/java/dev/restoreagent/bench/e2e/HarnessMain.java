@@ -124,7 +124,7 @@ public final class HarnessMain implements Callable<Integer> {
 
         Results results = new Results(plan, measured);
         List<TargetCheck> checks = new ArrayList<>(all ? TargetCheck.evaluate(results) : List.of());
-        checks.addAll(CinderChecks.evaluate(results, cinderData, cinderPlan, Runtime.getRuntime().availableProcessors()));
+        checks.addAll(CinderChecks.evaluate(results, cinderData.compared, cinderPlan, Runtime.getRuntime().availableProcessors()));
         List<String> plots = all ? Plots.draw(results, dir) : List.of();
         Files.writeString(dir.resolve("report.md"), Report.markdown(date, results, facts,
                 setup(plan, data, launcher, all), checks, plots, all, CinderReport.section(results, cinderData,
