@@ -2,6 +2,7 @@ package dev.restoreagent.bench.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.restoreagent.testkit.CinderDriver;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,6 +84,11 @@ public final class HarnessMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--scenarios: all or cinder");
         }
         boolean all = scenarios.equals("all");
+        String noCinder = CinderDriver.unavailableReason();
+        if (noCinder != null) {
+            System.err.println("bench-e2e: Cinder's own driver is the peer of section 4, and " + noCinder);
+            return 2;
+        }
         BenchPlan plan = switch (mode) {
             case "quick" -> BenchPlan.quick(limit);
             case "full" -> BenchPlan.full(limit);
