@@ -27,7 +27,7 @@ restore runs what BackupManager.restore_backup/_run_restore do: a new target vol
 makes one named restore_backup_<id>), the backup set to 'restoring', the output file opened 'wb'
 and handed to the driver's restore() through tpool.Proxy, then the rows finished. It prints one JSON
 line: the restore step's wall and CPU seconds (driver construction, open, restore, close), the
-process's peak RSS before the step and at its end (ru_maxrss), and the bytes of the output.
+process's peak RSS before the step and at its end (VmHWM), and the bytes of the output.
 
 --db (default: DIR/cinder.sqlite for posix) holds the rows between calls, so an incremental backup
 finds its parent and a restore its chain as Cinder finds them: through the database.
@@ -214,7 +214,7 @@ def restore(args):
     target = _volume_row(ctxt, str(uuid.uuid4()), record.size, 'restoring-backup', 'restore_backup_' + record.id)
     record.status = fields.BackupStatus.RESTORING
     record.save()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    rss_before = _peak_rss_bytes()
     cpu0 = _cpu_seconds()
     t0 = time.monotonic()
     # BackupManager._run_restore: the service is made per restore; a device path is opened 'wb'
@@ -223,7 +223,7 @@ def restore(args):
         service.restore(record, target.id, tpool.Proxy(device_file))
     seconds = time.monotonic() - t0
     cpu = _cpu_seconds() - cpu0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _peak_rss_bytes()
     target.refresh()
     target.status = fields.VolumeStatus.AVAILABLE
     target.save()
@@ -239,6 +239,16 @@ def _context():
     # a request's context, as the API passes the caller's over RPC: the swift driver connects only when the
     # context names a user (SwiftBackupDriver.__init__)
     return context.RequestContext(user_id=USER_ID, project_id=PROJECT_ID, is_admin=True)
+
+
+def _peak_rss_bytes():
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over an exec from the forked parent (a JVM that starts
+    # this script would lend it its own peak), while VmHWM belongs to this process's memory alone
+    with open('/proc/self/status') as status:
+        for line in status:
+            if line.startswith('VmHWM:'):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError('no VmHWM in /proc/self/status')
 
 
 def _cpu_seconds():

@@ -26,7 +26,7 @@ final class CinderReport {
                 .append("during the job);\n")
                 .append("- **Cinder's restore step**: what `BackupManager._run_restore` runs, in one Python process: ")
                 .append("the driver made, the target opened `wb`, `restore()` through `tpool.Proxy`; wall and CPU of ")
-                .append("that step only (its interpreter and imports excluded), peak RSS of the process (ru_maxrss). ")
+                .append("that step only (its interpreter and imports excluded), peak RSS of the process (VmHWM). ")
                 .append("Cinder Zed checks nothing and writes every zero; the agent skips zeros into a new file.\n\n");
         md.append("| input | agent one-shot s | agent daemon s | Cinder s | speed vs Cinder (one-shot, daemon) ")
                 .append("| CPU s/GiB agent one-shot, daemon, Cinder | peak RSS agent one-shot, daemon, Cinder |\n")
