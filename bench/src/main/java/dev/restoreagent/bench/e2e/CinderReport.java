@@ -20,7 +20,8 @@ final class CinderReport {
             md.append(f("%s (%.0f%% of 4 KiB blocks zero); ", input.label(), 100 * zero(input)));
         }
         md.append("median of ").append(plan.repeats()).append(" interleaved round(s), each run after `sync`.\n\n")
-                .append("- **agent one-shot**: `restore-agent restore --backup-root ... --backup-id ... --to NEW_FILE`, ")
+                .append("- **agent one-shot**: `restore-agent restore --backup-root ... --backup-id ... ")
+                .append("--to NEW_FILE`, ")
                 .append("the whole process (JVM start included), verifying every block against the sha256file;\n")
                 .append("- **agent daemon**: the same restore submitted to a running daemon (CPU: the daemon's, ")
                 .append("during the job);\n")
@@ -49,8 +50,9 @@ final class CinderReport {
         failures.forEach(x -> md.append("\nFailed: ").append(x.replace("|", "/")).append("\n"));
 
         md.append("\n### 4a. Decode limits on the same objects\n\n");
-        md.append("Each command on each object Cinder wrote for the mixed volume (the raw volume for the sha256 commands; the targets take the faster of the two), ")
-                .append("output to /dev/null, one after the other in one bash; CPU is bash's `times` for its children. ")
+        md.append("Each command on each object Cinder wrote for the mixed volume (the raw volume for the sha256 ")
+                .append("commands; the targets take the faster of the two), output to /dev/null, one after the other ")
+                .append("in one bash; CPU is bash's `times` for its children. ")
                 .append("Per GiB of decoded data.\n\n");
         md.append("| command | GiB | s | CPU s | CPU s/GiB | note |\n|---|---|---|---|---|---|\n");
         for (Measurement m : r.all().stream().filter(m -> m.scenario().equals(CinderScenarios.LIMIT)).toList()) {

@@ -70,9 +70,8 @@ final class CinderScenarios {
         }
         // CPU of the restore alone, without a JVM's start: one restore through a running daemon
         for (CinderData.Input input : data.compared) {
-            Measurement m = scenarios.agent(CINDER, subject(AGENT_DAEMON, input.label()), input.backup(), 1,
-                    Scenarios.FILE, true, plan.budgetBytes());
-            all.add(m);
+            all.add(scenarios.agent(CINDER, subject(AGENT_DAEMON, input.label()), input.backup(), 1, Scenarios.FILE,
+                    true, plan.budgetBytes()));
         }
         for (CinderData.Input input : data.compared) {
             if (input.shape() == CinderData.MIXED) {
@@ -176,12 +175,14 @@ final class CinderScenarios {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            return Measurement.failed(LIMIT, subject, "-", 1, 0, bytes, 0, "still running after " + TIMEOUT_SECONDS + " s");
+            return Measurement.failed(LIMIT, subject, "-", 1, 0, bytes, 0,
+                    "still running after " + TIMEOUT_SECONDS + " s");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = childrenCpuSeconds(out);
         if (p.exitValue() != 0 || Double.isNaN(cpu)) {
-            return Measurement.failed(LIMIT, subject, "-", 1, 0, bytes, 0, "exit " + p.exitValue() + ": " + out.strip());
+            return Measurement.failed(LIMIT, subject, "-", 1, 0, bytes, 0,
+                    "exit " + p.exitValue() + ": " + out.strip());
         }
         return new Measurement(LIMIT, subject, "-", 1, 0, bytes, -1, seconds, -1, -1, cpu, null, note);
     }
