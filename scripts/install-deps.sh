@@ -29,6 +29,15 @@ have lintian || need+=(lintian)    # package-test lints the debs ...
 have rpmlint || need+=(rpmlint)    # ... and the rpms; an error fails it
 have man || need+=(man-db)         # ... and finds the installed man pages
 have zsh || need+=(zsh)            # ... and completes through the zsh completion
+# Cinder's own backup driver writes the backups of CinderOwnDriverTest and the bench, and is the bench's
+# peer (testkit/src/main/python/cinder_driver.py, under the system's python3); zstd backups need python3-zstd
+/usr/bin/python3 -c 'import cinder.backup.drivers.posix' >/dev/null 2>&1 || need+=(python3-cinder)
+/usr/bin/python3 -c 'import zstd' >/dev/null 2>&1 || need+=(python3-zstd)
+# the bench's decode limits on the same objects: igzip (ISA-L), bzip2, lbzip2, and sha256 with SHA-NI
+have igzip || need+=(isal)
+have bzip2 || need+=(bzip2)
+have lbzip2 || need+=(lbzip2)
+have openssl || need+=(openssl)
 # promtool checks monitoring/'s alert rules and a live scrape. Bookworm ships it only in the server's
 # package, which also enables a Prometheus on :9090 where systemd runs (systemctl disable --now
 # prometheus if that is not wanted); in containers policy-rc.d keeps it from starting

@@ -14,6 +14,9 @@ Ceilometer).
       [--sha-block-size BYTES] [--container NAME] [--db FILE] [--record FILE]
   cinder_driver.py restore --driver posix --backup-path DIR --backup-id ID --output FILE [--db FILE]
 
+--driver swift|s3 need --db; they reach the test cluster's gateway from RGW_* in the environment
+(scripts/with-ceph.sh exports them), and any other store, or any [DEFAULT] option, as --set OPTION=VALUE.
+
 backup runs what BackupManager.create_backup/continue_backup/_finish_backup do around the driver:
 the volume goes to 'backing-up', the driver's backup() reads the volume file opened 'rb' through
 eventlet's tpool.Proxy, then the backup row is finished (available, size, the driver's updates, the
@@ -24,7 +27,7 @@ restore runs what BackupManager.restore_backup/_run_restore do: a new target vol
 makes one named restore_backup_<id>), the backup set to 'restoring', the output file opened 'wb'
 and handed to the driver's restore() through tpool.Proxy, then the rows finished. It prints one JSON
 line: the restore step's wall and CPU seconds (driver construction, open, restore, close), the
-process's peak RSS before the step and at its end (ru_maxrss), and the bytes of the output.
+process's peak RSS before the step and at its end (VmHWM), and the bytes of the output.
 
 --db (default: DIR/cinder.sqlite for posix) holds the rows between calls, so an incremental backup
 finds its parent and a restore its chain as Cinder finds them: through the database.
@@ -86,28 +89,26 @@ def _configure_posix(args):
     CONF.set_override('backup_posix_path', os.path.abspath(args.backup_path))
 
 
-def _env(name):
-    value = os.environ.get(name)
-    if not value:
-        raise SystemExit('cinder_driver: %s is not set (scripts/ceph-cluster.sh env prints it)' % name)
-    return value
+def _from_env(option, name):
+    # the test cluster's gateway (RGW_* in scripts/ceph-cluster.sh's rgw.env), when it is there; --set
+    # OPTION=VALUE, applied after, names another store
+    if os.environ.get(name):
+        CONF.set_override(option, os.environ[name])
 
 
 def _configure_s3(args):
-    # what cinder.conf of an RGW-backed S3 driver says; the store's address and keys come from the
-    # test cluster (RGW_* in scripts/ceph-cluster.sh's rgw.env)
-    CONF.set_override('backup_s3_endpoint_url', _env('RGW_ENDPOINT'))
-    CONF.set_override('backup_s3_store_access_key', _env('RGW_S3_ACCESS_KEY'))
-    CONF.set_override('backup_s3_store_secret_key', _env('RGW_S3_SECRET_KEY'))
+    _from_env('backup_s3_endpoint_url', 'RGW_ENDPOINT')
+    _from_env('backup_s3_store_access_key', 'RGW_S3_ACCESS_KEY')
+    _from_env('backup_s3_store_secret_key', 'RGW_S3_SECRET_KEY')
 
 
 def _configure_swift(args):
     # backup_swift_auth = single_user with v1 auth, as RGW and tempauth serve it
     CONF.set_override('backup_swift_auth', 'single_user')
     CONF.set_override('backup_swift_auth_version', '1')
-    CONF.set_override('backup_swift_auth_url', _env('RGW_SWIFT_AUTH_URL'))
-    CONF.set_override('backup_swift_user', _env('RGW_SWIFT_USER'))
-    CONF.set_override('backup_swift_key', _env('RGW_SWIFT_KEY'))
+    _from_env('backup_swift_auth_url', 'RGW_SWIFT_AUTH_URL')
+    _from_env('backup_swift_user', 'RGW_SWIFT_USER')
+    _from_env('backup_swift_key', 'RGW_SWIFT_KEY')
 
 
 DRIVERS = {
@@ -119,11 +120,6 @@ DRIVERS = {
                     'backup_swift_block_size', 'backup_swift_container', _configure_swift),
 }
 
-
-def _request_context():
-    """The context of a user's request, as the backup manager runs drivers in: the Swift driver connects
-    only when the context has a user (SwiftBackupDriver.__init__), the others do not mind."""
-    return context.RequestContext(USER_ID, PROJECT_ID, is_admin=True)
 
 
 def _default_db(args):
@@ -147,6 +143,11 @@ def _setup(args):
     database = os.path.abspath(args.db or _default_db(args))
     CONF.set_override('connection', 'sqlite:///' + database, group='database')
     driver.configure(args)
+    for setting in args.set or []:
+        name, sep, value = setting.partition('=')
+        if not sep:
+            raise SystemExit('cinder_driver: --set takes OPTION=VALUE, not ' + setting)
+        CONF.set_override(name, value)  # converted by the option's own type
     if getattr(args, 'compression', None):
         CONF.set_override('backup_compression_algorithm', args.compression)
     if getattr(args, 'chunk_size', None):
@@ -178,7 +179,7 @@ def _volume_row(ctxt, volume_id, size_gib, status, name):
 
 def backup(args):
     driver = _setup(args)
-    ctxt = _request_context()
+    ctxt = _context()
     size_gib = max(1, -(-os.path.getsize(args.volume) // GIB))
     volume = _volume_row(ctxt, args.volume_id, size_gib, 'backing-up', 'bench-volume')
     parent = objects.Backup.get_by_id(ctxt, args.parent_id) if args.parent_id else None
@@ -220,13 +221,13 @@ def backup(args):
 
 def restore(args):
     driver = _setup(args)
-    ctxt = _request_context()
+    ctxt = _context()
     record = objects.Backup.get_by_id(ctxt, args.backup_id)
     # the API's new volume for a restore without a target, and its status changes
     target = _volume_row(ctxt, str(uuid.uuid4()), record.size, 'restoring-backup', 'restore_backup_' + record.id)
     record.status = fields.BackupStatus.RESTORING
     record.save()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    rss_before = _peak_rss_bytes()
     cpu0 = _cpu_seconds()
     t0 = time.monotonic()
     # BackupManager._run_restore: the service is made per restore; a device path is opened 'wb'
@@ -235,7 +236,7 @@ def restore(args):
         service.restore(record, target.id, tpool.Proxy(device_file))
     seconds = time.monotonic() - t0
     cpu = _cpu_seconds() - cpu0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _peak_rss_bytes()
     target.refresh()
     target.status = fields.VolumeStatus.AVAILABLE
     target.save()
@@ -245,6 +246,22 @@ def restore(args):
     print(json.dumps({'backup_id': record.id, 'driver': driver.class_path, 'seconds': seconds,
                       'cpu_seconds': cpu, 'peak_rss_bytes': peak, 'rss_before_bytes': rss_before,
                       'bytes': os.path.getsize(args.output)}))
+
+
+def _context():
+    # a request's context, as the API passes the caller's over RPC: the swift driver connects only when the
+    # context names a user (SwiftBackupDriver.__init__)
+    return context.RequestContext(user_id=USER_ID, project_id=PROJECT_ID, is_admin=True)
+
+
+def _peak_rss_bytes():
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over an exec from the forked parent (a JVM that starts
+    # this script would lend it its own peak), while VmHWM belongs to this process's memory alone
+    with open('/proc/self/status') as status:
+        for line in status:
+            if line.startswith('VmHWM:'):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError('no VmHWM in /proc/self/status')
 
 
 def _cpu_seconds():
@@ -265,6 +282,8 @@ def main(argv):
         p.add_argument('--backup-path', help='backup_posix_path (posix)')
         p.add_argument('--db', help='SQLite file of the rows (default: BACKUP_PATH/cinder.sqlite)')
         p.add_argument('--backup-id', required=True)
+        p.add_argument('--set', action='append', metavar='OPTION=VALUE',
+                       help="any option of cinder.conf's [DEFAULT], e.g. the object store's endpoint")
     b = commands.choices['backup']
     b.add_argument('--volume', required=True, help='the volume: a file, read as the attached device')
     b.add_argument('--volume-id', required=True)

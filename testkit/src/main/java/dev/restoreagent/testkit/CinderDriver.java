@@ -143,7 +143,8 @@ public final class CinderDriver {
      *
      * @param seconds wall time of the step (the driver made, the target opened, restore(), closed)
      * @param cpuSeconds user and system CPU of the process during the step
-     * @param peakRssBytes the process's peak resident set at the end (ru_maxrss)
+     * @param peakRssBytes the process's peak resident set at the end (VmHWM; ru_maxrss would include the JVM it
+     *     was forked from)
      * @param rssBeforeBytes its peak before the step: the interpreter, Cinder's modules, the database
      */
     public record RestoreStep(double seconds, double cpuSeconds, long peakRssBytes, long rssBeforeBytes) {

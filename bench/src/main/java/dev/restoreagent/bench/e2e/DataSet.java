@@ -56,6 +56,24 @@ final class DataSet {
         zstdRatio = (double) Files.size(singleRaw) / Files.size(singleZst);
     }
 
+    // only the backup root, for a run of section 4 alone
+    private DataSet(Path work, String compression) throws IOException {
+        this.work = work;
+        this.compression = compression;
+        backupRoot = work.resolve("backups");
+        Files.createDirectories(backupRoot);
+        single = null;
+        singleRaw = null;
+        singleZst = null;
+        zeroFraction = Double.NaN;
+        zstdRatio = Double.NaN;
+    }
+
+    /** No inputs, only the backup root under {@code work}: what a run of section 4 alone needs. */
+    static DataSet backupRootOnly(Path work, String compression) throws IOException {
+        return new DataSet(work, compression);
+    }
+
     /** Makes every input {@code plan} needs under {@code work}, the backups' objects compressed with {@code compression}. */
     static DataSet make(BenchPlan plan, Path work, String compression) throws IOException {
         return new DataSet(plan, work, compression);
@@ -70,6 +88,14 @@ final class DataSet {
         Path file = work.resolve("volume-" + bytes / BenchPlan.MIB + "MiB.raw");
         testkit(List.of("make-volume", "--out", file.toString(), "--size", Long.toString(bytes), "--seed", "2026"));
         volumes.put(bytes, file);
+        return file;
+    }
+
+    /** A volume of {@code bytes} by the test kit's make-volume with these run shares, as {@code work/NAME.raw}. */
+    static Path makeVolume(Path work, String name, long bytes, double zeroRuns, double textRuns) throws IOException {
+        Path file = work.resolve(name + ".raw");
+        testkit(List.of("make-volume", "--out", file.toString(), "--size", Long.toString(bytes), "--seed", "2026",
+                "--zero-fraction", Double.toString(zeroRuns), "--text-fraction", Double.toString(textRuns)));
         return file;
     }
 
@@ -91,7 +117,7 @@ final class DataSet {
     }
 
     /** The fraction of 4 KiB blocks that are all zero. */
-    private static double zeroFraction(Path file) throws IOException {
+    static double zeroFraction(Path file) throws IOException {
         long blocks = 0;
         long zero = 0;
         byte[] block = new byte[4096];

@@ -2,6 +2,7 @@ package dev.restoreagent.bench.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.restoreagent.testkit.CinderDriver;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,6 +65,10 @@ public final class HarnessMain implements Callable<Integer> {
             description = "Compression of the Cinder backups' objects: zstd, zlib, bz2 or none (default: zstd).")
     String compression;
 
+    @Option(names = "--scenarios", defaultValue = "all",
+            description = "all, or cinder: only section 4 (against Cinder's own code; no Ceph cluster).")
+    String scenarios;
+
     @Option(names = "--update-readme", description = "Put the targets table into README.md between its markers.")
     boolean updateReadme;
 
@@ -74,6 +79,16 @@ public final class HarnessMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long limit = baselineLimit != null ? Sizes.parse(baselineLimit) : MachineFacts.meminfo("MemTotal") * 1024 / 3;
+        CinderPlan cinderPlan = mode.equals("full") ? CinderPlan.full() : CinderPlan.quick();
+        if (!scenarios.equals("all") && !scenarios.equals("cinder")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--scenarios: all or cinder");
+        }
+        boolean all = scenarios.equals("all");
+        String noCinder = CinderDriver.unavailableReason();
+        if (noCinder != null) {
+            System.err.println("bench-e2e: Cinder's own driver is the peer of section 4, and " + noCinder);
+            return 2;
+        }
         BenchPlan plan = switch (mode) {
             case "quick" -> BenchPlan.quick(limit);
             case "full" -> BenchPlan.full(limit);
@@ -106,10 +121,38 @@ public final class HarnessMain implements Callable<Integer> {
         Map<String, String> facts = MachineFacts.read();
         log("machine: " + facts);
         log("making inputs under " + work);
-        DataSet data = DataSet.make(plan, work, compression);
+        DataSet data = all ? DataSet.make(plan, work, compression) : DataSet.backupRootOnly(work, compression);
+        CinderData cinderData = CinderData.make(cinderPlan, work, data.backupRoot, HarnessMain::log);
         AgentLauncher launcher = AgentLauncher.of(root);
-        List<Measurement> all = new ArrayList<>();
         Scenarios s = new Scenarios(plan, data, root, work, launcher, HarnessMain::log);
+        List<Measurement> measured = all ? measureAll(plan, data, s) : new ArrayList<>();
+        measured.addAll(new CinderScenarios(plan, cinderPlan, cinderData, s, launcher, work, HarnessMain::log).run());
+
+        Results results = new Results(plan, measured);
+        // the headline compares with Cinder itself first; the baseline's rows still tell the memory story
+        List<TargetCheck> checks = new ArrayList<>(CinderChecks.evaluate(results, cinderData.compared, cinderPlan,
+                Runtime.getRuntime().availableProcessors()));
+        if (all) {
+            checks.addAll(TargetCheck.evaluate(results));
+        }
+        List<String> plots = all ? Plots.draw(results, dir) : List.of();
+        Files.writeString(dir.resolve("report.md"), Report.markdown(date, results, facts,
+                setup(plan, data, launcher, all), checks, plots, all, CinderReport.section(results, cinderData,
+                        cinderPlan)));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve("measurements.json").toFile(), measured);
+        if (updateReadme) {
+            updateReadme(root.resolve("README.md"), dir, Report.headline(date, mode, checks));
+        }
+        log("report: " + dir.resolve("report.md"));
+        System.out.print(Report.headline(date, mode, checks));
+        return measured.stream().anyMatch(m -> !m.ok() && !m.subject().equals("baseline")) ? 1 : 0;
+    }
+
+    /** Sections 1 to 3: concurrent restores, the baseline, budgets, object sizes, the peers, zero-copy. */
+    private static List<Measurement> measureAll(BenchPlan plan, DataSet data, Scenarios s)
+            throws IOException, InterruptedException {
+        List<Measurement> all = new ArrayList<>();
         // single concurrent runs vary by up to half here: interleaved rounds, and per N one row of their median
         List<Measurement> rounds = new ArrayList<>();
         for (int round = 0; round < plan.repeats(); round++) {
@@ -160,23 +203,13 @@ public final class HarnessMain implements Callable<Integer> {
         all.addAll(s.peers());
         all.add(s.agent("zero-copy", data.concurrent.get(Scenarios.RBD), plan.zeroCopyN(), Scenarios.RBD, true));
         all.add(s.agent("zero-copy", data.concurrent.get(Scenarios.RBD), plan.zeroCopyN(), Scenarios.RBD, false));
-
-        Results results = new Results(plan, all);
-        List<TargetCheck> checks = TargetCheck.evaluate(results);
-        List<String> plots = Plots.draw(results, dir);
-        Files.writeString(dir.resolve("report.md"),
-                Report.markdown(date, results, facts, setup(plan, data, launcher), checks, plots));
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(dir.resolve("measurements.json").toFile(), all);
-        if (updateReadme) {
-            updateReadme(root.resolve("README.md"), dir, Report.headline(date, mode, checks));
-        }
-        log("report: " + dir.resolve("report.md"));
-        System.out.print(Report.headline(date, mode, checks));
-        return all.stream().anyMatch(m -> !m.ok() && !m.subject().equals("baseline")) ? 1 : 0;
+        return all;
     }
 
-    private static String setup(BenchPlan plan, DataSet data, AgentLauncher launcher) {
+    private static String setup(BenchPlan plan, DataSet data, AgentLauncher launcher, boolean all) {
+        if (!all) {
+            return "Only section 4 was run (`--scenarios cinder`).\n";
+        }
         return String.format(Locale.ROOT, String.join("\n",
                 "**Inputs** (made anew each run): disk-like volumes of runs of zeros, text and random bytes "
                         + "(%.0f%% of 4 KiB blocks all zero; `zstd -3` shrinks them %.1fx). Cinder backups with %s "

@@ -13,7 +13,7 @@ final class Report {
 
     /** The report: machine facts, what was run, the targets' verdicts, then every measurement. */
     static String markdown(String date, Results r, Map<String, String> facts, String setup, List<TargetCheck> checks,
-                           List<String> plots) {
+                           List<String> plots, boolean sectionsOneToThree, String cinderSection) {
         StringBuilder md = new StringBuilder();
         BenchPlan plan = r.plan();
         md.append("# restore-agent benchmark: ").append(plan.mode()).append(" mode, ").append(date).append("\n\n");
@@ -22,6 +22,9 @@ final class Report {
         md.append("\n").append(setup).append("\n");
 
         md.append(HEADLINE).append("\n\n").append(headline(date, plan.mode(), checks)).append("\n");
+        if (!sectionsOneToThree) {
+            return md.append(cinderSection).toString();
+        }
 
         md.append("## 1. Concurrent restores: the agent and the naive baseline\n\n");
         md.append("N restores of the same backup at once, each into its own target. Agent: one daemon, budget B = ")
@@ -58,6 +61,7 @@ final class Report {
         md.append("The same daemon and restores, `rbd_zero_copy_writes = true` and `false` in its config.\n\n");
         table(md, r.all().stream().filter(m -> m.scenario().equals("zero-copy")).toList(), r, false);
 
+        md.append("\n").append(cinderSection);
         md.append("\n## Plots\n\n");
         for (String plot : plots) {
             md.append("![").append(plot).append("](").append(plot).append(")\n\n");

@@ -1,0 +1,128 @@
+package dev.restoreagent.bench.e2e;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The targets against Cinder's own code and the hardware, each a ratio within one run. */
+final class CinderChecks {
+    /** The decoder that is each codec's limit here. */
+    static final Map<String, String> LIMIT_DECODER = Map.of("zlib", "igzip -dc", "zstd", "zstd -dc",
+            "bz2", "bzip2 -dc");
+    private static final Map<String, Double> SPEEDUP_WANTED = Map.of("zlib", 3.0, "zstd", 2.5, "bz2", 1.8);
+    private static final double CPU_WANTED = 1.3;
+    private static final double SEED_WANTED = 0.7;
+
+    private CinderChecks() {}
+
+    /** The median round of {@code subject} in {@code scenario}; empty if there is none or one failed. */
+    static Optional<Measurement> median(Results r, String scenario, String subject) {
+        List<Measurement> rounds = r.all().stream().filter(m -> m.scenario().equals(scenario)
+                && m.subject().equals(subject)).toList();
+        if (rounds.isEmpty() || rounds.stream().anyMatch(m -> !m.ok())) {
+            return Optional.empty();
+        }
+        List<Measurement> byTime = Measurement.byTime(rounds);
+        return Optional.of(byTime.get(byTime.size() / 2));
+    }
+
+    /** The verdicts, the inputs' rows looked up by their labels in {@code r}. */
+    static List<TargetCheck> evaluate(Results r, List<CinderData.Input> compared, CinderPlan plan, int cores) {
+        List<TargetCheck> checks = new ArrayList<>();
+        // the hardware's sha256: the faster of the two commands (Debian's sha256sum does not use SHA-NI)
+        Optional<Measurement> sha = Stream.of(CinderScenarios.SHA256SUM,
+                        CinderScenarios.OPENSSL_SHA256).map(c -> median(r, CinderScenarios.LIMIT, c))
+                .flatMap(Optional::stream).min(Comparator.comparingDouble(Measurement::cpuSecondsPerGib));
+        for (CinderData.Input input : compared) {
+            if (input.shape() != CinderData.MIXED) {
+                continue;
+            }
+            double wanted = SPEEDUP_WANTED.get(input.codec());
+            Optional<Measurement> agent = median(r, CinderScenarios.CINDER,
+                    CinderScenarios.subject(CinderScenarios.AGENT_ONE_SHOT, input.label()));
+            Optional<Measurement> daemon = median(r, CinderScenarios.CINDER,
+                    CinderScenarios.subject(CinderScenarios.AGENT_DAEMON, input.label()));
+            Optional<Measurement> cinder = median(r, CinderScenarios.CINDER,
+                    CinderScenarios.subject(CinderScenarios.CINDER_STEP, input.label()));
+            String target = String.format(Locale.ROOT, "one %s restore (%s) >= %.1fx Cinder's own restore step",
+                    input.codec(), input.shape().label(), wanted);
+            if (agent.isEmpty() || cinder.isEmpty()) {
+                checks.add(new TargetCheck(target, "not measured (a run failed)", null));
+            } else {
+                double x = cinder.get().seconds() / agent.get().seconds();
+                String measured = f("agent one-shot %.2f s vs Cinder %.2f s (%.2fx)", agent.get().seconds(),
+                        cinder.get().seconds(), x);
+                if (x < wanted) {
+                    measured += "; missed: " + speedReason(agent.get(), daemon, cinder.get(), wanted);
+                }
+                checks.add(new TargetCheck(target, measured, x >= wanted));
+            }
+            String decoder = LIMIT_DECODER.get(input.codec());
+            Optional<Measurement> limit = median(r, CinderScenarios.LIMIT, decoder);
+            String cpuTarget = f("agent's CPU s/GiB, %s, <= %.1fx (`%s` + sha256) of the same data",
+                    input.codec(), CPU_WANTED, decoder);
+            if (daemon.isEmpty() || limit.isEmpty() || sha.isEmpty()) {
+                checks.add(new TargetCheck(cpuTarget, "not measured (a run failed)", null));
+            } else {
+                double bound = limit.get().cpuSecondsPerGib() + sha.get().cpuSecondsPerGib();
+                double x = daemon.get().cpuSecondsPerGib() / bound;
+                String measured = f("agent (daemon, no JVM start) %.2f vs %.2f + %.2f (`%s`) = %.2f CPU s/GiB"
+                                + " (%.2fx)", daemon.get().cpuSecondsPerGib(), limit.get().cpuSecondsPerGib(),
+                        sha.get().cpuSecondsPerGib(), sha.get().subject(), bound, x);
+                if (x > CPU_WANTED) {
+                    measured += f("; missed: the agent spends %.2f CPU s/GiB more than decoding and hashing need:"
+                                    + " its decoder for %s is slower than `%s`, or the rest of its path (reading,"
+                                    + " zero checks, writes, threads) costs that much",
+                            daemon.get().cpuSecondsPerGib() - bound, input.codec(), decoder);
+                }
+                checks.add(new TargetCheck(cpuTarget, measured, x <= CPU_WANTED));
+            }
+        }
+        Optional<Measurement> seed = r.all().stream().filter(m -> m.scenario().equals(CinderScenarios.SEED))
+                .findFirst();
+        Optional<Measurement> igzip = median(r, CinderScenarios.LIMIT, LIMIT_DECODER.get("zlib"));
+        String seedTarget = f("%d seed restores (zlib, one object each), aggregate >= %.1fx the machine's decode+verify"
+                + " limit (%d cores / (`igzip -dc` + sha256 CPU s/GiB))", plan.seedN(), SEED_WANTED, cores);
+        if (seed.isEmpty() || !seed.get().ok() || igzip.isEmpty() || sha.isEmpty()) {
+            checks.add(new TargetCheck(seedTarget, seed.map(m -> m.ok() ? "not measured" : "failed: " + m.failure())
+                    .orElse("not measured"), null));
+        } else {
+            double limitGibPerSecond = cores / (igzip.get().cpuSecondsPerGib() + sha.get().cpuSecondsPerGib());
+            double gibPerSecond = seed.get().mibPerSecond() / 1024;
+            double x = gibPerSecond / limitGibPerSecond;
+            String measured = f("%.2f vs %.2f GiB/s (%.2fx); the agent spent %.2f CPU s/GiB", gibPerSecond,
+                    limitGibPerSecond, x, seed.get().cpuSecondsPerGib());
+            if (x < SEED_WANTED) {
+                measured += f("; missed: at %.2f CPU s/GiB the %d cores give at most %.2f GiB/s, against %.2f + %.2f"
+                                + " CPU s/GiB for decoding and hashing alone", seed.get().cpuSecondsPerGib(), cores,
+                        cores / seed.get().cpuSecondsPerGib(), igzip.get().cpuSecondsPerGib(),
+                        sha.get().cpuSecondsPerGib());
+            }
+            checks.add(new TargetCheck(seedTarget, measured, x >= SEED_WANTED));
+        }
+        long rssLimit = r.plan().budgetBytes() + 160 * BenchPlan.MIB;
+        checks.add(new TargetCheck(f("peak RSS, %d seed restores <= B + 160 MiB = %d MiB", plan.seedN(),
+                rssLimit >> 20), seed.filter(Measurement::ok).map(m -> TargetCheck.mib(m.peakRssBytes()))
+                .orElse("not measured"), seed.filter(Measurement::ok).map(m -> m.peakRssBytes() <= rssLimit)
+                .orElse(null)));
+        return checks;
+    }
+
+    private static String speedReason(Measurement agent, Optional<Measurement> daemon, Measurement cinder,
+                                      double wanted) {
+        StringBuilder why = new StringBuilder(f("the agent spent %.2f CPU s/GiB (Cinder %.2f)",
+                agent.cpuSecondsPerGib(), cinder.cpuSecondsPerGib()));
+        daemon.ifPresent(d -> why.append(f("; without the JVM's start (a running daemon) it takes %.2f s, %.2fx",
+                d.seconds(), cinder.seconds() / d.seconds())));
+        why.append(f("; %.1fx would need %.2f s", wanted, cinder.seconds() / wanted));
+        return why.toString();
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}
