@@ -3,6 +3,7 @@ package dev.restoreagent.agent;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.restore.WorkingSet;
 import dev.restoreagent.agent.source.Codec;
+import dev.restoreagent.agent.source.store.ResumingChannel;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.targets.FileTarget;
@@ -73,7 +74,7 @@ class BudgetTest {
         assertThat(DirectMemory.peakUsedBytes() - directBefore).isPositive().isLessThanOrEqualTo(budget.totalBytes());
         assertThat(budget.peakUsedBytes()).isLessThanOrEqualTo(budget.totalBytes());
         // more than one restore ran at once, and not all of them: the budget decided
-        WorkingSet one = WorkingSet.plan(settings, EnumSet.of(Codec.ZSTD), 8, budget.totalBytes(), 2);
+        WorkingSet one = WorkingSet.plan(settings, EnumSet.of(Codec.ZSTD), 8, budget.totalBytes(), 2, 0);
         assertThat(budget.peakUsedBytes()).isGreaterThan(one.totalBytes());
         assertThat(budget.availableBytes()).isEqualTo(budget.totalBytes());
         assertThat(DirectMemory.usedBytes()).isEqualTo(directBefore);
@@ -83,19 +84,29 @@ class BudgetTest {
     void workingSetLargerThanTheBudgetIsClampedNotRefused() {
         RestoreSettings settings = RestoreSettings.defaults();
         long budget = 16L << 20;
-        WorkingSet set = WorkingSet.plan(settings, Set.of(Codec.ZSTD, Codec.BZIP2), 100, budget, 8);
+        WorkingSet set = WorkingSet.plan(settings, Set.of(Codec.ZSTD, Codec.BZIP2), 100, budget, 8, 0);
         assertThat(set.totalBytes()).isLessThanOrEqualTo(budget);
         assertThat(set.decoders()).isEqualTo(1);
         assertThat(set.queueDepth()).isGreaterThanOrEqualTo(1);
 
-        WorkingSet roomy = WorkingSet.plan(settings, Set.of(Codec.ZSTD), 100, 256L << 20, 8);
+        WorkingSet roomy = WorkingSet.plan(settings, Set.of(Codec.ZSTD), 100, 256L << 20, 8, 0);
         assertThat(roomy.queueDepth()).isEqualTo(8);
         assertThat(roomy.bufferBytes()).isEqualTo(4 << 20);
     }
 
     @Test
+    void anObjectStoresReceiveBuffersCountForEveryDecoder() {
+        RestoreSettings settings = RestoreSettings.defaults();
+        WorkingSet files = WorkingSet.plan(settings, Set.of(Codec.ZLIB), 100, 256L << 20, 4, 0);
+        WorkingSet s3 = WorkingSet.plan(settings, Set.of(Codec.ZLIB), 100, 256L << 20, 4,
+                ResumingChannel.HELD_BYTES);
+        assertThat(s3.decoders()).isEqualTo(files.decoders()).isEqualTo(4);
+        assertThat(s3.totalBytes() - files.totalBytes()).isEqualTo(4L * ResumingChannel.HELD_BYTES);
+    }
+
+    @Test
     void budgetBelowTheSmallestWorkingSetIsAClearError() {
-        assertThatThrownBy(() -> WorkingSet.plan(RestoreSettings.defaults(), Set.of(Codec.ZSTD), 1, 1L << 20, 2))
+        assertThatThrownBy(() -> WorkingSet.plan(RestoreSettings.defaults(), Set.of(Codec.ZSTD), 1, 1L << 20, 2, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("memory budget of 1.0 MiB is below the smallest working set of this restore");
     }

@@ -90,7 +90,7 @@ public final class TestSupport {
                                      RestoreSettings settings, String holder, Checkpoint resumeFrom,
                                      Consumer<Checkpoint> onCheckpoint) {
         WorkingSet workingSet = WorkingSet.plan(settings, source.codecs(), Math.max(1, source.widestLayer()),
-                budget.totalBytes(), Runtime.getRuntime().availableProcessors());
+                budget.totalBytes(), Runtime.getRuntime().availableProcessors(), source.readerBytes());
         BudgetLease lease;
         try {
             lease = budget.acquire(workingSet.totalBytes(), holder, Duration.ofMinutes(5));

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * The memory one restore holds for its whole run, all of it taken from the budget before the
- * first byte is read: per decoder an input buffer and the codec's own memory (zstd window, bzip2
- * tables), plus the output buffers.
+ * first byte is read: per decoder an input buffer, the codec's own memory (zstd window, bzip2
+ * tables) and an object store's receive buffers, plus the output buffers.
  *
  * @param decoderBytes memory of one decoder, the largest of the codecs in use
  */
@@ -49,11 +49,14 @@ public record WorkingSet(int decoders, int buffersPerDecoder, int bufferBytes, i
      * one 64 KiB buffer.
      *
      * @param maxUsefulDecoders the most objects a layer has: more threads than that idle
+     * @param readerBytes what each decoder's open object holds besides its input buffer
+     *     ({@link dev.restoreagent.agent.source.RestoreSource#readerBytes()})
      * @throws IllegalArgumentException if even the smallest working set exceeds the budget
      */
     public static WorkingSet plan(RestoreSettings settings, Set<Codec> codecs, int maxUsefulDecoders,
-                                  long budgetBytes, int cores) {
-        long decoder = codecs.stream().mapToLong(c -> decoderBytes(c, settings.zstdWindowLogMax())).max().orElse(0);
+                                  long budgetBytes, int cores, int readerBytes) {
+        long decoder = readerBytes
+                + codecs.stream().mapToLong(c -> decoderBytes(c, settings.zstdWindowLogMax())).max().orElse(0);
         // each decode thread verifies its objects' md5 on a digest thread of its own (about 0.7 GB/s),
         // so even zstd, which decodes faster than that, gains from a thread per core
         int decoders = settings.decoders() > 0 ? settings.decoders() : Math.min(cores, 4);

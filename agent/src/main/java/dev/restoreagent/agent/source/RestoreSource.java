@@ -17,10 +17,12 @@ import java.util.Set;
  * @param verification what the data is checked against, for people: {@code the sha256 of each block}
  * @param notes what an operator should know before it starts: why a layer is checked by md5 only
  * @param resources what the source holds open while it is restored (sha256files); closed by {@link #close()}
+ * @param readerBytes memory one object's reader holds besides the decoder's input buffer (an object
+ *     store's receive buffers), per decoder in the working set
  */
 public record RestoreSource(String description, String markTag, List<Layer> layers, long extentBytes,
                             long declaredBytes, String verification, List<String> notes,
-                            List<AutoCloseable> resources)
+                            List<AutoCloseable> resources, int readerBytes)
         implements AutoCloseable {
     public RestoreSource {
         layers = List.copyOf(layers);

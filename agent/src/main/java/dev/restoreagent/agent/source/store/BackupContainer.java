@@ -35,4 +35,12 @@ public interface BackupContainer {
      * @throws IOException it cannot be read: refused, not a regular file, the store unreachable
      */
     ReadableByteChannel open(String name) throws IOException;
+
+    /**
+     * Memory one open object holds besides the decoder's input buffer, while it is read: an object
+     * store's receive buffers; a file, none. It counts in the restore's working set.
+     */
+    default int readerBytes() {
+        return 0;
+    }
 }

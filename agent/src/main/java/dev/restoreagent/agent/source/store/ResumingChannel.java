@@ -26,6 +26,12 @@ public final class ResumingChannel implements ReadableByteChannel {
     public static final int MAX_RESUMES = 5;
     private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
     private static final int CHUNK_BYTES = 64 << 10;
+    /**
+     * What one open object holds while it is read: the heap array bytes pass through, and as much
+     * again for the HTTP client's own receive buffers (Apache's 8 KiB session buffer, the JDK's
+     * 16 KiB ones, TLS records).
+     */
+    public static final int HELD_BYTES = 2 * CHUNK_BYTES;
     private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
 
     private final String name;

@@ -149,6 +149,11 @@ public final class S3Store implements ObjectStore {
         }
 
         @Override
+        public int readerBytes() {
+            return ResumingChannel.HELD_BYTES;
+        }
+
+        @Override
         public ReadableByteChannel open(String key) throws IOException {
             String name = describe(key);
             return ResumingChannel.open(name, (from, ifMatch) -> get(key, from, ifMatch), sse == null);

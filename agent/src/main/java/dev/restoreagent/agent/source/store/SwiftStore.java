@@ -238,6 +238,11 @@ public final class SwiftStore implements ObjectStore {
         }
 
         @Override
+        public int readerBytes() {
+            return ResumingChannel.HELD_BYTES;
+        }
+
+        @Override
         public ReadableByteChannel open(String object) throws IOException {
             return ResumingChannel.open(describe(object), (from, ifMatch) -> get(object, from, ifMatch), true);
         }
