@@ -230,7 +230,7 @@ public final class HarnessMain implements Callable<Integer> {
 
     private static String setup(BenchPlan plan, DataSet data, AgentLauncher launcher, ScenarioSelection selection) {
         if (!selection.core()) {
-            return "Only section(s) " + selection.sections() + " were run (`--scenarios`).\n";
+            return "Only " + selection.sections() + " ran (`--scenarios`).\n";
         }
         return String.format(Locale.ROOT, String.join("\n",
                 "**Inputs** (made anew each run): disk-like volumes of runs of zeros, text and random bytes "
@@ -279,7 +279,7 @@ public final class HarnessMain implements Callable<Integer> {
                 .relativize(reportDir.toAbsolutePath().normalize()) + "/report.md";
         // a run of some sections replaces their rows only: the others keep the earlier run's figures
         String table = selection.everything() ? headline : ReadmeTable.merge(text.substring(start
-                + README_START.length(), end), headline, "Rows of sections " + selection.sections() + " measured "
+                + README_START.length(), end), headline, "Rows of " + selection.sections() + " measured "
                 + date + " (" + mode + " mode); the others are from the earlier run.");
         String section = README_START + "\n" + table + "\nFull report: [" + report + "](" + report + ").\n";
         Files.writeString(readme, text.substring(0, start) + section + text.substring(end), StandardCharsets.UTF_8);

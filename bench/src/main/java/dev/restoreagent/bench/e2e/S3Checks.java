@@ -40,10 +40,18 @@ final class S3Checks {
                 double moreCpu = s.cpuSeconds() - p.cpuSeconds();
                 measured += f("; missed: from S3 the agent spent %.2f CPU s/GiB against %.2f from posix (%+.2f s of"
                                 + " CPU); the other %.2f s of the difference it waited on the gateway, whose own CPU"
-                                + " (RGW and the OSD, on the same cores) no agent figure counts; %.1fx would need %.2f s",
+                                + " (RGW and the OSD, on the same cores) no agent figure counts; %.1fx would need"
+                                + " %.2f s",
                         s.cpuSecondsPerGib(), p.cpuSecondsPerGib(), moreCpu,
                         Math.max(0, s.seconds() - p.seconds() - Math.max(0, moreCpu)), SPEED_WANTED,
                         p.seconds() / SPEED_WANTED);
+                Optional<Measurement> dp = CinderChecks.median(r, S3Scenarios.DAEMON_ONE, S3Scenarios.DAEMON_POSIX);
+                Optional<Measurement> ds = CinderChecks.median(r, S3Scenarios.DAEMON_ONE, S3Scenarios.DAEMON_S3);
+                if (dp.isPresent() && ds.isPresent()) {
+                    measured += f("; through a running daemon (no JVM start) S3 %.2f s vs posix %.2f s"
+                                    + " (%.2fx), CPU %.2f vs %.2f s", ds.get().seconds(), dp.get().seconds(),
+                            dp.get().seconds() / ds.get().seconds(), ds.get().cpuSeconds(), dp.get().cpuSeconds());
+                }
             }
             checks.add(new TargetCheck(speedTarget, measured, x >= SPEED_WANTED));
             long sPeak = highestPeak(r, S3Scenarios.ONE_SHOT, S3Scenarios.FROM_S3);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Section 5: the agent's one-shot restore from S3 (Cinder's S3BackupDriver's backup, on the throwaway cluster's
@@ -23,9 +24,12 @@ import java.util.function.Consumer;
 final class S3Scenarios {
     static final String ONE_SHOT = "s3-one-shot";
     static final String MANY = "s3-many";
+    /** One restore through a running daemon from each store: the one-shot's difference without the JVM's start. */
+    static final String DAEMON_ONE = "s3-daemon-one";
     static final String FROM_POSIX = "agent one-shot: posix";
     static final String FROM_S3 = "agent one-shot: S3";
     static final String DAEMON_S3 = "agent daemon: S3";
+    static final String DAEMON_POSIX = "agent daemon: posix";
     /** The store's name in the daemon's agent.conf. */
     private static final String STORE = "rgw";
     private static final long TIMEOUT_SECONDS = 30 * 60;
@@ -39,6 +43,7 @@ final class S3Scenarios {
     private final Consumer<String> log;
     private double zeroFraction = Double.NaN;
     private int runNumber;
+    private int daemonNumber;
 
     S3Scenarios(BenchPlan plan, S3Plan s3Plan, Path root, Path work, AgentLauncher launcher, Consumer<String> log) {
         this.plan = plan;
@@ -103,7 +108,12 @@ final class S3Scenarios {
             all.add(oneShot(FROM_POSIX, fromPosix, Map.of(), md5, verify));
             all.add(oneShot(FROM_S3, fromS3, keys, md5, verify));
         }
-        all.add(many(gateway, s3Record, md5));
+        // the daemon's CPU and time without a JVM's and the S3 client's start, once each
+        all.add(throughDaemon(DAEMON_ONE, DAEMON_POSIX, 1, gateway, md5, target -> new RestoreRequest(
+                posixRoot.toString(), posixId, null, null, null, null, target.toString(), null, null, null, null,
+                null, null, null, null, null, null)));
+        all.add(throughDaemon(DAEMON_ONE, DAEMON_S3, 1, gateway, md5, target -> fromStore(s3Record, target)));
+        all.add(throughDaemon(MANY, DAEMON_S3, s3Plan.n(), gateway, md5, target -> fromStore(s3Record, target)));
         return all;
     }
 
@@ -126,9 +136,16 @@ final class S3Scenarios {
                 "whole process: JVM start included"));
     }
 
-    private Measurement many(Map<String, String> gateway, Path s3Record, String md5)
+    private static RestoreRequest fromStore(Path s3Record, Path target) {
+        return new RestoreRequest(null, null, null, s3Record.toString(), null, null, target.toString(), null, null,
+                null, null, null, null, null, null, STORE, null);
+    }
+
+    /** {@code n} restores at once through a fresh daemon whose agent.conf names the gateway as a store. */
+    private Measurement throughDaemon(String scenario, String subject, int n, Map<String, String> gateway,
+                                      String md5, Function<Path, RestoreRequest> request)
             throws IOException, InterruptedException {
-        Path dir = work.resolve("runs").resolve("daemon");
+        Path dir = work.resolve("runs").resolve("daemon-" + ++daemonNumber);
         Files.createDirectories(dir);
         // the daemon reads the keys from a file agent.conf names; they never travel in a request
         Path credentials = dir.resolve("s3-credentials");
@@ -139,11 +156,10 @@ final class S3Scenarios {
                 "store." + STORE + ".credentials_file = " + credentials);
         List<Path> targets = new ArrayList<>();
         List<RestoreRequest> requests = new ArrayList<>();
-        for (int i = 0; i < s3Plan.n(); i++) {
+        for (int i = 0; i < n; i++) {
             Path target = target();
             targets.add(target);
-            requests.add(new RestoreRequest(null, null, null, s3Record.toString(), null, null, target.toString(),
-                    null, null, null, null, null, null, null, null, STORE, null));
+            requests.add(request.apply(target));
         }
         AgentDaemon.Outcome outcome;
         try (AgentDaemon daemon = AgentDaemon.start(launcher, dir, plan.budgetBytes(), true, null, work, stores)) {
@@ -153,8 +169,8 @@ final class S3Scenarios {
         for (Path target : targets) {
             Files.deleteIfExists(target);
         }
-        return logged(new Measurement(MANY, DAEMON_S3, Scenarios.FILE, s3Plan.n(), s3Plan.objectBytes(),
-                s3Plan.n() * s3Plan.volumeBytes(), outcome.writtenBytes(), outcome.seconds(), outcome.peakRssBytes(),
+        return logged(new Measurement(scenario, subject, Scenarios.FILE, n, s3Plan.objectBytes(),
+                n * s3Plan.volumeBytes(), outcome.writtenBytes(), outcome.seconds(), outcome.peakRssBytes(),
                 outcome.directPeakBytes(), outcome.cpuSeconds(), failure, null));
     }
 

@@ -34,11 +34,11 @@ record ScenarioSelection(boolean core, boolean cinder, boolean s3) {
         return core && cinder && s3;
     }
 
-    /** The sections run, for the report: e.g. "4 and 5". */
+    /** The sections run, for the report: e.g. "sections 4 and 5". */
     String sections() {
         if (everything()) {
-            return "1 to 5";
+            return "sections 1 to 5";
         }
-        return cinder && s3 ? "4 and 5" : cinder ? "4" : "5";
+        return cinder && s3 ? "sections 4 and 5" : cinder ? "section 4" : "section 5";
     }
 }

@@ -10,17 +10,18 @@ class ScenarioSelectionTest {
     void allIsEverySection() {
         ScenarioSelection all = ScenarioSelection.parse("all");
         assertThat(all.everything()).isTrue();
-        assertThat(all.sections()).isEqualTo("1 to 5");
+        assertThat(all.sections()).isEqualTo("sections 1 to 5");
     }
 
     @Test
     void aListNamesSectionsFourAndFiveInAnyOrder() {
-        assertThat(ScenarioSelection.parse("s3")).isEqualTo(new ScenarioSelection(false, false, true));
+        assertThat(ScenarioSelection.parse("s3")).isEqualTo(new ScenarioSelection(false, false, true))
+                .satisfies(s -> assertThat(s.sections()).isEqualTo("section 5"));
         assertThat(ScenarioSelection.parse("cinder")).isEqualTo(new ScenarioSelection(false, true, false));
         ScenarioSelection both = ScenarioSelection.parse("s3, cinder");
         assertThat(both).isEqualTo(new ScenarioSelection(false, true, true));
         assertThat(both.everything()).isFalse();
-        assertThat(both.sections()).isEqualTo("4 and 5");
+        assertThat(both.sections()).isEqualTo("sections 4 and 5");
     }
 
     @Test
