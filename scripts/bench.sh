@@ -5,7 +5,8 @@
 # testkit/src/main/python/cinder_driver.py) on backups Cinder's own driver wrote. The report goes to
 # bench/results/<date>-<mode>/; scratch files to bench/target/e2e-work/.
 #   scripts/bench.sh quick|full [harness options, e.g. --update-readme, or --scenarios cinder for the
-#   comparison with Cinder alone, without Ceph]
+#   comparison with Cinder alone, without Ceph; --scenarios s3 for restores from S3 next to posix;
+#   --scenarios cinder,s3 for both]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-quick}

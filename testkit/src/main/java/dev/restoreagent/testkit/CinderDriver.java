@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,12 +34,14 @@ public final class CinderDriver {
     private final Path backupPath;
     /** an object store's driver: the SQLite file of the rows; null for posix (it lives in backupPath) */
     private final Path db;
+    private final Map<String, String> environment;
 
-    private CinderDriver(Path script, String driver, Path backupPath, Path db) {
+    private CinderDriver(Path script, String driver, Path backupPath, Path db, Map<String, String> environment) {
         this.script = script;
         this.driver = driver;
         this.backupPath = backupPath;
         this.db = db;
+        this.environment = Map.copyOf(environment);
     }
 
     /** Why Cinder's drivers cannot run here, or null when they can (python3-cinder and python3-zstd importable). */
@@ -71,7 +74,7 @@ public final class CinderDriver {
      */
     public static CinderDriver posix(Path backupPath, Path workDir) throws IOException {
         Files.createDirectories(backupPath);
-        return new CinderDriver(script(workDir), "posix", backupPath.toAbsolutePath(), null);
+        return new CinderDriver(script(workDir), "posix", backupPath.toAbsolutePath(), null, Map.of());
     }
 
     /**
@@ -80,10 +83,20 @@ public final class CinderDriver {
      * see CephTestCluster); the rows are kept in {@code workDir}.
      */
     public static CinderDriver objectStore(String store, Path workDir) throws IOException {
+        return objectStore(store, workDir, Map.of());
+    }
+
+    /**
+     * As {@link #objectStore(String, Path)}, with {@code environment} (e.g. the {@code RGW_*} of a cluster this
+     * process started, which its own environment cannot hold) added to the script's.
+     */
+    public static CinderDriver objectStore(String store, Path workDir, Map<String, String> environment)
+            throws IOException {
         if (!store.equals("s3") && !store.equals("swift")) {
             throw new IllegalArgumentException("not an object store driver: " + store);
         }
-        return new CinderDriver(script(workDir), store, null, workDir.resolve("cinder-" + store + ".sqlite"));
+        return new CinderDriver(script(workDir), store, null, workDir.resolve("cinder-" + store + ".sqlite"),
+                environment);
     }
 
     private static Path script(Path workDir) throws IOException {
@@ -172,7 +185,9 @@ public final class CinderDriver {
         command.addAll(args.subList(1, args.size()));
         Path err = Files.createTempFile(script.getParent(), "cinder-driver", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile());
+            pb.environment().putAll(environment);
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

@@ -46,17 +46,25 @@ final class AgentDaemon implements AutoCloseable {
      */
     static AgentDaemon start(AgentLauncher launcher, Path dir, long budgetBytes, boolean zeroCopy, Path cephConf,
                              Path allowed) throws IOException, InterruptedException {
+        return start(launcher, dir, budgetBytes, zeroCopy, cephConf, allowed, List.of());
+    }
+
+    /** As the other start, with {@code configLines} (e.g. {@code store.NAME.*}) added to its agent.conf. */
+    static AgentDaemon start(AgentLauncher launcher, Path dir, long budgetBytes, boolean zeroCopy, Path cephConf,
+                             Path allowed, List<String> configLines) throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("state"));
         Path config = dir.resolve("agent.conf");
         Path socket = dir.resolve("agent.sock");
-        Files.writeString(config, String.join("\n",
+        List<String> lines = new ArrayList<>(List.of(
                 "memory_budget = " + budgetBytes,
                 "socket = " + socket,
                 "state_dir = " + dir.resolve("state"),
                 "ceph_conf = " + (cephConf == null ? "" : cephConf),
                 "rbd_zero_copy_writes = " + zeroCopy,
-                "allowed_paths = " + allowed,
-                ""));
+                "allowed_paths = " + allowed));
+        lines.addAll(configLines);
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines));
         Path log = dir.resolve("agent.log");
         Process process = launcher.command(List.of("serve", "--config", config.toString()), log).start();
         ControlClient client = new ControlClient(socket);

@@ -1,7 +1,10 @@
 package dev.restoreagent.bench.e2e;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -23,12 +26,18 @@ final class CephCluster implements AutoCloseable {
 
     /** Starts a cluster in {@code dir} (which must not hold one) with an OSD of {@code memstoreBytes}. */
     static CephCluster start(Path root, Path dir, long memstoreBytes, Path log) throws IOException {
+        return start(root, dir, memstoreBytes, false, log);
+    }
+
+    /** As {@link #start(Path, Path, long, Path)}, with the RADOS Gateway when {@code withGateway}. */
+    static CephCluster start(Path root, Path dir, long memstoreBytes, boolean withGateway, Path log)
+            throws IOException {
         Path script = root.resolve("scripts/ceph-cluster.sh");
         ProcessBuilder pb = new ProcessBuilder(script.toString(), "start", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("CEPH_DEV_MEMSTORE_BYTES", Long.toString(memstoreBytes));
-        // RBD measurements only: no gateway taking RAM and CPU beside them, as in the earlier reports
-        pb.environment().put("CEPH_DEV_RGW", "0");
+        // RBD measurements: no gateway taking RAM and CPU beside them, as in the earlier reports
+        pb.environment().put("CEPH_DEV_RGW", withGateway ? "1" : "0");
         try {
             int rc = pb.start().waitFor();
             if (rc != 0) {
@@ -43,6 +52,24 @@ final class CephCluster implements AutoCloseable {
 
     Path conf() {
         return dir.resolve("ceph.conf");
+    }
+
+    /**
+     * The gateway's endpoint and keys ({@code RGW_ENDPOINT}, {@code RGW_S3_ACCESS_KEY}, ...), from the
+     * {@code rgw.env} the script wrote; only for a cluster started with the gateway.
+     */
+    Map<String, String> gatewayEnvironment() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("rgw.env"))) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+            }
+        }
+        if (!env.containsKey("RGW_ENDPOINT")) {
+            throw new IOException(dir.resolve("rgw.env") + " names no RGW_ENDPOINT");
+        }
+        return env;
     }
 
     /** Stops exactly this cluster and removes its directory. */

@@ -66,7 +66,8 @@ public final class HarnessMain implements Callable<Integer> {
     String compression;
 
     @Option(names = "--scenarios", defaultValue = "all",
-            description = "all, or cinder: only section 4 (against Cinder's own code; no Ceph cluster).")
+            description = "all (sections 1 to 5), or a comma-separated list of cinder (section 4, against Cinder's"
+                    + " own code; no Ceph cluster) and s3 (section 5, from S3 next to posix), e.g. cinder,s3.")
     String scenarios;
 
     @Option(names = "--update-readme", description = "Put the targets table into README.md between its markers.")
@@ -80,13 +81,18 @@ public final class HarnessMain implements Callable<Integer> {
     public Integer call() throws Exception {
         long limit = baselineLimit != null ? Sizes.parse(baselineLimit) : MachineFacts.meminfo("MemTotal") * 1024 / 3;
         CinderPlan cinderPlan = mode.equals("full") ? CinderPlan.full() : CinderPlan.quick();
-        if (!scenarios.equals("all") && !scenarios.equals("cinder")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--scenarios: all or cinder");
+        S3Plan s3Plan = mode.equals("full") ? S3Plan.full() : S3Plan.quick();
+        ScenarioSelection selection;
+        try {
+            selection = ScenarioSelection.parse(scenarios);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        boolean all = scenarios.equals("all");
+        boolean all = selection.core();
         String noCinder = CinderDriver.unavailableReason();
         if (noCinder != null) {
-            System.err.println("bench-e2e: Cinder's own driver is the peer of section 4, and " + noCinder);
+            System.err.println("bench-e2e: Cinder's own drivers write the backups of sections 4 and 5, and "
+                    + noCinder);
             return 2;
         }
         BenchPlan plan = switch (mode) {
@@ -122,27 +128,43 @@ public final class HarnessMain implements Callable<Integer> {
         log("machine: " + facts);
         log("making inputs under " + work);
         DataSet data = all ? DataSet.make(plan, work, compression) : DataSet.backupRootOnly(work, compression);
-        CinderData cinderData = CinderData.make(cinderPlan, work, data.backupRoot, HarnessMain::log);
+        CinderData cinderData = selection.cinder()
+                ? CinderData.make(cinderPlan, work, data.backupRoot, HarnessMain::log) : null;
         AgentLauncher launcher = AgentLauncher.of(root);
         Scenarios s = new Scenarios(plan, data, root, work, launcher, HarnessMain::log);
         List<Measurement> measured = all ? measureAll(plan, data, s) : new ArrayList<>();
-        measured.addAll(new CinderScenarios(plan, cinderPlan, cinderData, s, launcher, work, HarnessMain::log).run());
+        if (cinderData != null) {
+            measured.addAll(new CinderScenarios(plan, cinderPlan, cinderData, s, launcher, work, HarnessMain::log)
+                    .run());
+        }
+        S3Scenarios s3 = new S3Scenarios(plan, s3Plan, root, work, launcher, HarnessMain::log);
+        if (selection.s3()) {
+            measured.addAll(s3.run());
+        }
 
         Results results = new Results(plan, measured);
         // the headline compares with Cinder itself first; the baseline's rows still tell the memory story
-        List<TargetCheck> checks = new ArrayList<>(CinderChecks.evaluate(results, cinderData.compared, cinderPlan,
-                Runtime.getRuntime().availableProcessors()));
+        List<TargetCheck> checks = new ArrayList<>();
+        String sections = "";
+        if (cinderData != null) {
+            checks.addAll(CinderChecks.evaluate(results, cinderData.compared, cinderPlan,
+                    Runtime.getRuntime().availableProcessors()));
+            sections += CinderReport.section(results, cinderData, cinderPlan);
+        }
+        if (selection.s3()) {
+            checks.addAll(S3Checks.evaluate(results, s3Plan));
+            sections += (sections.isEmpty() ? "" : "\n") + S3Report.section(results, s3Plan, s3.zeroFraction());
+        }
         if (all) {
             checks.addAll(TargetCheck.evaluate(results));
         }
         List<String> plots = all ? Plots.draw(results, dir) : List.of();
         Files.writeString(dir.resolve("report.md"), Report.markdown(date, results, facts,
-                setup(plan, data, launcher, all), checks, plots, all, CinderReport.section(results, cinderData,
-                        cinderPlan)));
+                setup(plan, data, launcher, selection), checks, plots, all, sections));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("measurements.json").toFile(), measured);
         if (updateReadme) {
-            updateReadme(root.resolve("README.md"), dir, Report.headline(date, mode, checks));
+            updateReadme(root.resolve("README.md"), dir, Report.headline(date, mode, checks), selection, date);
         }
         log("report: " + dir.resolve("report.md"));
         System.out.print(Report.headline(date, mode, checks));
@@ -206,9 +228,9 @@ public final class HarnessMain implements Callable<Integer> {
         return all;
     }
 
-    private static String setup(BenchPlan plan, DataSet data, AgentLauncher launcher, boolean all) {
-        if (!all) {
-            return "Only section 4 was run (`--scenarios cinder`).\n";
+    private static String setup(BenchPlan plan, DataSet data, AgentLauncher launcher, ScenarioSelection selection) {
+        if (!selection.core()) {
+            return "Only " + selection.sections() + " ran (`--scenarios`).\n";
         }
         return String.format(Locale.ROOT, String.join("\n",
                 "**Inputs** (made anew each run): disk-like volumes of runs of zeros, text and random bytes "
@@ -245,7 +267,8 @@ public final class HarnessMain implements Callable<Integer> {
                 ProcessWatch.INTERVAL_MS);
     }
 
-    private static void updateReadme(Path readme, Path reportDir, String headline) throws IOException {
+    private void updateReadme(Path readme, Path reportDir, String headline, ScenarioSelection selection,
+                                     String date) throws IOException {
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int start = text.indexOf(README_START);
         int end = text.indexOf(README_END);
@@ -254,7 +277,11 @@ public final class HarnessMain implements Callable<Integer> {
         }
         String report = readme.toAbsolutePath().normalize().getParent()
                 .relativize(reportDir.toAbsolutePath().normalize()) + "/report.md";
-        String section = README_START + "\n" + headline + "\nFull report: [" + report + "](" + report + ").\n";
+        // a run of some sections replaces their rows only: the others keep the earlier run's figures
+        String table = selection.everything() ? headline : ReadmeTable.merge(text.substring(start
+                + README_START.length(), end), headline, "Rows of " + selection.sections() + " measured "
+                + date + " (" + mode + " mode); the others are from the earlier run.");
+        String section = README_START + "\n" + table + "\nFull report: [" + report + "](" + report + ").\n";
         Files.writeString(readme, text.substring(0, start) + section + text.substring(end), StandardCharsets.UTF_8);
     }
 
