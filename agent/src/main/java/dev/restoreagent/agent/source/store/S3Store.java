@@ -4,12 +4,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -63,7 +65,12 @@ public final class S3Store implements ObjectStore {
             }
             S3ClientBuilder builder = S3Client.builder().httpClientBuilder(http)
                     .region(Region.of(settings.region()))
-                    .credentialsProvider(credentials(settings));
+                    .credentialsProvider(credentials(settings))
+                    // ResumingChannel checks the ETag's MD5 over every byte, resumed ranges too; the SDK's own
+                    // checks (an MD5 the store appends to whole-object GETs, flexible checksums where an
+                    // object has them) would hash the same bytes a second time
+                    .serviceConfiguration(S3Configuration.builder().checksumValidationEnabled(false).build())
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
             if (settings.endpoint() != null) {
                 // RGW, MinIO and the like: no virtual-host buckets on an address
                 builder.endpointOverride(settings.endpoint()).forcePathStyle(true);
