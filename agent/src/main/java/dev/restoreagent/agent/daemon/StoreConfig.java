@@ -110,14 +110,16 @@ record StoreConfig(String name, Type type, URI endpoint, String region, Path cre
         URI endpoint = optional(values, prefix + "endpoint", StoreConfig::url);
         URI authUrl = optional(values, prefix + "auth_url", StoreConfig::url);
         Path credentials = optional(values, prefix + "credentials_file", ConfValues::path);
-        if (kind == Type.SWIFT && (authUrl == null || credentials == null)) {
-            throw new ConfigException(file, type.line(), prefix + "type", "swift store " + name + " needs "
-                    + prefix + "auth_url and " + prefix + "credentials_file (user = ..., key = ...)");
-        }
         Integer version = optional(values, prefix + "auth_version", ConfValues::wholeInt);
         if (version != null && version != 1 && version != 3) {
             throw new ConfigException(file, fields.get("auth_version").line(), prefix + "auth_version",
                     prefix + "auth_version: " + version + " is not 1 (v1 auth) or 3 (Keystone v3)");
+        }
+        if (kind == Type.SWIFT && (authUrl == null || credentials == null)) {
+            throw new ConfigException(file, type.line(), prefix + "type", "swift store " + name + " needs "
+                    + prefix + "auth_url and " + prefix + "credentials_file (" + (version != null && version == 3
+                    ? "username = ..., password = ..., project_name = ..., their domains" : "user = ..., key = ...")
+                    + ")");
         }
         Integer max = optional(values, prefix + "max_connections", ConfValues::wholeInt);
         if (max != null && max < 1) {
