@@ -16,6 +16,8 @@ have python3 || need+=(python3)
 # Cinder's own drivers for the shim's tests and cinder_driver.py (python3-cinder brings boto3, swiftclient,
 # zstd and os-brick); python3-rbd for the RBD case, as a cinder-backup node with Ceph volumes has it
 /usr/bin/python3 -c 'import cinder.backup.drivers.s3, rbd' >/dev/null 2>&1 || need+=(python3-cinder python3-rbd)
+# Keystone for the tests of Keystone v3 auth (scripts/keystone-test.sh runs its WSGI application, no apache)
+/usr/bin/python3 -c 'import keystone.server.wsgi' >/dev/null 2>&1 || need+=(python3-keystone)
 have sha256sum || need+=(coreutils)
 # zlib decodes through ISA-L's libisal.so.2 where it is there (else in Java, about 3x slower);
 # igzip is the same library's CLI, the speed a zlib/gzip decode on this machine can reach

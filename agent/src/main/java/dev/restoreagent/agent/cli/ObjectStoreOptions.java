@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.cli;
 
+import dev.restoreagent.agent.source.store.KeystoneSettings;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.S3Settings;
@@ -19,7 +20,10 @@ import java.util.Map;
  * from the store its S3 or Swift driver wrote them to. Secrets are best given in the environment
  * ({@code AWS_SECRET_ACCESS_KEY} or {@code ~/.aws/credentials}, {@code ST_KEY}, {@code OS_AUTH_TOKEN},
  * {@code RESTORE_AGENT_S3_SSE_CUSTOMER_KEY}), where no process listing shows them; the options that
- * take them exist because Cinder's configuration has them.
+ * take them exist because Cinder's configuration has them. Keystone v3 ({@code --swift-auth-version 3})
+ * takes everything from the {@code OS_*} variables the {@code openstack} CLI uses, and is asked for
+ * explicitly: an {@code OS_AUTH_URL} left in the environment of an OpenStack host does not turn an S3
+ * or directory restore into a Swift one.
  */
 final class ObjectStoreOptions {
     /** The name the command line's store has in its request. */
@@ -54,6 +58,14 @@ final class ObjectStoreOptions {
             description = "Read the backup from Swift, v1 auth at this URL (backup_swift_auth_url, .../auth/1.0).")
     URI swiftAuthUrl;
 
+    @Option(names = "--swift-auth-version", paramLabel = "1|3",
+            description = "backup_swift_auth_version: 1 (default, with --swift-auth-url/--swift-user/--swift-key)"
+                    + " or 3: Keystone v3 password auth from the OS_* variables of the openstack CLI (OS_AUTH_URL,"
+                    + " or --swift-auth-url for it; OS_USERNAME or OS_USER_ID, OS_USER_DOMAIN_NAME/_ID,"
+                    + " OS_PASSWORD, OS_PROJECT_NAME or OS_PROJECT_ID, OS_PROJECT_DOMAIN_NAME/_ID, OS_REGION_NAME,"
+                    + " OS_INTERFACE); the storage URL is the catalog's object-store endpoint.")
+    Integer swiftAuthVersion;
+
     @Option(names = "--swift-user", paramLabel = "ACCOUNT:USER", description = "v1 auth user (backup_swift_user).")
     String swiftUser;
 
@@ -81,7 +93,7 @@ final class ObjectStoreOptions {
     }
 
     boolean swift() {
-        return swiftAuthUrl != null || swiftStorageUrl != null || swiftContainer != null;
+        return swiftAuthUrl != null || swiftStorageUrl != null || swiftContainer != null || swiftAuthVersion != null;
     }
 
     /** Whether the options name a store at all. */
@@ -112,9 +124,22 @@ final class ObjectStoreOptions {
             store = S3Store.open(new S3Settings(s3Endpoint, s3Region, null, s3Profile, s3CaCert,
                     s3SseCustomerKey == null || s3SseCustomerKey.isEmpty() ? null : s3SseCustomerKey,
                     S3Settings.DEFAULT_MAX_CONNECTIONS, sourceReadTimeout));
+        } else if (swiftAuthVersion != null && swiftAuthVersion == 3) {
+            if (swiftUser != null || swiftStorageUrl != null) {
+                throw new IllegalArgumentException("--swift-auth-version 3 takes the user from OS_USERNAME or"
+                        + " OS_USER_ID and the storage URL from Keystone's catalog: no --swift-user or"
+                        + " --swift-storage-url");
+            }
+            store = SwiftStore.open(new SwiftSettings(null, null, null, null, null,
+                    KeystoneSettings.fromEnvironment(System.getenv(), swiftAuthUrl), swiftCaCert,
+                    SwiftSettings.DEFAULT_MAX_CONNECTIONS, sourceReadTimeout));
         } else {
+            if (swiftAuthVersion != null && swiftAuthVersion != 1) {
+                throw new IllegalArgumentException("--swift-auth-version: " + swiftAuthVersion + " is not 1 (v1"
+                        + " auth) or 3 (Keystone v3); Keystone v2 is not supported");
+            }
             store = SwiftStore.open(new SwiftSettings(swiftAuthUrl, swiftUser, swiftAuthUrl == null ? null : swiftKey,
-                    swiftStorageUrl, swiftStorageUrl == null ? null : swiftToken, swiftCaCert,
+                    swiftStorageUrl, swiftStorageUrl == null ? null : swiftToken, null, swiftCaCert,
                     SwiftSettings.DEFAULT_MAX_CONNECTIONS, sourceReadTimeout));
         }
         return new Stores(Map.of(COMMAND_LINE_STORE, store));

@@ -86,6 +86,12 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
             "#   store.swift.type = swift",
             "#   store.swift.auth_url = https://swift.example.net/auth/1.0",
             "#   store.swift.credentials_file = /etc/restore-agent/swift-credentials   (user = ..., key = ...)",
+            "#   store.ks.type = swift             (Keystone v3: auth_url is Keystone's, OS_AUTH_URL)",
+            "#   store.ks.auth_version = 3",
+            "#   store.ks.auth_url = https://keystone.example.net:5000/v3",
+            "#   store.ks.credentials_file = /etc/restore-agent/keystone-credentials   (the OS_* variables",
+            "#       without OS_, lower case: username, user_domain_name, password, project_name,",
+            "#       project_domain_name, region_name, interface; or user_id, project_id, *_domain_id)",
             "#   store.NAME.max_connections = 16   (connections all restores from it share)",
             "");
 

@@ -2,6 +2,7 @@ package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.daemon.AgentConfig.ConfigException;
 import dev.restoreagent.agent.daemon.ConfLines.Setting;
+import dev.restoreagent.agent.source.store.KeystoneSettings;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.S3Settings;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** The clients of agent.conf's stores ({@link StoreConfig}), made when the agent starts, their secrets read. */
 final class StoreClients {
@@ -56,22 +58,36 @@ final class StoreClients {
                     sourceReadTimeout));
         }
         checkReadable(credentialsFile, what + ": credentials_file");
+        boolean keystone = store.authVersion() == 3;
         Map<String, Setting> lines;
         try {
             lines = ConfLines.parse(Files.readAllLines(credentialsFile, StandardCharsets.UTF_8), credentialsFile,
-                    Set.of("user", "key"));
+                    keystone ? KeystoneSettings.FIELDS : Set.of("user", "key"));
         } catch (IOException e) {
             throw new ObjectStoreException(what + ": cannot read credentials_file " + credentialsFile + ": "
                     + e.getMessage(), e);
         } catch (ConfigException e) {
             throw new ObjectStoreException(what + ": " + e.getMessage(), e);
         }
+        if (keystone) {
+            Map<String, String> fields = new TreeMap<>();
+            lines.forEach((k, v) -> fields.put(k, v.value()));
+            KeystoneSettings settings;
+            try {
+                settings = KeystoneSettings.of(store.authUrl(), fields);
+            } catch (IllegalArgumentException e) {
+                throw new ObjectStoreException(what + ": credentials_file " + credentialsFile + ": " + e.getMessage(),
+                        e);
+            }
+            return SwiftStore.open(new SwiftSettings(null, null, null, null, null, settings, store.caCert(),
+                    store.maxConnections(), sourceReadTimeout));
+        }
         if (!lines.containsKey("user") || !lines.containsKey("key")) {
             throw new ObjectStoreException(what + ": credentials_file " + credentialsFile
                     + " needs a user = ACCOUNT:USER line and a key = KEY line");
         }
         return SwiftStore.open(new SwiftSettings(store.authUrl(), lines.get("user").value(), lines.get("key").value(),
-                null, null, store.caCert(), store.maxConnections(), sourceReadTimeout));
+                null, null, null, store.caCert(), store.maxConnections(), sourceReadTimeout));
     }
 
     private static void checkReadable(Path file, String what) throws ObjectStoreException {

@@ -31,18 +31,24 @@ import java.util.stream.Collectors;
  * store.swift.type = swift
  * store.swift.auth_url = https://swift.example/auth/1.0
  * store.swift.credentials_file = /etc/restore-agent/swift-credentials   # user = ..., key = ...
+ * store.ks.type = swift
+ * store.ks.auth_version = 3                # Keystone v3: auth_url is Keystone's (OS_AUTH_URL)
+ * store.ks.auth_url = https://keystone.example:5000/v3
+ * store.ks.credentials_file = /etc/restore-agent/keystone-credentials
+ *     # OS_* without OS_, lower case: username = ..., user_domain_name = ..., password = ...,
+ *     # project_name = ..., project_domain_name = ..., region_name = ..., interface = ...
  * </pre>
  */
 record StoreConfig(String name, Type type, URI endpoint, String region, Path credentialsFile, String profile,
-                   Path caCert, Path sseCustomerKeyFile, URI authUrl, int maxConnections) {
+                   Path caCert, Path sseCustomerKeyFile, URI authUrl, int authVersion, int maxConnections) {
     /** The kinds of store. */
     enum Type { S3, SWIFT }
 
     private static final Pattern KEY = Pattern.compile("store\\.([a-z0-9][a-z0-9_-]{0,63})\\.([a-z_]+)");
     private static final Set<String> S3_FIELDS = Set.of("type", "endpoint", "region", "credentials_file", "profile",
             "ca_cert", "sse_customer_key_file", "max_connections");
-    private static final Set<String> SWIFT_FIELDS = Set.of("type", "auth_url", "credentials_file", "ca_cert",
-            "max_connections");
+    private static final Set<String> SWIFT_FIELDS = Set.of("type", "auth_url", "auth_version", "credentials_file",
+            "ca_cert", "max_connections");
     private static final Set<String> FIELDS = new TreeSet<>(S3_FIELDS);
 
     static {
@@ -104,9 +110,16 @@ record StoreConfig(String name, Type type, URI endpoint, String region, Path cre
         URI endpoint = optional(values, prefix + "endpoint", StoreConfig::url);
         URI authUrl = optional(values, prefix + "auth_url", StoreConfig::url);
         Path credentials = optional(values, prefix + "credentials_file", ConfValues::path);
+        Integer version = optional(values, prefix + "auth_version", ConfValues::wholeInt);
+        if (version != null && version != 1 && version != 3) {
+            throw new ConfigException(file, fields.get("auth_version").line(), prefix + "auth_version",
+                    prefix + "auth_version: " + version + " is not 1 (v1 auth) or 3 (Keystone v3)");
+        }
         if (kind == Type.SWIFT && (authUrl == null || credentials == null)) {
             throw new ConfigException(file, type.line(), prefix + "type", "swift store " + name + " needs "
-                    + prefix + "auth_url and " + prefix + "credentials_file (user = ..., key = ...)");
+                    + prefix + "auth_url and " + prefix + "credentials_file (" + (version != null && version == 3
+                    ? "username = ..., password = ..., project_name = ..., their domains" : "user = ..., key = ...")
+                    + ")");
         }
         Integer max = optional(values, prefix + "max_connections", ConfValues::wholeInt);
         if (max != null && max < 1) {
@@ -118,7 +131,7 @@ record StoreConfig(String name, Type type, URI endpoint, String region, Path cre
         return new StoreConfig(name, kind, endpoint, region == null ? S3Settings.DEFAULT_REGION : region,
                 credentials, profile, optional(values, prefix + "ca_cert", ConfValues::path),
                 optional(values, prefix + "sse_customer_key_file", ConfValues::path), authUrl,
-                max == null ? S3Settings.DEFAULT_MAX_CONNECTIONS : max);
+                version == null ? 1 : version, max == null ? S3Settings.DEFAULT_MAX_CONNECTIONS : max);
     }
 
     private static Map<String, Setting> prefixed(String prefix, Map<String, Setting> fields) {

@@ -169,9 +169,15 @@ class AgentConfigTest {
                 "store.rgw.max_connections = 4",
                 "store.swift-1.type = swift",
                 "store.swift-1.auth_url = http://127.0.0.1:7480/auth/1.0",
-                "store.swift-1.credentials_file = /etc/restore-agent/swift-credentials", ""));
+                "store.swift-1.credentials_file = /etc/restore-agent/swift-credentials",
+                "store.ks.type = swift",
+                "store.ks.auth_version = 3",
+                "store.ks.auth_url = https://keystone.example.net:5000/v3",
+                "store.ks.credentials_file = /etc/restore-agent/keystone-credentials", ""));
         AgentConfig config = AgentConfig.load(file);
-        assertThat(config.stores()).containsOnlyKeys("rgw", "swift-1");
+        assertThat(config.stores()).containsOnlyKeys("rgw", "swift-1", "ks");
+        assertThat(config.stores().get("swift-1").authVersion()).isEqualTo(1);
+        assertThat(config.stores().get("ks").authVersion()).isEqualTo(3);
         StoreConfig rgw = config.stores().get("rgw");
         assertThat(rgw.type()).isEqualTo(StoreConfig.Type.S3);
         assertThat(rgw.endpoint()).hasToString("https://rgw.example.net:8443");
@@ -195,6 +201,10 @@ class AgentConfigTest {
         assertThat(refusal("store.sw.type = swift", "store.sw.auth_url = http://h:1/auth/1.0"))
                 .isEqualTo(file + " line 1: swift store sw needs store.sw.auth_url and"
                         + " store.sw.credentials_file (user = ..., key = ...)");
+        assertThat(refusal("store.sw.type = swift", "store.sw.auth_version = 2"))
+                .isEqualTo(file + " line 2: store.sw.auth_version: 2 is not 1 (v1 auth) or 3 (Keystone v3)");
+        assertThat(refusal("store.rgw.type = s3", "store.rgw.auth_version = 3"))
+                .isEqualTo(file + " line 2: store.rgw.auth_version: s3 stores have no auth_version");
         assertThat(refusal("store.rgw.type = s3", "store.rgw.endpoint = rgw:8443"))
                 .isEqualTo(file + " line 2: store.rgw.endpoint: not an http or https URL:"
                         + " 'rgw:8443'");

@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Cinder's Swift backups ({@code cinder.backup.drivers.swift.SwiftBackupDriver}) through the
- * JDK's HTTP client: v1 auth or a given token, container listings, streaming GETs of objects that
- * {@link ResumingChannel} resumes with a Range from the next byte. A token that expires is renewed
- * once per request (v1 auth only). At most {@code maxConnections} objects are read at once.
+ * JDK's HTTP client: v1 auth, Keystone v3 password auth ({@link KeystoneAuth}) or a given token,
+ * container listings, streaming GETs of objects that {@link ResumingChannel} resumes with a Range from
+ * the next byte. A token that expires is renewed once per request (by v1 or Keystone auth, not a
+ * given one). At most {@code maxConnections} objects are read at once.
  */
 public final class SwiftStore implements ObjectStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +49,7 @@ public final class SwiftStore implements ObjectStore {
         this.http = http;
         this.connections = new Semaphore(settings.maxConnections(), true);
         this.readTimeout = ObjectStore.readTimeout(settings.sourceReadTimeout());
-        if (settings.authUrl() == null) {
+        if (!settings.renewable()) {
             auth = new Auth(trimSlash(settings.storageUrl().toString()), settings.token());
         }
     }
@@ -90,30 +91,65 @@ public final class SwiftStore implements ObjectStore {
         if (current != null && !renew) {
             return current;
         }
-        if (settings.authUrl() == null) {
+        if (!settings.renewable()) {
             throw new ObjectStoreException("the Swift token for " + settings.storageUrl() + " was refused (HTTP 401)");
         }
         synchronized (this) {
             if (auth != current && auth != null) {
                 return auth;
             }
-            HttpRequest request = HttpRequest.newBuilder(settings.authUrl()).timeout(readTimeout)
-                    .header("X-Auth-User", settings.user()).header("X-Auth-Key", settings.key()).GET().build();
-            HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(), "authenticate at "
-                    + settings.authUrl());
-            int status = response.statusCode();
-            if (status == 401 || status == 403) {
-                throw new ObjectStoreException("Swift auth at " + settings.authUrl() + " refused user "
-                        + settings.user() + ": HTTP " + status + " (the user or its key)");
-            }
-            String url = response.headers().firstValue("X-Storage-Url").orElse(null);
-            String token = response.headers().firstValue("X-Auth-Token").orElse(null);
-            if (status / 100 != 2 || url == null || token == null) {
-                throw new ObjectStoreException("Swift auth at " + settings.authUrl() + " answered HTTP " + status
-                        + (url == null || token == null ? " without X-Storage-Url and X-Auth-Token" : ""));
-            }
-            auth = new Auth(trimSlash(url), token);
+            auth = settings.keystone() != null ? keystone(settings.keystone()) : v1();
             return auth;
+        }
+    }
+
+    private Auth v1() throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(settings.authUrl()).timeout(readTimeout)
+                .header("X-Auth-User", settings.user()).header("X-Auth-Key", settings.key()).GET().build();
+        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(), "authenticate at "
+                + settings.authUrl());
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw new ObjectStoreException("Swift auth at " + settings.authUrl() + " refused user "
+                    + settings.user() + ": HTTP " + status + " (the user or its key)");
+        }
+        String url = response.headers().firstValue("X-Storage-Url").orElse(null);
+        String token = response.headers().firstValue("X-Auth-Token").orElse(null);
+        if (status / 100 != 2 || url == null || token == null) {
+            throw new ObjectStoreException("Swift auth at " + settings.authUrl() + " answered HTTP " + status
+                    + (url == null || token == null ? " without X-Storage-Url and X-Auth-Token" : ""));
+        }
+        return new Auth(trimSlash(url), token);
+    }
+
+    private Auth keystone(KeystoneSettings keystone) throws IOException {
+        URI tokens = keystone.tokensUrl();
+        HttpRequest request = HttpRequest.newBuilder(tokens).timeout(readTimeout)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(KeystoneAuth.request(keystone))).build();
+        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(), "authenticate "
+                + keystone.who() + " at " + tokens);
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw new ObjectStoreException("Keystone at " + keystone.authUrl() + " refused " + keystone.who()
+                    + ": HTTP " + status + " (the user, its password, or its role in the project)");
+        }
+        String token = response.headers().firstValue("X-Subject-Token").orElse(null);
+        if (status / 100 != 2 || token == null) {
+            throw new ObjectStoreException("Keystone at " + keystone.authUrl() + " answered HTTP " + status
+                    + " to " + keystone.who() + (status / 100 == 2 ? " without an X-Subject-Token"
+                    : errorMessage(response.body())));
+        }
+        return new Auth(trimSlash(KeystoneAuth.storageUrl(response.body(), keystone)), token);
+    }
+
+    /** {@code : <Keystone's error message>}, on one line, or nothing when it gave none. */
+    private static String errorMessage(String body) {
+        try {
+            String message = JSON.readTree(body).path("error").path("message").asText("");
+            return message.isBlank() ? "" : ": " + message.replaceAll("\\s+", " ").strip();
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -132,7 +168,7 @@ public final class SwiftStore implements ObjectStore {
                 request.header("If-Match", ifMatch);
             }
             HttpResponse<T> response = send(request.build(), body, what);
-            if (response.statusCode() != 401 || renewed || settings.authUrl() == null) {
+            if (response.statusCode() != 401 || renewed || !settings.renewable()) {
                 return response;
             }
             discard(response);
