@@ -189,7 +189,7 @@ class KeystoneSwiftCephTest {
             RestoreRequest request = new RestoreRequest(null, null, null, inc.recordFile().toString(), null, null,
                     to.toString(), null, null, null, null, null, null, "sha256", null, "ks", null);
             String id = client.submit(request).job().path("id").asText();
-            JsonNode job = finished(client, id);
+            JsonNode job = TestSupport.finished(client, id);
             assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
         }
         assertThat(TestSupport.sha256(to)).isEqualTo(TestSupport.sha256(v1));
@@ -197,21 +197,6 @@ class KeystoneSwiftCephTest {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 assertThat(Files.readString(file)).doesNotContain(keystone.get("OS_PASSWORD"));
             }
-        }
-    }
-
-    private static JsonNode finished(ControlClient client, String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (true) {
-            JsonNode job = client.job(id);
-            String state = job.path("state").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return job;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + id + " still " + state);
-            }
-            Thread.sleep(100);
         }
     }
 

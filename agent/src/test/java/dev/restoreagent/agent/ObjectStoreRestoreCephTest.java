@@ -1,6 +1,5 @@
 package dev.restoreagent.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.cli.ExitCode;
 import dev.restoreagent.agent.client.ControlClient;
 import dev.restoreagent.agent.daemon.Agent;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -230,13 +228,13 @@ class ObjectStoreRestoreCephTest {
             Path fromSwift = dir.resolve("daemon-swift.img");
             String s3Job = submit(client, "rgw", s3Chain.inc2().recordFile(), fromS3);
             String swiftJob = submit(client, "sw", swiftChain.inc2().recordFile(), fromSwift);
-            assertThat(finished(client, s3Job).path("state").asText()).isEqualTo("SUCCEEDED");
-            assertThat(finished(client, swiftJob).path("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(TestSupport.finished(client, s3Job).path("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(TestSupport.finished(client, swiftJob).path("state").asText()).isEqualTo("SUCCEEDED");
             assertThat(TestSupport.sha256(fromS3)).isEqualTo(TestSupport.sha256(s3Chain.top()));
             assertThat(TestSupport.sha256(fromSwift)).isEqualTo(TestSupport.sha256(swiftChain.top()));
 
             String unknown = submit(client, "nope", s3Chain.inc2().recordFile(), dir.resolve("daemon-x.img"));
-            assertThat(finished(client, unknown).path("error").asText())
+            assertThat(TestSupport.finished(client, unknown).path("error").asText())
                     .isEqualTo("no object store named 'nope'; agent.conf names rgw, sw");
         }
         // the secrets are in neither the journal nor the jobs' records
@@ -251,21 +249,6 @@ class ObjectStoreRestoreCephTest {
         RestoreRequest request = new RestoreRequest(null, null, null, record.toString(), null, null, to.toString(),
                 null, null, null, null, null, null, "sha256", null, store, null);
         return client.submit(request).job().path("id").asText();
-    }
-
-    private static JsonNode finished(ControlClient client, String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (true) {
-            JsonNode job = client.job(id);
-            String state = job.path("state").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return job;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + id + " still " + state);
-            }
-            Thread.sleep(100);
-        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.restoreagent.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.cli.AgentMain;
+import dev.restoreagent.agent.client.ControlClient;
 import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.WorkingSet;
@@ -29,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 
 /** Shared helpers of the agent's tests. */
 public final class TestSupport {
@@ -123,6 +126,22 @@ public final class TestSupport {
         } finally {
             System.setErr(originalErr);
             System.setOut(originalOut);
+        }
+    }
+
+    /** Polls job {@code id} until it is neither QUEUED nor RUNNING, for at most two minutes. */
+    public static JsonNode finished(ControlClient client, String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            JsonNode job = client.job(id);
+            String state = job.path("state").asText();
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                return job;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + id + " still " + state);
+            }
+            Thread.sleep(100);
         }
     }
 }
