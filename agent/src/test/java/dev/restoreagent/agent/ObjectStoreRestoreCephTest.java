@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -188,6 +189,27 @@ class ObjectStoreRestoreCephTest {
         assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(run.stderr()).contains("object " + object + " listed in its metadata is missing from S3 bucket "
                 + chain.full().container());
+    }
+
+    @Test
+    void anSseCBackupRestoresWithCindersKeyAndIsAClearErrorWithout() throws Exception {
+        // backup_s3_sse_customer_key as Cinder takes it: the key itself, 32 bytes of text
+        String key = "restore-agent-sse-c-key-32-bytes";
+        Path volume = dir.resolve("sse-volume");
+        Volumes.write(volume, 3 * MIB, 91, VolumeShape.DISK_LIKE);
+        CinderDriver.Made made = CinderDriver.objectStore("s3", dir.resolve("work-sse")).backup(
+                new CinderDriver.BackupSpec(volume, UUID.randomUUID().toString(), UUID.randomUUID().toString(), null,
+                        null, MIB, null, null), dir.resolve("sse.json"),
+                Map.of("backup_s3_sse_customer_algorithm", "AES256", "backup_s3_sse_customer_key", key));
+        Path target = dir.resolve("sse.img");
+        TestSupport.CliRun run = restore(s3("--s3-sse-customer-key", key), "--cinder-record",
+                made.recordFile().toString(), "--to", target.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(volume));
+
+        run = restore(s3(), "--cinder-record", made.recordFile().toString(), "--to", dir.resolve("sse-x.img").toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(run.stderr()).contains("HTTP 400 (an object written with SSE-C needs its key: --s3-sse-customer-key)");
     }
 
     @Test

@@ -132,6 +132,11 @@ public final class CinderDriver {
 
     /** Runs the driver's backup() as Cinder's backup manager does; the export record goes to {@code recordFile}. */
     public Made backup(BackupSpec spec, Path recordFile) throws IOException {
+        return backup(spec, recordFile, Map.of());
+    }
+
+    /** As {@link #backup(BackupSpec, Path)}, with more of cinder.conf's [DEFAULT] options set for it. */
+    public Made backup(BackupSpec spec, Path recordFile, Map<String, String> options) throws IOException {
         List<String> args = new ArrayList<>(List.of("backup", "--volume", spec.volume().toString(), "--backup-id",
                 spec.backupId(), "--volume-id", spec.volumeId(), "--record", recordFile.toString()));
         add(args, "--parent-id", spec.parentId());
@@ -139,6 +144,7 @@ public final class CinderDriver {
         add(args, "--chunk-size", spec.chunkSizeBytes());
         add(args, "--sha-block-size", spec.shaBlockSizeBytes());
         add(args, "--container", spec.container());
+        options.forEach((option, value) -> add(args, "--set", option + "=" + value));
         run(args);
         JsonNode row = JSON.readTree(Base64.getMimeDecoder().decode(
                 JSON.readTree(recordFile.toFile()).get("backup_url").asText()));

@@ -4,14 +4,12 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -65,12 +63,7 @@ public final class S3Store implements ObjectStore {
             }
             S3ClientBuilder builder = S3Client.builder().httpClientBuilder(http)
                     .region(Region.of(settings.region()))
-                    .credentialsProvider(credentials(settings))
-                    // ResumingChannel checks the ETag's MD5 over every byte, resumed ranges too; the SDK's own
-                    // checks (an MD5 the store appends to whole-object GETs, flexible checksums where an
-                    // object has them) would hash the same bytes a second time
-                    .serviceConfiguration(S3Configuration.builder().checksumValidationEnabled(false).build())
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                    .credentialsProvider(credentials(settings));
             if (settings.endpoint() != null) {
                 // RGW, MinIO and the like: no virtual-host buckets on an address
                 builder.endpointOverride(settings.endpoint()).forcePathStyle(true);
@@ -206,7 +199,10 @@ public final class S3Store implements ObjectStore {
                             ? " (no bucket " + bucket + ")" : ""));
                     case 403 -> new ObjectStoreException(why + " (the access key, its secret or its rights"
                             + (sse != null ? ", or the SSE customer key" : "") + ")");
-                    case 400, 401, 412, 416 -> new ObjectStoreException(why);
+                    // an object written with SSE-C refuses a request without its key so
+                    case 400 -> new ObjectStoreException(why + (sse == null
+                            ? " (an object written with SSE-C needs its key: --s3-sse-customer-key)" : ""));
+                    case 401, 412, 416 -> new ObjectStoreException(why);
                     default -> new IOException(why, e);
                 };
             }
