@@ -164,8 +164,8 @@ def setUpModule():
     work = Work()
     # Cinder's configuration, DB and bus once for this process, as cinder_driver.py makes them
     cinder_driver._setup(argparse.Namespace(driver='posix', backup_path=work.backups, db=work.db,
-                                            compression=None, chunk_size=None, sha_block_size=None))
-    ctxt = cinder_driver._request_context()
+                                            compression=None, chunk_size=None, sha_block_size=None, set=None))
+    ctxt = cinder_driver._context()
     # the source volume, with metadata that Cinder's backup records in volume_meta
     cinder_driver._volume_row(ctxt, work.volume_id, 1, 'available', 'source')
     db.volume_metadata_update(ctxt, work.volume_id, {'restored-by': 'volume_meta'}, False)
@@ -210,7 +210,7 @@ def tearDownModule():
 def _restore(driver_class, backup_id, volume_file_of, volume_is_new=None):
     """BackupManager.restore_backup/_run_restore around the driver, as cinder_driver.py restore does;
     volume_file_of(target volume) gives the attached volume's file object. Returns the target row."""
-    ctxt = cinder_driver._request_context()
+    ctxt = cinder_driver._context()
     record = objects.Backup.get_by_id(ctxt, backup_id)
     target = cinder_driver._volume_row(ctxt, str(uuid.uuid4()), record.size, 'restoring-backup',
                                        'restore_backup_' + record.id)
@@ -288,12 +288,12 @@ class ShimTest(unittest.TestCase):
         out = work.path('incr.out')
         target = _restore(shim_posix.PosixBackupDriver, work.incr, _into_file(out))
         self.assertEqual(work.v2, _read(out))
-        metadata = db.volume_metadata_get(cinder_driver._request_context(), target.id)
+        metadata = db.volume_metadata_get(cinder_driver._context(), target.id)
         self.assertEqual('volume_meta', metadata.get('restored-by'))
 
     def test_cancel_mid_restore(self):
         out = work.path('cancel.out')
-        ctxt = cinder_driver._request_context()
+        ctxt = cinder_driver._context()
         seen = self._jobs_seen()
         real = agent_client.AgentClient.job
 
@@ -374,7 +374,7 @@ class ShimTest(unittest.TestCase):
     def test_41_concurrent_restores_leave_cinders_memory_flat(self):
         # the seed: 41 restores at once in one cinder-backup process (greenthreads, as its manager
         # runs them); the agent's budget (64 MiB here) bounds the data path, not Cinder's heap
-        ctxt = cinder_driver._request_context()
+        ctxt = cinder_driver._context()
         record = objects.Backup.get_by_id(ctxt, work.seed)
         record.status = fields.BackupStatus.RESTORING
         record.save()
@@ -484,7 +484,7 @@ class ObjectStoreTest(unittest.TestCase):
         out = work.path('s3.out')
         target = _restore(shim_s3.S3BackupDriver, work.s3_incr, _into_file(out))
         self.assertEqual(work.v2, _read(out))
-        metadata = db.volume_metadata_get(cinder_driver._request_context(), target.id)
+        metadata = db.volume_metadata_get(cinder_driver._context(), target.id)
         self.assertEqual('volume_meta', metadata.get('restored-by'))
 
     def test_swift_backup_restored_byte_exact(self):
