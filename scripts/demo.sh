@@ -67,7 +67,7 @@ bin/restore-agent restore --backup-root "$work/backups" --backup-id "$(echo "$in
 check "incremental chain" "$work/volume-v2.img" "$work/restored-incremental.img"
 
 step "Cinder's own S3 and Swift drivers back the volume up into the cluster's RADOS Gateway"
-: "${RGW_ENDPOINT:?the cluster's RGW is missing (scripts/with-ceph.sh exports RGW_*)}"
+: "${RGW_ENDPOINT:?no RADOS Gateway: run the demo through scripts/with-ceph.sh, which exports RGW_*}"
 cinder_driver() { /usr/bin/python3 testkit/src/main/python/cinder_driver.py "$@"; }
 volume_id=$(python3 -c 'import uuid; print(uuid.uuid4())')
 s3_id=$(python3 -c 'import uuid; print(uuid.uuid4())')
