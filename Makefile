@@ -15,7 +15,9 @@ build: deps
 ## their scores are not judged), and the packages: built, linted, installed, used through the socket,
 ## reinstalled and purged (needs root)
 test: deps
+	@mkdir -p target && touch target/test-start
 	scripts/with-ceph.sh $(MVN) verify
+	scripts/no-skipped-tests.sh target/test-start
 	scripts/with-ceph.sh scripts/cinder-shim-test.sh
 	scripts/bench-smoke.sh
 	PACKAGE_TEST_SKIP_BUILD=1 scripts/with-ceph.sh scripts/package-test.sh

@@ -31,6 +31,7 @@ have lintian || need+=(lintian)    # package-test lints the debs ...
 have rpmlint || need+=(rpmlint)    # ... and the rpms; an error fails it
 have man || need+=(man-db)         # ... and finds the installed man pages
 have zsh || need+=(zsh)            # ... and completes through the zsh completion
+have systemd-analyze || need+=(systemd) # ... and verifies the systemd unit
 # Cinder's own backup driver writes the backups of CinderOwnDriverTest and the bench, and is the bench's
 # peer (testkit/src/main/python/cinder_driver.py, under the system's python3); zstd backups need python3-zstd
 /usr/bin/python3 -c 'import cinder.backup.drivers.posix' >/dev/null 2>&1 || need+=(python3-cinder)

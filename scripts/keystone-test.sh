@@ -68,8 +68,15 @@ cat >"$DIR/keystone.conf" <<EOF
 log_file = $DIR/keystone.log
 [database]
 connection = sqlite:///$DIR/keystone.sqlite
+# Every key repository Keystone reads names a directory in DIR: the defaults are under /etc/keystone,
+# which a bare machine does not have (bootstrap reads the receipts' too).
 [fernet_tokens]
 key_repository = $DIR/fernet-keys
+[fernet_receipts]
+key_repository = $DIR/fernet-keys
+[jwt_tokens]
+jws_public_key_repository = $DIR/jws-keys/public
+jws_private_key_repository = $DIR/jws-keys/private
 [credential]
 key_repository = $DIR/credential-keys
 [token]

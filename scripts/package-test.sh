@@ -56,15 +56,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "tools: lintian, rpm, rpmlint"
+step "tools: lintian, rpm, rpmlint, systemd-analyze, man, zsh"
+# Every check below runs: a tool that is missing is installed here (scripts/install-deps.sh installs them
+# too) or the run fails, never a check left out without a word.
+tools=(lintian:lintian rpm:rpm rpmlint:rpmlint systemd-analyze:systemd man:man-db zsh:zsh)
 missing=()
-for tool in lintian rpm rpmlint; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for t in "${tools[@]}"; do command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}"); done
 if [ ${#missing[@]} -gt 0 ]; then
     { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}"; } \
-        >"$work/apt.log" 2>&1 ||
-        echo "package-test: could not install ${missing[*]} (see the checks below)" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"; } \
+        >"$work/apt.log" 2>&1
 fi
+for t in "${tools[@]}"; do
+    check "tool ${t%%:*} is installed (package ${t#*:})" command -v "${t%%:*}"
+done
+[ "$failed" -eq 0 ] || { finish; exit 1; }
 
 step "build the packages"
 if [ "${PACKAGE_TEST_SKIP_BUILD:-0}" != 1 ]; then
@@ -113,19 +119,23 @@ check "deb has a man page per command ($(grep -c '^/usr/share/man/man1/restore-a
     test "$man_ok" = 1
 check "deb conffiles lists /etc/restore-agent/agent.conf" \
     sh -c "dpkg-deb -I '$deb' conffiles | grep -qx /etc/restore-agent/agent.conf"
+check "LICENSE is the Apache License 2.0" grep -q 'Apache License' LICENSE
+check "deb: copyright says License: Apache-2.0" \
+    sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/share/doc/restore-agent/copyright | grep -qx 'License: Apache-2.0'"
+check "rpm: License: Apache-2.0, and the LICENSE as %license" \
+    sh -c "[ \"\$(rpm -qp --qf '%{LICENSE}' '$rpmfile' 2>/dev/null)\" = Apache-2.0 ] && rpm -qpL '$rpmfile' 2>/dev/null | grep -qx /usr/share/licenses/restore-agent/LICENSE"
+check "the shim's pyproject.toml: version $version, license Apache-2.0" \
+    /usr/bin/python3 -c "import tomllib, sys; p = tomllib.load(open('integrations/cinder/pyproject.toml', 'rb'))['project']
+sys.exit(not (p['version'] == '$version' and p['license'] == {'text': 'Apache-2.0'}))"
 check "deb Depends: Java 17 headless, librbd1, librados2" \
     sh -c "dpkg-deb -f '$deb' Depends | grep -q 'openjdk-17-jre-headless' && dpkg-deb -f '$deb' Depends | grep -q 'librbd1' && dpkg-deb -f '$deb' Depends | grep -q 'librados2'"
-if command -v lintian >/dev/null; then
-    for f in "${debs[@]}"; do
-        # exit 0 with only warnings and overridden tags; 1 on an error
-        lintian --tag-display-limit 0 "$f" >"$work/lintian.out" 2>&1
-        code=$?
-        sed 's/^/  /' "$work/lintian.out"
-        check "lintian $(basename "$f"): no errors" sh -c "[ $code -eq 0 ] && ! grep -q '^E:' '$work/lintian.out'"
-    done
-else
-    fail "lintian is not available"
-fi
+for f in "${debs[@]}"; do
+    # exit 0 with only warnings and overridden tags; 1 on an error
+    lintian --tag-display-limit 0 "$f" >"$work/lintian.out" 2>&1
+    code=$?
+    sed 's/^/  /' "$work/lintian.out"
+    check "lintian $(basename "$f"): no errors" sh -c "[ $code -eq 0 ] && ! grep -q '^E:' '$work/lintian.out'"
+done
 step "the Cinder shim's packages: contents, lint, and they import under Debian's Cinder"
 shim_deb=packaging/target/python3-restore-agent-cinder_${version}_all.deb
 shim_rpm=packaging/target/python3-restore-agent-cinder-${version}-1.noarch.rpm
@@ -136,6 +146,7 @@ if [ -s "$shim_deb" ]; then
     dpkg-deb -x "$shim_deb" "$work/shim"
     check "shim deb holds exactly the checkout's restore_agent_cinder modules, as they are" \
         diff -r -x __pycache__ integrations/cinder/restore_agent_cinder "$work/shim/usr/lib/python3/dist-packages/restore_agent_cinder"
+    check "shim deb: copyright says License: Apache-2.0" grep -qx 'License: Apache-2.0' "$work/shim/usr/share/doc/python3-restore-agent-cinder/copyright"
     check "shim deb is Architecture: all, Depends: python3-cinder, restore-agent" \
         sh -c "[ \"\$(dpkg-deb -f '$shim_deb' Architecture)\" = all ] && dpkg-deb -f '$shim_deb' Depends | grep -q 'python3-cinder, restore-agent'"
     check "the packaged drivers import under /usr/bin/python3, subclasses of Cinder's own" \
@@ -145,32 +156,28 @@ from cinder.backup.drivers import posix, nfs, swift, s3
 assert restore_agent_cinder.__file__.startswith('$work/shim/'), restore_agent_cinder.__file__
 assert issubclass(p.PosixBackupDriver, posix.PosixBackupDriver) and issubclass(n.NFSBackupDriver, nfs.NFSBackupDriver)
 assert issubclass(w.SwiftBackupDriver, swift.SwiftBackupDriver) and issubclass(s.S3BackupDriver, s3.S3BackupDriver)"
-    if command -v lintian >/dev/null; then
-        lintian --tag-display-limit 0 "$shim_deb" >"$work/lintian.out" 2>&1
-        code=$?
-        sed 's/^/  /' "$work/lintian.out"
-        check "lintian $(basename "$shim_deb"): no errors" sh -c "[ $code -eq 0 ] && ! grep -q '^E:' '$work/lintian.out'"
-    fi
+    lintian --tag-display-limit 0 "$shim_deb" >"$work/lintian.out" 2>&1
+    code=$?
+    sed 's/^/  /' "$work/lintian.out"
+    check "lintian $(basename "$shim_deb"): no errors" sh -c "[ $code -eq 0 ] && ! grep -q '^E:' '$work/lintian.out'"
 fi
 if [ -s "$shim_rpm" ]; then
     rpm -qpl "$shim_rpm" 2>/dev/null | sed -n 's:^/usr/lib/python3\.[0-9]*/site-packages/restore_agent_cinder/\(.*\.py\)$:\1:p' | sort >"$work/shim-rpm-files"
     (cd integrations/cinder/restore_agent_cinder && ls -- *.py) | sort >"$work/shim-checkout-files"
     check "shim rpm holds the checkout's modules in site-packages" diff "$work/shim-rpm-files" "$work/shim-checkout-files"
+    check "shim rpm: License: Apache-2.0, and the LICENSE as %license" \
+        sh -c "[ \"\$(rpm -qp --qf '%{LICENSE}' '$shim_rpm' 2>/dev/null)\" = Apache-2.0 ] && rpm -qpL '$shim_rpm' 2>/dev/null | grep -qx /usr/share/licenses/python3-restore-agent-cinder/LICENSE"
     check "shim rpm Requires python3-cinder and restore-agent" \
         sh -c "rpm -qpR '$shim_rpm' 2>/dev/null | grep -qx python3-cinder && rpm -qpR '$shim_rpm' 2>/dev/null | grep -qx restore-agent"
-    if command -v rpmlint >/dev/null; then
-        rpmlint -c packaging/src/rpm/rpmlint.toml "$shim_rpm" >"$work/rpmlint.out" 2>&1
-        grep -e ': [EW]: ' "$work/rpmlint.out" | sed 's/^ */  /'
-        check "rpmlint $(basename "$shim_rpm"): no errors" grep -q 'checked; 0 errors' "$work/rpmlint.out"
-    fi
+    rpmlint -c packaging/src/rpm/rpmlint.toml "$shim_rpm" >"$work/rpmlint.out" 2>&1
+    grep -e ': [EW]: ' "$work/rpmlint.out" | sed 's/^ */  /'
+    check "rpmlint $(basename "$shim_rpm"): no errors" grep -q 'checked; 0 errors' "$work/rpmlint.out"
 fi
-if command -v systemd-analyze >/dev/null; then
-    systemd-analyze verify packaging/src/common/restore-agent.service >"$work/verify.out" 2>&1
-    # it cannot resolve the ExecStart binary or the user on a machine without the package: only syntax counts
-    grep -v -e 'Command /usr/bin/restore-agent is not executable' -e 'No such file or directory' \
-        -e 'Failed to .*user' -e "Command 'man " "$work/verify.out" | sed 's/^/  /' | tee "$work/verify.rest"
-    check "systemd-analyze verify: the unit parses" sh -c "! grep -qi 'unknown\|invalid\|failed to parse' '$work/verify.rest'"
-fi
+systemd-analyze verify packaging/src/common/restore-agent.service >"$work/verify.out" 2>&1
+# it cannot resolve the ExecStart binary or the user on a machine without the package: only syntax counts
+grep -v -e 'Command /usr/bin/restore-agent is not executable' -e 'No such file or directory' \
+    -e 'Failed to .*user' -e "Command 'man " "$work/verify.out" | sed 's/^/  /' | tee "$work/verify.rest"
+check "systemd-analyze verify: the unit parses" sh -c "! grep -qi 'unknown\|invalid\|failed to parse' '$work/verify.rest'"
 check "unit: Type=notify, Documentation= the man pages and the README" sh -c 'u=packaging/src/common/restore-agent.service
     grep -qx "Type=notify" $u && grep -q "^Documentation=.*man:restore-agent(1)" $u &&
     grep -q "^Documentation=.*file:///usr/share/doc/restore-agent/README.md" $u' 
@@ -190,12 +197,10 @@ sed -n '/^The configuration (`\/etc\/restore-agent\/agent.conf` by default/,/^`#
     | sed -n '/^    /{s/^    //;p}' >"$work/readme.conf"
 tail -n +3 /etc/restore-agent/agent.conf >"$work/installed.conf"
 check "the README's config block is the packaged file" diff -u "$work/readme.conf" "$work/installed.conf"
-if command -v systemd-analyze >/dev/null; then
-    # installed, its Documentation= man pages are there: systemd-analyze runs man for each
-    systemd-analyze verify /lib/systemd/system/restore-agent.service >"$work/verify-installed.out" 2>&1
-    check "systemd-analyze verify: the installed unit's man pages are found" \
-        sh -c "! grep -q \"Command 'man \" '$work/verify-installed.out'"
-fi
+# installed, its Documentation= man pages are there: systemd-analyze runs man for each
+systemd-analyze verify /lib/systemd/system/restore-agent.service >"$work/verify-installed.out" 2>&1
+check "systemd-analyze verify: the installed unit's man pages are found" \
+    sh -c "! grep -q \"Command 'man \" '$work/verify-installed.out'"
 check "installed unit: User, RuntimeDirectory, malloc settings" \
     sh -c 'u=/lib/systemd/system/restore-agent.service; grep -q "^User=restore-agent" $u && grep -q "^RuntimeDirectory=restore-agent" $u && grep -q "MALLOC_ARENA_MAX=" $u && grep -q "MALLOC_MMAP_THRESHOLD_=" $u'
 /usr/bin/restore-agent --version >"$work/version.out" 2>&1
@@ -207,22 +212,18 @@ completed=$(bash -c 'source /usr/share/bash-completion/completions/restore-agent
     COMP_WORDS=(restore-agent se); COMP_CWORD=1; COMP_LINE="restore-agent se"; COMP_POINT=${#COMP_LINE}
     _complete_restore-agent; printf "%s " "${COMPREPLY[@]}"' 2>&1)
 check "bash completion: restore-agent se<TAB> -> $completed" test "$completed" = "serve "
-if command -v zsh >/dev/null; then
-    # an interactive zsh on a pty (Debian's zsh has vendor-completions in its fpath): type, TAB, read
-    completed=$(timeout 60 zsh -f -c '
-        zmodload zsh/zpty
-        zpty z zsh -f -i
-        zpty -w z "PS1=\"> \"; autoload -U compinit && compinit -u"
-        zpty -w -n z "restore-agent se"$'"'"'\t'"'"'
-        sleep 3
-        out=
-        while zpty -r -t z chunk; do out+=$chunk; done
-        zpty -d z
-        print -r -- "$out" | tr -d "\r" | grep -a -o "restore-agent se[a-z]*" | tail -n 1' 2>&1)
-    check "zsh completion: restore-agent se<TAB> -> $completed" test "$completed" = "restore-agent serve"
-else
-    fail "zsh is not available (scripts/install-deps.sh installs it)"
-fi
+# an interactive zsh on a pty (Debian's zsh has vendor-completions in its fpath): type, TAB, read
+completed=$(timeout 60 zsh -f -c '
+    zmodload zsh/zpty
+    zpty z zsh -f -i
+    zpty -w z "PS1=\"> \"; autoload -U compinit && compinit -u"
+    zpty -w -n z "restore-agent se"$'"'"'\t'"'"'
+    sleep 3
+    out=
+    while zpty -r -t z chunk; do out+=$chunk; done
+    zpty -d z
+    print -r -- "$out" | tr -d "\r" | grep -a -o "restore-agent se[a-z]*" | tail -n 1' 2>&1)
+check "zsh completion: restore-agent se<TAB> -> $completed" test "$completed" = "restore-agent serve"
 
 step "a Ceph client for the agent, its keyring readable by the group restore-agent, and a Cinder backup"
 mkdir -p "$work/ceph"
@@ -385,15 +386,11 @@ mkdir -p "$root"
 rpm --root "$root" --initdb && rpm --root "$root" -ivh --nodeps --noscripts "$rpmfile" >"$work/rpm-i.log" 2>&1
 check "rpm installs into a throwaway --root" \
     sh -c "[ -x '$root/usr/bin/restore-agent' ] && [ -f '$root/etc/restore-agent/agent.conf' ] && [ -f '$root/usr/lib/systemd/system/restore-agent.service' ] && rpm --root '$root' -q restore-agent >/dev/null"
-if command -v rpmlint >/dev/null; then
-    for f in "${rpms[@]}"; do
-        # packaging/src/rpm/rpmlint.toml: the tags that cannot be fixed, each with its reason
-        rpmlint -c packaging/src/rpm/rpmlint.toml "$f" >"$work/rpmlint.out" 2>&1
-        grep -e ': [EW]: ' -e 'packages and' "$work/rpmlint.out" | sed 's/^ */  /'
-        check "rpmlint $(basename "$f"): no errors" grep -q 'checked; 0 errors' "$work/rpmlint.out"
-    done
-else
-    fail "rpmlint is not available"
-fi
+for f in "${rpms[@]}"; do
+    # packaging/src/rpm/rpmlint.toml: the tags that cannot be fixed, each with its reason
+    rpmlint -c packaging/src/rpm/rpmlint.toml "$f" >"$work/rpmlint.out" 2>&1
+    grep -e ': [EW]: ' -e 'packages and' "$work/rpmlint.out" | sed 's/^ */  /'
+    check "rpmlint $(basename "$f"): no errors" grep -q 'checked; 0 errors' "$work/rpmlint.out"
+done
 
 finish
