@@ -1,6 +1,7 @@
 package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.log.AgentLogManager;
+import dev.restoreagent.agent.log.AgentLogging;
 import dev.restoreagent.agent.restore.RestoreFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +42,8 @@ public final class AgentMain {
 
     /** Runs the command line and returns the exit code; for tests. */
     public static int run(String... args) {
+        // a command's warnings as its other lines; serve installs the daemon's log in their place
+        AgentLogging.installForCommand(() -> System.err);
         return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(AgentMain::unexpected)
                 .setParameterExceptionHandler(AgentMain::usageError).execute(args);

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -94,8 +95,10 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Fail when a read of the backup returns nothing for this long (default: ${DEFAULT-VALUE}).")
     long sourceReadTimeoutSeconds;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = DEFAULT_STATE_DIR,
-            description = "Where incomplete marks of block devices are kept (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where incomplete marks of block devices and a sha256file's hashes are kept (default: "
+                    + DEFAULT_STATE_DIR + " where this user can write it, else $XDG_RUNTIME_DIR/restore-agent, else "
+                    + "a private temporary directory).")
     Path stateDir;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
@@ -138,8 +141,16 @@ final class RestoreCommand implements Callable<Integer> {
             err.println("restore-agent: " + e.getMessage());
             return ExitCode.BAD_INPUT;
         }
+        Path state;
+        try {
+            state = stateDir != null ? stateDir : LocalStateDir.choose(Path.of(DEFAULT_STATE_DIR), System.getenv());
+        } catch (IOException e) {
+            stores.close();
+            err.println("restore-agent: no state directory: cannot make a private one: " + e.getMessage());
+            return ExitCode.INTERNAL;
+        }
         try (stores; SharedConnection connection = new SharedConnection(ceph::connect)) {
-            JobRunner runner = new JobRunner(budget, settings, new TargetOpener(connection), stores, stateDir,
+            JobRunner runner = new JobRunner(budget, settings, new TargetOpener(connection), stores, state,
                     new JobListener() {
                 @Override
                 public void sourceResolved(RestoreJob job, RestoreSource source) {

@@ -62,8 +62,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Bytes read at a time (default: ${DEFAULT-VALUE}).")
     String bufferSize;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = RestoreCommand.DEFAULT_STATE_DIR,
-            description = "Where the sha256file's hashes are kept while it runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the sha256file's hashes are kept while it runs (default: "
+                    + RestoreCommand.DEFAULT_STATE_DIR + " where this user can write it, else "
+                    + "$XDG_RUNTIME_DIR/restore-agent, else a private temporary directory).")
     Path stateDir;
 
     @Mixin
@@ -97,16 +99,25 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("restore-agent: " + e.getMessage());
             return ExitCode.BAD_INPUT;
         }
+        Path tempDir;
+        try {
+            tempDir = (stateDir != null ? stateDir
+                    : LocalStateDir.choose(Path.of(RestoreCommand.DEFAULT_STATE_DIR), System.getenv())).resolve("tmp");
+        } catch (IOException e) {
+            stores.close();
+            err.println("restore-agent: no state directory: cannot make a private one: " + e.getMessage());
+            return ExitCode.INTERNAL;
+        }
         try (stores) {
             BackupLocator locator = backupRoot != null ? new CinderBackupLocator(backupRoot)
                     : new ObjectStoreLocator(stores.get(ObjectStoreOptions.COMMAND_LINE_STORE));
             LocatedBackup top = locator.locate(backupId, container != null ? container : storeOptions.container());
             long volumeBytes;
             // the chain, validated as a restore would: where the volume ends
-            try (RestoreSource source = CinderSource.resolve(locator, top, Verify.MD5, tempDir())) {
+            try (RestoreSource source = CinderSource.resolve(locator, top, Verify.MD5, tempDir)) {
                 volumeBytes = source.extentBytes();
             }
-            try (Sha256File hashes = Sha256File.read(top.container(), top.sha256Name(), backupId, tempDir());
+            try (Sha256File hashes = Sha256File.read(top.container(), top.sha256Name(), backupId, tempDir);
                  RbdConnection connection = TargetReaders.isRbd(target) ? connect() : null;
                  TargetReader reader = TargetReaders.open(target, connection);
                  DirectBufferPool buffers = new DirectBufferPool("verify", bytes, 1)) {
@@ -139,10 +150,6 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("restore-agent: " + RestoreFailure.internal(e).getMessage());
             return ExitCode.INTERNAL;
         }
-    }
-
-    private Path tempDir() {
-        return stateDir.resolve("tmp");
     }
 
     private RbdConnection connect() throws NativeIoException {
