@@ -172,6 +172,7 @@ if [ -s "$shim_rpm" ]; then
     rpmlint -c packaging/src/rpm/rpmlint.toml "$shim_rpm" >"$work/rpmlint.out" 2>&1
     grep -e ': [EW]: ' "$work/rpmlint.out" | sed 's/^ */  /'
     check "rpmlint $(basename "$shim_rpm"): no errors" grep -q 'checked; 0 errors' "$work/rpmlint.out"
+    check "rpmlint $(basename "$shim_rpm"): its License is valid" sh -c "! grep -q invalid-license '$work/rpmlint.out'"
 fi
 systemd-analyze verify packaging/src/common/restore-agent.service >"$work/verify.out" 2>&1
 # it cannot resolve the ExecStart binary or the user on a machine without the package: only syntax counts
@@ -391,6 +392,7 @@ for f in "${rpms[@]}"; do
     rpmlint -c packaging/src/rpm/rpmlint.toml "$f" >"$work/rpmlint.out" 2>&1
     grep -e ': [EW]: ' -e 'packages and' "$work/rpmlint.out" | sed 's/^ */  /'
     check "rpmlint $(basename "$f"): no errors" grep -q 'checked; 0 errors' "$work/rpmlint.out"
+    check "rpmlint $(basename "$f"): its License is valid" sh -c "! grep -q invalid-license '$work/rpmlint.out'"
 done
 
 finish
