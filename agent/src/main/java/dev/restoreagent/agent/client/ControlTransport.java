@@ -7,9 +7,11 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 
 import java.net.SocketAddress;
@@ -18,7 +20,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The Netty transport of the control socket, one choice for the daemon and the client alike: epoll
+ * The Netty transport of the control socket (and of the metrics listener, over TCP), one choice for the
+ * daemon and the client alike: epoll
  * where Netty's native library loads (it ships one for x86_64 and aarch64), else the JDK's own
  * Unix-domain channels under Netty's NIO transport (ppc64le, which Netty has no epoll library for).
  * Both speak the same bytes on the same socket, so a client on one talks to a daemon on the other.
@@ -44,6 +47,11 @@ public enum ControlTransport {
         public SocketAddress address(Path socket) {
             return new DomainSocketAddress(socket.toString());
         }
+
+        @Override
+        public Class<? extends ServerChannel> tcpServerChannel() {
+            return EpollServerSocketChannel.class;
+        }
     },
     NIO {
         @Override
@@ -64,6 +72,11 @@ public enum ControlTransport {
         @Override
         public SocketAddress address(Path socket) {
             return UnixDomainSocketAddress.of(socket);
+        }
+
+        @Override
+        public Class<? extends ServerChannel> tcpServerChannel() {
+            return NioServerSocketChannel.class;
         }
     };
 
@@ -109,6 +122,9 @@ public enum ControlTransport {
 
     /** The address of the socket file {@code socket}, as this transport binds and connects it. */
     public abstract SocketAddress address(Path socket);
+
+    /** The listening channel's class for TCP, on the same event loops (the metrics listener's). */
+    public abstract Class<? extends ServerChannel> tcpServerChannel();
 
     /** {@code epoll} or {@code nio}, as logs and {@code GET /v1/health} name it. */
     @Override

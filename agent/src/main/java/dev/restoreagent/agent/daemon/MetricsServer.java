@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.daemon;
 
+import dev.restoreagent.agent.client.ControlTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -12,9 +13,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -35,7 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The optional metrics listener: Netty's HTTP codec on its epoll TCP transport, on a loopback
+ * The optional metrics listener: Netty's HTTP codec over TCP on the control socket's transport
+ * ({@link ControlTransport}: epoll where it loads, NIO elsewhere), on a loopback
  * address ({@link MetricsListen}), for a Prometheus that cannot scrape a Unix socket. It serves
  * {@code GET /metrics} and nothing else: any other path is 404, another method on it 405. No
  * authentication, which is why it listens on loopback only. Lifecycle: {@link #start()} once,
@@ -58,15 +57,17 @@ final class MetricsServer implements AutoCloseable {
 
     /** @throws AgentStartException when the address cannot be bound (the port is taken, say) */
     void start() throws IOException, InterruptedException {
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        // the control socket's transport: epoll where it loads, NIO elsewhere (ppc64le)
+        ControlTransport transport = ControlTransport.selected();
+        group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         Handler handler = new Handler(metrics);
         try {
-            channel = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+            channel = new ServerBootstrap().group(group).channel(transport.tcpServerChannel())
                     // like the control socket: off the data path's budgeted direct memory
                     .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
-                    .childHandler(new ChannelInitializer<EpollSocketChannel>() {
+                    .childHandler(new ChannelInitializer<Channel>() {
                         @Override
-                        protected void initChannel(EpollSocketChannel ch) {
+                        protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
                                     handler);
                         }
@@ -79,7 +80,7 @@ final class MetricsServer implements AutoCloseable {
             throw new AgentStartException("cannot listen for metrics on " + hostPort() + " (metrics_listen): "
                     + e.getMessage());
         }
-        LOG.info("metrics on http://" + hostPort() + "/metrics");
+        LOG.info("metrics on http://" + hostPort() + "/metrics (" + transport + " transport)");
     }
 
     private String hostPort() {
