@@ -2,7 +2,7 @@ package dev.restoreagent.agent;
 
 import dev.restoreagent.agent.cli.ExitCode;
 import dev.restoreagent.agent.restore.Restore;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.io.memory.DirectMemory;
@@ -124,14 +124,14 @@ class RbdRestoreCephTest {
             for (long at = 0; at < bytes; at += data.capacity()) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 image.aioWrite(at, data.clear().limit((int) Math.min(data.capacity(), bytes - at)),
-                        new dev.restoreagent.nativeb.rbd.AioListener() {
+                        new dev.restoreagent.nativeb.IoCompletion() {
                             @Override
-                            public void succeeded() {
+                            public void completed() {
                                 done.complete(null);
                             }
 
                             @Override
-                            public void failed(dev.restoreagent.nativeb.NativeIoException cause) {
+                            public void failed(java.io.IOException cause) {
                                 done.completeExceptionally(cause);
                             }
                         });

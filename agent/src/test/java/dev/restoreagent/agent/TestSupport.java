@@ -11,7 +11,7 @@ import dev.restoreagent.io.memory.BudgetLease;
 import java.time.Duration;
 import dev.restoreagent.io.targets.BlockTarget;
 import java.util.function.Consumer;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.RestoreSource;

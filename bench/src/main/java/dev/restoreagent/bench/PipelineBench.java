@@ -2,6 +2,7 @@ package dev.restoreagent.bench;
 
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.pipeline.LayerWriter;
 import dev.restoreagent.io.pipeline.WritePipeline;
 import dev.restoreagent.io.targets.NullTarget;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,12 +40,14 @@ public class PipelineBench {
 
     private DirectBufferPool pool;
     private WritePipeline pipeline;
+    private LayerWriter writer;
     private long offset;
 
     @Setup(Level.Trial)
     public void setUp() {
         pool = new DirectBufferPool("bench", bufferBytes, queueDepth);
         pipeline = new WritePipeline(new NullTarget(Long.MAX_VALUE, true));
+        writer = pipeline.layer(1, true);
     }
 
     @Benchmark
@@ -54,7 +57,7 @@ public class PipelineBench {
             buffer.nio().put(i, (byte) 1);
         }
         buffer.nio().limit(bufferBytes);
-        pipeline.submit(offset, buffer, true);
+        writer.accept(offset, buffer);
         offset += bufferBytes;
         return pipeline.bytesSkipped();
     }

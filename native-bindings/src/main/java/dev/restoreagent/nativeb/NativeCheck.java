@@ -21,7 +21,7 @@ public final class NativeCheck {
         if (rc >= 0) {
             return rc;
         }
-        throw new NativeIoException(call, (int) -rc, context(keyValues));
+        throw NativeIoException.of(call, (int) -rc, context(keyValues));
     }
 
     /**
@@ -32,7 +32,7 @@ public final class NativeCheck {
         if (rc != -1) {
             return rc;
         }
-        throw new NativeIoException(call, errno, context(keyValues));
+        throw NativeIoException.of(call, errno, context(keyValues));
     }
 
     public static String context(Object... keyValues) {

@@ -20,6 +20,12 @@ public class NativeIoException extends IOException {
         this.call = call;
     }
 
+    /** The exception for {@code call} failing with {@code errno}: a {@link NativeTimeoutException} for ETIMEDOUT. */
+    public static NativeIoException of(String call, int errno, String context) {
+        return errno == Errno.ETIMEDOUT.code() ? new NativeTimeoutException(call, context)
+                : new NativeIoException(call, errno, context);
+    }
+
     /** The positive errno the call reported. */
     public int errno() {
         return errno;

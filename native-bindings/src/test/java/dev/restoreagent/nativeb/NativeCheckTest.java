@@ -23,6 +23,14 @@ class NativeCheckTest {
     }
 
     @Test
+    void aTimeoutIsClassifiedWhereItIsSeen() {
+        assertThatThrownBy(() -> NativeCheck.checkNegErrno(-110, "rbd_flush", "image", "vm-1"))
+                .isInstanceOf(NativeTimeoutException.class)
+                .hasMessage("rbd_flush failed: ETIMEDOUT (errno=110) (image=vm-1)");
+        assertThat(NativeIoException.of("rbd_aio_write2", 5, "")).isNotInstanceOf(NativeTimeoutException.class);
+    }
+
+    @Test
     void libcFailureUsesTheErrnoReadAfterTheCall() {
         assertThatThrownBy(() -> NativeCheck.checkLibc(-1, 2, "open", "path", "/nope"))
                 .hasMessage("open failed: ENOENT (errno=2) (path=/nope)");

@@ -2,7 +2,7 @@ package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.log.AgentLogManager;
 import dev.restoreagent.agent.log.AgentLogging;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 
 /** What {@code restore-agent} exits with; scripts branch on these. */
 public final class ExitCode {

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.Verify;

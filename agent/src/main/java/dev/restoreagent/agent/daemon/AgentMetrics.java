@@ -5,7 +5,7 @@ import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.job.RestoreJob;
 import dev.restoreagent.agent.restore.Progress;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;

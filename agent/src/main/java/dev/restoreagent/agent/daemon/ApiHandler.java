@@ -12,7 +12,7 @@ import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobView;
-import dev.restoreagent.agent.restore.OneLine;
+import dev.restoreagent.agent.failure.OneLine;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;

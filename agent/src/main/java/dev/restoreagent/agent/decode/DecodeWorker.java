@@ -1,10 +1,11 @@
 package dev.restoreagent.agent.decode;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.SourceObject;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.pipeline.BufferSink;
 import dev.restoreagent.nativeb.libc.NotRegularFileException;
 
 import java.io.IOException;

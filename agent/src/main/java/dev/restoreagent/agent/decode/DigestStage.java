@@ -1,8 +1,9 @@
 package dev.restoreagent.agent.decode;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.DirectBuffer;
+import dev.restoreagent.io.pipeline.BufferSink;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * buffer's digest overlaps the next one's decoding instead of following it.
  *
  * <p>Ownership: a buffer given to {@link #hand} is this stage's until it reaches the sink, or goes
- * back to its pool. After a failure (of the sink, or {@link #stop}) every later buffer goes back to
- * its pool and nothing more reaches the sink. One object at a time; used by one decode thread.
+ * back to its pool, in one place ({@code pass}). After a failure (of the check, of the sink, or
+ * {@link #stop}) every later buffer goes back to its pool and nothing more reaches the sink. One
+ * object at a time; used by one decode thread.
  */
 final class DigestStage implements AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(DaemonThreads.named("decode-digest"));
@@ -35,33 +37,41 @@ final class DigestStage implements AutoCloseable {
 
     /**
      * Queues {@code buffer} for {@code verifier}, then for {@code sink} at {@code offsetBytes}; returns
-     * at once. If an earlier hand-off of this object failed, gives {@code buffer} back to its pool and throws
-     * that failure instead; a buffer that fails its check goes back to its pool, unwritten.
+     * at once. Ownership of {@code buffer} transfers to this stage, also when this throws: it reaches
+     * the sink, or goes back to its pool unwritten if it fails its check or an earlier hand-off of this
+     * object failed. Throws that earlier failure.
      */
     void hand(Verifier verifier, BufferSink sink, long offsetBytes, DirectBuffer buffer)
             throws IOException, InterruptedException, RestoreFailure {
         if (failure != null) {
-            buffer.pool().release(buffer);
+            // nothing more of this object is written: back to its pool now, by the same path
+            pass(verifier, sink, offsetBytes, buffer);
             rethrow();
         }
-        last = thread.submit(() -> {
-            if (failure != null) {
-                buffer.pool().release(buffer);
-                return;
-            }
-            try {
-                verifier.update(buffer.nio());
-            } catch (Exception e) {
-                buffer.pool().release(buffer);
-                failure = e;
-                return;
-            }
-            try {
+        last = thread.submit(() -> pass(verifier, sink, offsetBytes, buffer));
+    }
+
+    /**
+     * Checks {@code buffer} and hands it to the sink, unless this object failed already; the one place
+     * this stage gives buffers back. On the stage's thread, or the caller's once a failure is known.
+     */
+    private void pass(Verifier verifier, BufferSink sink, long offsetBytes, DirectBuffer buffer) {
+        DirectBuffer owned = buffer;
+        try {
+            if (failure == null) {
+                verifier.update(owned.nio());
+                owned = null; // the sink's from here, also when it throws
                 sink.accept(offsetBytes, buffer);
-            } catch (Exception e) {
+            }
+        } catch (Exception e) {
+            if (failure == null) {
                 failure = e;
             }
-        });
+        } finally {
+            if (owned != null) {
+                owned.pool().release(owned);
+            }
+        }
     }
 
     /**

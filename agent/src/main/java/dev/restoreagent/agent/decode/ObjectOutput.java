@@ -1,10 +1,11 @@
 package dev.restoreagent.agent.decode;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.SourceObject;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.pipeline.BufferSink;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -96,7 +97,10 @@ final class ObjectOutput {
         verifier.finish();
     }
 
-    /** Gives back a buffer still held (on failure, or an empty last one). */
+    /**
+     * Gives back a buffer still held: on failure, or an empty last one. The one place this output
+     * gives buffers back; the decode worker calls it in its {@code finally}.
+     */
     void abandon() {
         DirectBuffer held = current;
         current = null;
@@ -106,18 +110,19 @@ final class ObjectOutput {
     }
 
     private void emit() throws IOException, InterruptedException, RestoreFailure {
-        DirectBuffer full = current;
-        current = null;
-        ByteBuffer data = full.nio().flip();
+        ByteBuffer data = current.nio().flip();
         long expected = object.lengthBytes();
         if (expected >= 0 && producedBytes + data.remaining() > expected) {
-            pool.release(full);
+            // still held: abandon() gives it back, unwritten
             String verb = object.codec() == Codec.NONE ? " is longer than" : " inflates past";
             throw RestoreFailure.verification(object.describe() + verb + " its recorded length of "
                     + expected + " bytes");
         }
+        DirectBuffer full = current;
+        current = null;
         long at = object.offsetBytes() + producedBytes;
         producedBytes += data.remaining();
+        // the digest stage's from here, also when it throws
         digest.hand(verifier, sink, at, full);
     }
 }

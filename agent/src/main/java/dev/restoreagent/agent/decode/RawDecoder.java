@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.decode;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.SourceObject;
 
 import java.io.IOException;

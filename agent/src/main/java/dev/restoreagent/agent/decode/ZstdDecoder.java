@@ -2,7 +2,7 @@ package dev.restoreagent.agent.decode;
 
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.SourceObject;
 
 import java.io.IOException;

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.restore.Progress;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 
 import java.io.IOException;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.cinder.LocatedBackup;
 import dev.restoreagent.agent.source.cinder.Sha256File;

@@ -3,7 +3,7 @@ package dev.restoreagent.agent.job;
 import dev.restoreagent.agent.restore.Checkpoint;
 import dev.restoreagent.agent.restore.Progress;
 import dev.restoreagent.agent.restore.Restore;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.io.memory.PendingLease;
 

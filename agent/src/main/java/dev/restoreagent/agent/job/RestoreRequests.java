@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.Verify;

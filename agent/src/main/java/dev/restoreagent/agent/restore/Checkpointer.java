@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.restore;
 
+import dev.restoreagent.io.pipeline.LayerWriter;
 import dev.restoreagent.io.pipeline.WritePipeline;
 import dev.restoreagent.io.targets.BlockTarget;
 
@@ -17,10 +18,10 @@ final class Checkpointer {
     private final WritePipeline writes;
     private final Consumer<Checkpoint> onCheckpoint;
     private Checkpoint last;
-    /** The layer being restored, where in it the restore began, and its committer. */
+    /** The layer being restored, where in it the restore began, and its writer. */
     private volatile int layer;
     private volatile int firstObject;
-    private volatile LayerCommitter committer;
+    private volatile LayerWriter writer;
 
     Checkpointer(BlockTarget target, WritePipeline writes, Checkpoint resumeFrom, Consumer<Checkpoint> onCheckpoint) {
         this.target = target;
@@ -29,23 +30,23 @@ final class Checkpointer {
         this.last = resumeFrom;
     }
 
-    /** A layer's objects from {@code first} on are now committed through {@code layerCommitter}. */
-    void layerStarted(int layerIndex, int first, LayerCommitter layerCommitter) {
-        committer = null;
+    /** A layer's objects from {@code first} on are now written through {@code layerWriter}. */
+    void layerStarted(int layerIndex, int first, LayerWriter layerWriter) {
+        writer = null;
         layer = layerIndex;
         firstObject = first;
-        committer = layerCommitter;
+        writer = layerWriter;
     }
 
     /** Checks for objects written completely since the last checkpoint; flushes before it reports. */
     void poll() throws IOException {
-        LayerCommitter current = committer;
+        LayerWriter current = writer;
         if (current == null) {
             return;
         }
-        long[] committed = current.committed();
-        Checkpoint candidate = new Checkpoint(layer, firstObject + (int) committed[0]);
-        if (current == committer && isAfter(candidate) && writes.completedThrough(committed[1])) {
+        LayerWriter.Committed committed = current.committed();
+        Checkpoint candidate = new Checkpoint(layer, firstObject + committed.objects());
+        if (current == writer && isAfter(candidate) && writes.completedThrough(committed.mark())) {
             target.flush();
             reached(candidate);
         }

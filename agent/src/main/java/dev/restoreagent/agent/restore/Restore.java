@@ -1,40 +1,34 @@
 package dev.restoreagent.agent.restore;
 
-import dev.restoreagent.agent.decode.DecodeWorker;
+import dev.restoreagent.agent.decode.DecodeWorkers;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.SourceObject;
-import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.BudgetLease;
-import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.pipeline.LayerStoppedException;
+import dev.restoreagent.io.pipeline.LayerWriter;
 import dev.restoreagent.io.pipeline.WritePipeline;
 import dev.restoreagent.io.targets.BlockTarget;
 import dev.restoreagent.io.targets.TargetException;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * One restore of a source onto a target, with memory the budget has granted already, run once by
- * {@link #run()}.
+ * {@link #run()}: it runs the layers.
  *
  * <ol>
  *   <li>Marks the target incomplete, then restores the layers oldest first, each one drained
- *       before the next, since a later layer overwrites an earlier one.
+ *       before the next, since a later layer overwrites an earlier one: the {@link DecodeWorkers}
+ *       decode a layer's objects into the layer's {@link LayerWriter}.
  *   <li>Flushes, and only then removes the mark.
  * </ol>
  *
@@ -60,17 +54,14 @@ public final class Restore {
     private final AtomicBoolean ran = new AtomicBoolean();
     private volatile boolean cancelled;
     private volatile WritePipeline pipeline;
+    private volatile DecodeWorkers decoders;
     private volatile long runningSince;
-    /** Decode threads working on the current layer: interrupted on failure and cancel. */
-    private final Set<Thread> decoding = ConcurrentHashMap.newKeySet();
-    /** The workers, for the watchdog's look at their reads; set before the watchdog starts. */
-    private final List<DecodeWorker> workers = new CopyOnWriteArrayList<>();
     /** Completed, with the failure, when a source read does not return in time: the restore ends at once. */
     private final CompletableFuture<RestoreFailure> readStalled = new CompletableFuture<>();
 
     /**
-     * A restore that starts at {@code resumeFrom} and reports each durable checkpoint (on its
-     * watchdog thread, about once a second while objects complete, and after each layer).
+     * A restore that starts at {@code resumeFrom} and reports each durable checkpoint (on the
+     * watchdog's ticks, about once a second while objects complete, and after each layer).
      *
      * @param lease the memory of {@code workingSet}; ownership transfers to this restore, which
      *     gives it back when its buffers are no longer the target's (see {@link #run()})
@@ -112,7 +103,10 @@ public final class Restore {
      */
     public void cancel() {
         cancelled = true;
-        decoding.forEach(Thread::interrupt);
+        DecodeWorkers decoding = decoders;
+        if (decoding != null) {
+            decoding.interrupt();
+        }
         WritePipeline writes = pipeline;
         if (writes != null) {
             // a healthy target drains in this grace; a dead one must not hold a cancel (or SIGTERM) for its timeout
@@ -122,7 +116,8 @@ public final class Restore {
 
     /**
      * Runs the restore on the calling thread; call once. The lease is given back when this
-     * returns, or, if the target stalled with writes in flight, when those writes complete.
+     * returns, or, if the target stalled with writes in flight or a decode thread is stuck in a read,
+     * when those end.
      */
     public RestoreResult run() throws RestoreFailure {
         if (!ran.compareAndSet(false, true)) {
@@ -144,34 +139,28 @@ public final class Restore {
 
     /**
      * Restores every layer with the memory of the lease, which this method gives back: at its
-     * end, or, if the target stalled with writes in flight, when those writes complete (their
-     * buffers, and so the memory, are the device's until then). Returns where the data ended.
+     * end, or, if the target stalled with writes in flight or a decode thread is stuck, when those
+     * end (their buffers, and so the memory, are the device's or the read's until then). Returns
+     * where the data ended.
      */
     private long restoreLayers() throws RestoreFailure {
-        List<DirectBufferPool> pools = new ArrayList<>();
-        DirectBufferPool inputs = new DirectBufferPool(holder + "/input", workingSet.inputBufferBytes(),
-                workingSet.decoders());
-        ExecutorService threads = Executors.newFixedThreadPool(workingSet.decoders(),
-                DaemonThreads.named("decode " + holder));
         WritePipeline writes = new WritePipeline(target);
         pipeline = writes;
         Checkpointer checkpoints = new Checkpointer(target, writes, resumeFrom, onCheckpoint);
-        Watchdog watchdog = new Watchdog(holder, writes, checkpoints, () -> decoding.forEach(Thread::interrupt),
-                this::checkReads);
+        DecodeWorkers decoding = null;
+        Watchdog watchdog = null;
         try {
             checkNotCancelled();
-            for (int i = 0; i < workingSet.decoders(); i++) {
-                DirectBufferPool pool = new DirectBufferPool(holder + "/out" + i, workingSet.bufferBytes(),
-                        workingSet.buffersPerDecoder());
-                pools.add(pool);
-                workers.add(new DecodeWorker(inputs, pool, settings.zstdWindowLogMax()));
-            }
+            decoding = new DecodeWorkers(holder, workingSet.decoders(), workingSet.buffersPerDecoder(),
+                    workingSet.bufferBytes(), workingSet.inputBufferBytes(), settings.zstdWindowLogMax());
+            decoders = decoding;
+            watchdog = new Watchdog(writes, checkpoints, decoding::interrupt, this::checkReads);
             target.markIncomplete(source.markTag());
             long end = 0;
             List<Layer> layers = source.layers();
             for (int i = resumeFrom.layer(); i < layers.size(); i++) {
                 int first = i == resumeFrom.layer() ? Math.min(resumeFrom.objects(), layers.get(i).objects().size()) : 0;
-                end = Math.max(end, restoreLayer(i, layers.get(i), first, threads, writes, checkpoints));
+                end = Math.max(end, restoreLayer(i, layers.get(i), first, decoding, writes, checkpoints));
                 writes.drain();
                 target.flush();
                 checkpoints.reached(new Checkpoint(i + 1, 0));
@@ -187,9 +176,11 @@ public final class Restore {
         } catch (InterruptedException e) {
             throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
         } finally {
-            watchdog.close();
-            threads.shutdownNow();
-            CompletableFuture<Void> decodersStopped = stopped(threads);
+            if (watchdog != null) {
+                watchdog.close();
+            }
+            CompletableFuture<Void> decodersEnded = decoding == null ? CompletableFuture.completedFuture(null)
+                    : decoding.stop(CANCEL_GRACE);
             CompletableFuture<Void> writesIdle = new CompletableFuture<>();
             if (drainedQuietly(writes)) {
                 writesIdle.complete(null);
@@ -198,51 +189,26 @@ public final class Restore {
                 writes.whenIdle(() -> writesIdle.complete(null));
             }
             // a decode thread stuck in a read may still fill its buffers: the same rule
-            CompletableFuture.allOf(decodersStopped, writesIdle).thenRun(() -> {
-                workers.forEach(DecodeWorker::close);
-                pools.forEach(DirectBufferPool::close);
-                inputs.close();
-                lease.close();
+            DecodeWorkers used = decoding;
+            CompletableFuture.allOf(decodersEnded, writesIdle).thenRun(() -> {
+                try {
+                    if (used != null) {
+                        used.close();
+                    }
+                } finally {
+                    lease.close();
+                }
             });
-        }
-    }
-
-    /**
-     * Completes when every decode thread has ended: at once if they end within the cancel grace,
-     * otherwise when the last one does, whenever that is.
-     */
-    private static CompletableFuture<Void> stopped(ExecutorService threads) {
-        if (awaitTermination(threads, CANCEL_GRACE)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        DaemonThreads.named("awaiting stuck decoders").newThread(() -> {
-            while (!awaitTermination(threads, Duration.ofHours(1))) {
-                // still stuck: keep its buffers
-            }
-            stopped.complete(null);
-        }).start();
-        return stopped;
-    }
-
-    private static boolean awaitTermination(ExecutorService threads, Duration timeout) {
-        try {
-            return threads.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return threads.isTerminated();
         }
     }
 
     /** The watchdog's look at the source: fails the restore when a read has not returned in time. */
     private void checkReads() {
-        long now = System.nanoTime();
-        long limit = settings.sourceReadTimeout().toNanos();
-        for (DecodeWorker worker : workers) {
-            String stall = worker.stalledRead(now, limit);
-            if (stall != null && readStalled.complete(RestoreFailure.badInput(stall))) {
-                decoding.forEach(Thread::interrupt);
-            }
+        DecodeWorkers decoding = decoders;
+        String stall = decoding == null ? null
+                : decoding.stalledRead(System.nanoTime(), settings.sourceReadTimeout().toNanos());
+        if (stall != null && readStalled.complete(RestoreFailure.badInput(stall))) {
+            decoding.interrupt();
         }
     }
 
@@ -262,82 +228,63 @@ public final class Restore {
         return writes.inFlight() == 0;
     }
 
-    /** Decodes a layer's objects on every worker; returns where its data ended. */
-    private long restoreLayer(int layerIndex, Layer layer, int firstObject, ExecutorService threads,
+    /** Decodes a layer's objects from {@code firstObject} into a writer of its own; returns where its data ended. */
+    private long restoreLayer(int layerIndex, Layer layer, int firstObject, DecodeWorkers decoding,
                               WritePipeline writes, Checkpointer checkpoints)
-            throws RestoreFailure, IOException, InterruptedException {
+            throws RestoreFailure, IOException {
         List<SourceObject> objects = layer.objects().subList(firstObject, layer.objects().size());
         if (objects.isEmpty()) {
             return 0;
         }
         checkNotCancelled();
-        LayerCommitter committer = new LayerCommitter(writes, objects.size(),
-                layer.base() && target.readsAsZeros());
-        checkpoints.layerStarted(layerIndex, firstObject, committer);
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<Exception> firstFailure = new AtomicReference<>();
-        AtomicLong end = new AtomicLong();
-        // completed by the last task to end, also one that starts after a failure and does nothing
-        AtomicInteger running = new AtomicInteger(workers.size());
-        CompletableFuture<Void> ended = new CompletableFuture<>();
-        for (DecodeWorker worker : workers) {
-            threads.execute(() -> {
-                decoding.add(Thread.currentThread());
-                try {
-                    int index;
-                    while (firstFailure.get() == null && !cancelled && !readStalled.isDone()
-                            && (index = next.getAndIncrement()) < objects.size()) {
-                        int i = index;
-                        SourceObject object = objects.get(i);
-                        worker.decode(object, (offset, buffer) -> {
-                            end.accumulateAndGet(offset + buffer.nio().remaining(), Math::max);
-                            committer.accept(offset, buffer);
-                        });
-                        committer.finished(i);
-                    }
-                } catch (Exception e) {
-                    if (firstFailure.compareAndSet(null, e)) {
-                        committer.fail();
-                        decoding.forEach(Thread::interrupt);
-                    }
-                } finally {
-                    decoding.remove(Thread.currentThread());
-                    // an interrupt meant for this layer must not reach the thread's next task
-                    Thread.interrupted();
-                    if (running.decrementAndGet() == 0) {
-                        ended.complete(null);
-                    }
-                }
-            });
-        }
-        CompletableFuture.anyOf(ended, readStalled).join();
+        LayerWriter writer = writes.layer(objects.size(), layer.base() && target.readsAsZeros());
+        checkpoints.layerStarted(layerIndex, firstObject, writer);
+        CompletableFuture<Void> decoded = decoding.decodeLayer(objects, writer,
+                () -> cancelled || readStalled.isDone());
+        CompletableFuture.anyOf(decoded, readStalled).handle((done, failure) -> null).join();
         RestoreFailure stalled = readStalled.getNow(null);
         if (stalled != null) {
             // a read that returns after this must not write anything
-            committer.fail();
+            writer.fail();
             throw stalled;
         }
-        Exception failure = firstFailure.get();
+        Throwable failure = failureOf(decoded);
         if (failure == null) {
             checkNotCancelled();
-            return end.get();
+            return writer.endBytes();
         }
-        committer.fail();
-        // decode threads stopped by a failed or stalled write report only their interruption
+        writer.fail();
+        throw reported(failure, writes.failure());
+    }
+
+    /** How a decode thread's failure is reported: a write failure as itself, not as the stop it caused. */
+    private static RestoreFailure reported(Throwable failure, Optional<IOException> writeFailure)
+            throws RestoreFailure, IOException {
         boolean dataFailure = failure instanceof RestoreFailure rf && rf.kind() != RestoreFailure.Kind.CANCELLED;
-        if (!dataFailure && writes.failure().isPresent()) {
-            throw writes.failure().get();
+        if (!dataFailure && writeFailure.isPresent()) {
+            // decode threads stopped by a failed or stalled write report only their interruption
+            throw writeFailure.get();
         }
         if (failure instanceof RestoreFailure rf) {
-            throw rf;
+            return rf;
+        }
+        if (failure instanceof LayerStoppedException || failure instanceof InterruptedException) {
+            return new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
         }
         if (failure instanceof IOException io) {
             throw io;
         }
-        if (failure instanceof InterruptedException) {
-            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
+        return RestoreFailure.internal(failure);
+    }
+
+    /** The failure {@code done} completed with, or null; {@code done} is done. */
+    private static Throwable failureOf(CompletableFuture<Void> done) {
+        try {
+            done.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
         }
-        throw RestoreFailure.internal(failure);
     }
 
     private void checkNotCancelled() throws RestoreFailure {

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.targets;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.io.rbd.RbdConnection;
 import dev.restoreagent.io.rbd.RbdImageSpec;
 import dev.restoreagent.io.rbd.RbdImageTarget;

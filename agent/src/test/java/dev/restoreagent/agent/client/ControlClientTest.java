@@ -4,7 +4,7 @@ import dev.restoreagent.agent.job.JobView;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.job.JobState;
 import dev.restoreagent.agent.job.RestoreRequest;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.restoreagent.agent.decode;
 
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
+import dev.restoreagent.io.pipeline.BufferSink;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -62,9 +63,9 @@ class DigestStageTest {
                 private int seen;
 
                 @Override
-                public void update(java.nio.ByteBuffer data) throws dev.restoreagent.agent.restore.RestoreFailure {
+                public void update(java.nio.ByteBuffer data) throws dev.restoreagent.agent.failure.RestoreFailure {
                     if (++seen == 3) {
-                        throw dev.restoreagent.agent.restore.RestoreFailure.verification("block 3 is bad");
+                        throw dev.restoreagent.agent.failure.RestoreFailure.verification("block 3 is bad");
                     }
                 }
 
@@ -143,7 +144,11 @@ class DigestStageTest {
             CountDownLatch release = new CountDownLatch(1);
             List<Long> written = new CopyOnWriteArrayList<>();
             BufferSink sink = (offset, buffer) -> {
-                release.await(); // holds the stage's thread while more buffers queue behind it
+                try {
+                    release.await(); // holds the stage's thread while more buffers queue behind it
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException("interrupted");
+                }
                 written.add(offset);
                 pool.release(buffer);
             };

@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.job;
 
 import dev.restoreagent.agent.source.store.Stores;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.io.memory.BudgetLease;

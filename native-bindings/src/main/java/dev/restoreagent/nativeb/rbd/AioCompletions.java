@@ -4,6 +4,7 @@ import com.sun.jna.CallbackThreadInitializer;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import dev.restoreagent.nativeb.IoCompletion;
 import dev.restoreagent.nativeb.NativeCheck;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rbd.raw.LibRbd;
@@ -29,9 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the completion is released in the callback, after reading its result: the one place where
  *       it cannot still be in use ({@code rbd_aio_is_complete} turns true before the callback ends).
  * </ul>
+ * The callback counts the operation out of its image (which notes a timeout there, where it is
+ * seen) and calls the caller's {@link IoCompletion} itself: nothing stands between librbd and the
+ * write pipeline.
  */
 final class AioCompletions {
-    private record Pending(String call, String context, ByteBuffer buffer, AioListener listener) {
+    /** One operation in flight: what to tell, the image it counts in, the buffer to keep alive. */
+    private record Pending(String call, String context, ByteBuffer buffer, RbdImage image, IoCompletion done) {
     }
 
     private static final Map<Long, Pending> PENDING = new ConcurrentHashMap<>();
@@ -47,19 +52,20 @@ final class AioCompletions {
     }
 
     /**
-     * Makes a completion for one call. {@code buffer}, if any, stays referenced until the
-     * completion fires. Returns the completion and its id; on failure to submit, the caller must
-     * {@link #abandon} it.
+     * Makes a completion for one call on {@code image} and counts it in there. {@code buffer}, if
+     * any, stays referenced until the completion fires. Returns the completion; on failure to
+     * submit, the caller must {@link #abandon} it.
      */
-    static Pointer create(long id, String call, String context, ByteBuffer buffer, AioListener listener)
-            throws NativeIoException {
-        PENDING.put(id, new Pending(call, context, buffer, listener));
+    static Pointer create(long id, String call, String context, ByteBuffer buffer, RbdImage image,
+                          IoCompletion done) throws NativeIoException {
+        PENDING.put(id, new Pending(call, context, buffer, image, done));
         PointerByReference out = new PointerByReference();
         int rc = LibRbd.rbd_aio_create_completion(new Pointer(id), CALLBACK, out);
         if (rc < 0) {
             PENDING.remove(id);
             NativeCheck.checkNegErrno(rc, "rbd_aio_create_completion", "for", call);
         }
+        image.aioStarted();
         return out.getValue();
     }
 
@@ -67,10 +73,13 @@ final class AioCompletions {
         return NEXT_ID.incrementAndGet();
     }
 
-    /** The submit call failed: the completion will never fire, so it is released here. */
+    /** The submit call failed: the completion will never fire, so it is released and counted out here. */
     static void abandon(long id, Pointer completion) {
-        PENDING.remove(id);
+        Pending pending = PENDING.remove(id);
         LibRbd.rbd_aio_release(completion);
+        if (pending != null) {
+            pending.image().aioEnded(null);
+        }
     }
 
     private static void completed(Pointer completion, Pointer arg) {
@@ -80,10 +89,13 @@ final class AioCompletions {
         if (pending == null) {
             return; // cannot happen: every id is registered before its completion exists
         }
-        if (result < 0) {
-            pending.listener().failed(new NativeIoException(pending.call(), (int) -result, pending.context()));
+        NativeIoException failure = result < 0
+                ? NativeIoException.of(pending.call(), (int) -result, pending.context()) : null;
+        pending.image().aioEnded(failure);
+        if (failure != null) {
+            pending.done().failed(failure);
         } else {
-            pending.listener().succeeded();
+            pending.done().completed();
         }
     }
 }

@@ -7,8 +7,10 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.restoreagent.nativeb.Errno;
+import dev.restoreagent.nativeb.IoCompletion;
 import dev.restoreagent.nativeb.NativeCheck;
 import dev.restoreagent.nativeb.NativeIoException;
+import dev.restoreagent.nativeb.NativeTimeoutException;
 import dev.restoreagent.nativeb.rados.IoContext;
 import dev.restoreagent.nativeb.rbd.raw.LibRbd;
 
@@ -26,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * An open RBD image ({@code rbd_image_t}), for one writer.
  *
  * <p>Asynchronous writes: the caller keeps ownership of the data buffer, which must be direct and
- * stay allocated and unmodified until the {@link AioListener} fires. With zero-copy writes on
+ * stay allocated and unmodified until its {@link IoCompletion} fires. With zero-copy writes on
  * ({@code rbd_disable_zero_copy_writes=false}) librbd reads the caller's memory until then.
  * Every write is checked against the image size before it is submitted: under zero-copy, a
  * write wholly past the end is accepted and its completion never fires.
@@ -43,6 +45,8 @@ public final class RbdImage implements AutoCloseable {
     private final String name;
     private final long sizeBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The first AIO operation of this image that timed out, or null while the cluster answers. */
+    private final AtomicReference<NativeTimeoutException> firstTimeout = new AtomicReference<>();
 
     private RbdImage(Pointer handle, String name, long sizeBytes) {
         this.handle = new AtomicReference<>(handle);
@@ -154,25 +158,46 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /**
+     * The first asynchronous operation of this image that timed out ({@code rados_osd_op_timeout}):
+     * the cluster did not answer, and later operations would wait as long again.
+     */
+    public Optional<NativeTimeoutException> firstTimeout() {
+        return Optional.ofNullable(firstTimeout.get());
+    }
+
+    /** Counts an operation in; called by {@link AioCompletions} once its completion exists. */
+    void aioStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    /** Counts an operation out, noting a timeout; called by {@link AioCompletions} before the caller is told. */
+    void aioEnded(NativeIoException failure) {
+        if (failure instanceof NativeTimeoutException timeout) {
+            firstTimeout.compareAndSet(null, timeout);
+        }
+        inFlight.decrementAndGet();
+    }
+
+    /**
      * Starts writing {@code data} (position to limit) at {@code offset}, hinting the OSD that the
      * write is sequential and need not be cached.
      *
      * @throws IllegalArgumentException for a heap buffer (JNA would copy it to memory freed on
      *     return) or a range outside the image
-     * @throws NativeIoException if librbd refuses the submission; the listener is then not called
+     * @throws NativeIoException if librbd refuses the submission; {@code done} is then not called
      */
-    public void aioWrite(long offset, ByteBuffer data, AioListener listener) throws NativeIoException {
+    public void aioWrite(long offset, ByteBuffer data, IoCompletion done) throws NativeIoException {
         if (!data.isDirect()) {
             throw new IllegalArgumentException("rbd_aio_write needs a direct buffer");
         }
-        submit("rbd_aio_write2", offset, data.remaining(), data, listener, (image, completion) ->
+        submit("rbd_aio_write2", offset, data.remaining(), data, done, (image, completion) ->
                 LibRbd.rbd_aio_write2(image, offset, data.remaining(), data, completion,
                         LibRbd.FADVISE_SEQUENTIAL | LibRbd.FADVISE_NOCACHE));
     }
 
     /** Starts making {@code [offset, offset + length)} read as zeros ({@code rbd_aio_write_zeroes}). */
-    public void aioWriteZeroes(long offset, long length, AioListener listener) throws NativeIoException {
-        submit("rbd_aio_write_zeroes", offset, length, null, listener, (image, completion) ->
+    public void aioWriteZeroes(long offset, long length, IoCompletion done) throws NativeIoException {
+        submit("rbd_aio_write_zeroes", offset, length, null, done, (image, completion) ->
                 LibRbd.rbd_aio_write_zeroes(image, offset, length, completion, 0, 0));
     }
 
@@ -181,8 +206,8 @@ public final class RbdImage implements AutoCloseable {
      * in the range are deallocated. Partial granules may keep old data
      * ({@code rbd_skip_partial_discard}): for "must read as zeros" use {@link #aioWriteZeroes}.
      */
-    public void aioDiscard(long offset, long length, AioListener listener) throws NativeIoException {
-        submit("rbd_aio_discard", offset, length, null, listener, (image, completion) ->
+    public void aioDiscard(long offset, long length, IoCompletion done) throws NativeIoException {
+        submit("rbd_aio_discard", offset, length, null, done, (image, completion) ->
                 LibRbd.rbd_aio_discard(image, offset, length, completion));
     }
 
@@ -192,35 +217,18 @@ public final class RbdImage implements AutoCloseable {
         int submit(Pointer image, Pointer completion);
     }
 
-    private void submit(String call, long offset, long length, ByteBuffer data, AioListener listener,
+    private void submit(String call, long offset, long length, ByteBuffer data, IoCompletion done,
                         AioCall aio) throws NativeIoException {
         Pointer image = ensureOpen();
         checkRange(offset, length);
         long id = AioCompletions.nextId();
-        Pointer completion = AioCompletions.create(id, call, context(offset, length), data, counted(listener));
-        inFlight.incrementAndGet();
+        // counted in here, and out by the completion (or abandon): the image's one in-flight count
+        Pointer completion = AioCompletions.create(id, call, context(offset, length), data, this, done);
         int rc = aio.submit(image, completion);
         if (rc < 0) {
-            inFlight.decrementAndGet();
             AioCompletions.abandon(id, completion);
             NativeCheck.checkNegErrno(rc, call, "image", name, "offset", offset, "length", length);
         }
-    }
-
-    private AioListener counted(AioListener listener) {
-        return new AioListener() {
-            @Override
-            public void succeeded() {
-                inFlight.decrementAndGet();
-                listener.succeeded();
-            }
-
-            @Override
-            public void failed(NativeIoException cause) {
-                inFlight.decrementAndGet();
-                listener.failed(cause);
-            }
-        };
     }
 
     /** Waits until every completed write is durable on the OSDs. */

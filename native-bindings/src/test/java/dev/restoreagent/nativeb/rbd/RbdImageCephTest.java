@@ -1,5 +1,6 @@
 package dev.restoreagent.nativeb.rbd;
 
+import dev.restoreagent.nativeb.IoCompletion;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.IoContext;
 import dev.restoreagent.nativeb.rados.Rados;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,15 +62,15 @@ class RbdImageCephTest {
         }
     }
 
-    private static CompletableFuture<Void> listen(CompletableFuture<Void> future, AioListener[] out) {
-        out[0] = new AioListener() {
+    private static CompletableFuture<Void> listen(CompletableFuture<Void> future, IoCompletion[] out) {
+        out[0] = new IoCompletion() {
             @Override
-            public void succeeded() {
+            public void completed() {
                 future.complete(null);
             }
 
             @Override
-            public void failed(NativeIoException cause) {
+            public void failed(IOException cause) {
                 future.completeExceptionally(cause);
             }
         };
@@ -76,7 +78,7 @@ class RbdImageCephTest {
     }
 
     private static void write(RbdImage image, long offset, ByteBuffer data) throws Exception {
-        AioListener[] listener = new AioListener[1];
+        IoCompletion[] listener = new IoCompletion[1];
         CompletableFuture<Void> done = listen(new CompletableFuture<>(), listener);
         image.aioWrite(offset, data, listener[0]);
         done.get(60, TimeUnit.SECONDS);
@@ -137,7 +139,7 @@ class RbdImageCephTest {
                 ones.put((byte) 1);
             }
             write(image, 0, ones.flip());
-            AioListener[] listener = new AioListener[1];
+            IoCompletion[] listener = new IoCompletion[1];
             CompletableFuture<Void> done = listen(new CompletableFuture<>(), listener);
             image.aioWriteZeroes(4096 + 3, 70_000, listener[0]);
             done.get(60, TimeUnit.SECONDS);
@@ -179,7 +181,7 @@ class RbdImageCephTest {
                 ones.put((byte) 1);
             }
             write(image, 0, ones.flip());
-            AioListener[] listener = new AioListener[1];
+            IoCompletion[] listener = new IoCompletion[1];
             CompletableFuture<Void> done = listen(new CompletableFuture<>(), listener);
             image.aioDiscard(4L << 20, 4L << 20, listener[0]);
             done.get(60, TimeUnit.SECONDS);
@@ -266,7 +268,7 @@ class RbdImageCephTest {
                 for (int i = 0; i < data.capacity(); i += 8) {
                     data.putLong(i, 0x1111111111111111L);
                 }
-                AioListener[] listener = new AioListener[1];
+                IoCompletion[] listener = new IoCompletion[1];
                 CompletableFuture<Void> done = listen(new CompletableFuture<>(), listener);
                 long offset = (long) (attempt % 16) * (4 << 20);
                 image.aioWrite(offset, data.duplicate(), listener[0]);

@@ -3,6 +3,7 @@ package dev.restoreagent.io.memory;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One loan of a fixed-size direct buffer from a {@link DirectBufferPool}.
@@ -18,7 +19,8 @@ public final class DirectBuffer {
     private final DirectBufferPool pool;
     private final ByteBuf backing;
     private final ByteBuffer view;
-    private volatile boolean released;
+    /** Shared with the pool's leak alarm, which must not hold this object. */
+    private final AtomicBoolean released = new AtomicBoolean();
 
     DirectBuffer(DirectBufferPool pool, ByteBuf backing) {
         this.pool = pool;
@@ -58,17 +60,17 @@ public final class DirectBuffer {
         return backing;
     }
 
-    void poison() {
-        ensureLive();
-        released = true;
+    /** Ends the loan; false if it had ended already (a second release). */
+    boolean poison() {
+        return released.compareAndSet(false, true);
     }
 
-    boolean isReleased() {
+    AtomicBoolean releasedFlag() {
         return released;
     }
 
     private void ensureLive() {
-        if (released) {
+        if (released.get()) {
             throw new IllegalStateException("DirectBuffer used after release to pool " + pool.name());
         }
     }

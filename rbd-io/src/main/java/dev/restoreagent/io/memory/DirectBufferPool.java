@@ -2,14 +2,17 @@ package dev.restoreagent.io.memory;
 
 import io.netty.buffer.ByteBuf;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
 
 /**
  * A fixed number of equally sized direct buffers, allocated on first use and recycled until
@@ -22,9 +25,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * threads and released on completion threads.
  */
 public final class DirectBufferPool implements AutoCloseable {
-    /** {@code -Drestore.buffer.debug=true} tracks every loan to catch double and foreign releases. */
+    /**
+     * {@code -Drestore.buffer.debug=true} (on in every test run) arms the leak alarm: each loan records
+     * where it was taken, and a loan collected by the GC without being released is reported (see
+     * {@link #leaks()}) and its memory taken back.
+     */
     public static final String DEBUG_PROPERTY = "restore.buffer.debug";
     private static final boolean DEBUG = Boolean.getBoolean(DEBUG_PROPERTY);
+    private static final Logger LOG = Logger.getLogger(DirectBufferPool.class.getName());
+    /** Runs the leak alarms; only a loan that was never released reaches it. */
+    private static final Cleaner LEAK_ALARM = DEBUG ? Cleaner.create() : null;
+    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
     private final String name;
     private final int bufferBytes;
@@ -33,7 +44,6 @@ public final class DirectBufferPool implements AutoCloseable {
     private final Condition returned = lock.newCondition();
     private final ArrayDeque<ByteBuf> free = new ArrayDeque<>();
     private final List<ByteBuf> all = new ArrayList<>();
-    private final Set<DirectBuffer> onLoan = Collections.newSetFromMap(new IdentityHashMap<>());
     private int outstanding;
     private boolean closed;
 
@@ -104,19 +114,24 @@ public final class DirectBufferPool implements AutoCloseable {
     /**
      * Takes back a buffer lent by this pool; ownership ends here and the loan is poisoned.
      *
-     * @throws IllegalStateException on a second release of the same loan, or (in debug mode) for a
-     *     buffer this pool did not lend
+     * @throws IllegalStateException on a second release of the same loan, or for a buffer this pool
+     *     did not lend
      */
     public void release(DirectBuffer buffer) {
+        if (buffer.pool() != this) {
+            throw new IllegalStateException("buffer was not lent by pool " + name);
+        }
+        if (!buffer.poison()) {
+            throw new IllegalStateException("buffer of pool " + name + " was released twice");
+        }
+        giveBack(buffer.backing());
+    }
+
+    /** The memory of a loan that ended (released, or collected unreleased) goes back to the free list. */
+    private void giveBack(ByteBuf buf) {
         lock.lock();
         try {
-            if (buffer.pool() != this || (DEBUG && !onLoan.remove(buffer))) {
-                throw new IllegalStateException("buffer was not lent by pool " + name
-                        + (buffer.isReleased() ? " or was released twice" : ""));
-            }
-            buffer.poison();
             outstanding--;
-            ByteBuf buf = buffer.backing();
             if (closed) {
                 all.remove(buf);
                 buf.release();
@@ -127,6 +142,15 @@ public final class DirectBufferPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The loans the GC collected without their release since the process started, each as the
+     * pool's name and where the buffer was taken; only with {@link #DEBUG_PROPERTY} on. The tests
+     * fail on any (rbd-io's {@code BufferLeakCheck}).
+     */
+    public static List<String> leaks() {
+        return List.copyOf(LEAKS);
     }
 
     /**
@@ -162,9 +186,28 @@ public final class DirectBufferPool implements AutoCloseable {
         DirectBuffer loan = new DirectBuffer(this, buf);
         outstanding++;
         if (DEBUG) {
-            onLoan.add(loan);
+            // the alarm holds the loan's flag and memory, never the loan itself, or it could not be collected
+            LEAK_ALARM.register(loan, new LeakAlarm(this, loan.releasedFlag(), buf, new Throwable("taken here")));
         }
         return loan;
+    }
+
+    /** Runs when a loan is collected: a leak if it was never released. Never the way memory is freed otherwise. */
+    private record LeakAlarm(DirectBufferPool pool, AtomicBoolean released, ByteBuf buf, Throwable taken)
+            implements Runnable {
+        @Override
+        public void run() {
+            if (released.get()) {
+                return;
+            }
+            StringWriter where = new StringWriter();
+            taken.printStackTrace(new PrintWriter(where));
+            String leak = "LEAK: a buffer of pool " + pool.name + " was collected without being released; "
+                    + where.toString().strip();
+            pool.giveBack(buf);
+            LOG.severe(leak);
+            LEAKS.add(leak);
+        }
     }
 
     private void ensureOpen() {

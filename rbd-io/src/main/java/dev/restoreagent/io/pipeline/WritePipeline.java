@@ -1,43 +1,35 @@
 package dev.restoreagent.io.pipeline;
 
-import dev.restoreagent.io.memory.DirectBuffer;
-import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.targets.BlockTarget;
-import dev.restoreagent.io.targets.IoCompletion;
 import dev.restoreagent.io.targets.TargetException;
-import dev.restoreagent.nativeb.Errno;
-import dev.restoreagent.nativeb.NativeIoException;
+import dev.restoreagent.nativeb.NativeTimeoutException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.time.Duration;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Hands filled buffers to a {@link BlockTarget} and gives each back to its pool when its write
- * completes. The window of writes in flight is bounded by the pools: a buffer in flight is not
- * in its pool, so the reader waits for a completion before it can read more.
+ * A restore's writes to one {@link BlockTarget}: the buffers in flight, the first failure, the stall
+ * clock, and what was written. Buffers reach it through a {@link LayerWriter} per layer
+ * ({@link #layer}), which owns each one until its last write completes. The window of writes in
+ * flight is bounded by the pools: a buffer in flight is not in its pool, so the reader waits for a
+ * completion before it can read more.
  *
- * <p>Zero handling: each buffer is split into runs of 64 KiB blocks; all-zero runs are skipped
- * when the caller allows it (base layer onto a target that reads as zeros), else passed to
- * {@link BlockTarget#writeZeros}, which may punch or discard instead of writing.
- *
- * <p>Failures surface at one point: the first failed write is remembered, every later
- * {@link #submit} throws it without submitting, and {@link #drain()} and {@link #flush()} rethrow
- * it once every write in flight has completed. {@code submit} must be called from one thread at a
- * time; completions may arrive on any thread.
+ * <p>Failures surface at one point: the first failed write is remembered, every later buffer is
+ * refused with it, and {@link #drain()} and {@link #flush()} rethrow it once every write in flight
+ * has completed. Completions may arrive on any thread.
  */
 public final class WritePipeline {
     private final BlockTarget target;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
-    private int inFlight;
     private IOException firstFailure;
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong bytesZeroed = new AtomicLong();
@@ -48,7 +40,7 @@ public final class WritePipeline {
      * reset by every completion let writes that fail one by one push the stall error far past the
      * documented bound.
      */
-    private final java.util.NavigableMap<Long, Long> pending = new java.util.TreeMap<>();
+    private final NavigableMap<Long, Long> pending = new TreeMap<>();
     private long lastSequence;
     private Runnable onIdle;
     /** Set by {@link #stopWaiting}: {@link #drain()} gives up at {@link #giveUpAtNanos}. */
@@ -60,58 +52,52 @@ public final class WritePipeline {
     }
 
     /**
-     * Starts writing {@code buffer}'s bytes, position to limit, at {@code offsetBytes}.
-     *
-     * <p>Ownership of {@code buffer} transfers to the pipeline, also when this throws: it goes
-     * back to its pool once its last write completes, or at once if nothing was written.
-     *
-     * @param skipZeros leave all-zero blocks unwritten; only for a base layer on a target that
-     *     {@link BlockTarget#readsAsZeros() reads as zeros}
-     * @throws TargetException if the range passes the end of the target; nothing is submitted
-     * @throws IOException the first failure of an earlier write; nothing is submitted
+     * A writer for one layer of {@code objects} objects; {@code skipZeros} leaves all-zero blocks
+     * unwritten, only for a base layer on a target that {@link BlockTarget#readsAsZeros() reads as zeros}.
      */
-    public void submit(long offsetBytes, DirectBuffer buffer, boolean skipZeros) throws IOException {
-        ByteBuffer data = buffer.nio();
-        int length = data.remaining();
-        try {
-            checkNoFailure();
-            checkBounds(offsetBytes, length);
-        } catch (IOException e) {
-            buffer.pool().release(buffer);
-            throw e;
+    public LayerWriter layer(int objects, boolean skipZeros) {
+        return new LayerWriter(this, objects, skipZeros);
+    }
+
+    String targetName() {
+        return target.name();
+    }
+
+    /**
+     * Throws if nothing more may be written: an earlier write failed, or {@code length} bytes at
+     * {@code offsetBytes} pass the end of the target.
+     */
+    void checkWritable(long offsetBytes, int length) throws IOException {
+        checkNoFailure();
+        long capacity = target.capacityBytes();
+        if (offsetBytes < 0 || offsetBytes > capacity - length) {
+            throw new TargetException("write of " + length + " bytes at offset " + offsetBytes
+                    + " would pass the end of target " + target.name() + " (" + capacity + " bytes)");
         }
-        List<ZeroRuns.Run> runs = ZeroRuns.of(data);
-        int pieces = 0;
-        for (ZeroRuns.Run run : runs) {
-            if (run.zero() && skipZeros) {
-                bytesSkipped.addAndGet(run.length());
-            } else {
-                pieces++;
+    }
+
+    /** Starts one piece of {@code write}: data, or zeros the target may punch or discard instead. */
+    void submit(BufferWrite write, long offsetBytes, ByteBuffer piece, boolean zeros) {
+        if (write.sequence == 0) {
+            lock.lock();
+            try {
+                write.sequence = ++lastSequence;
+                pending.put(write.sequence, System.nanoTime());
+            } finally {
+                lock.unlock();
             }
         }
-        if (pieces == 0) {
-            buffer.pool().release(buffer);
-            return;
+        write.pieceSubmitted(piece.remaining(), zeros);
+        if (zeros) {
+            target.writeZeros(offsetBytes, piece, write);
+        } else {
+            target.write(offsetBytes, piece, write);
         }
-        BufferWrite write = new BufferWrite(buffer, pieces);
-        lock.lock();
-        try {
-            write.sequence = ++lastSequence;
-            pending.put(write.sequence, System.nanoTime());
-            inFlight++;
-        } finally {
-            lock.unlock();
-        }
-        int start = data.position();
-        for (ZeroRuns.Run run : runs) {
-            long at = offsetBytes + (run.from() - start);
-            ByteBuffer piece = data.slice(run.from(), run.length());
-            if (!run.zero()) {
-                target.write(at, piece, write.piece(bytesWritten, run.length()));
-            } else if (!skipZeros) {
-                target.writeZeros(at, piece, write.piece(bytesZeroed, run.length()));
-            }
-        }
+    }
+
+    /** A run of zeros left unwritten. */
+    void skipped(int length) {
+        bytesSkipped.addAndGet(length);
     }
 
     /**
@@ -131,7 +117,7 @@ public final class WritePipeline {
         boolean interrupted = false;
         lock.lock();
         try {
-            while (inFlight > 0) {
+            while (!pending.isEmpty()) {
                 checkStallLocked();
                 if (isTimeout(firstFailure)) {
                     break;
@@ -140,7 +126,7 @@ public final class WritePipeline {
                 if (stopping) {
                     long left = giveUpAtNanos - System.nanoTime();
                     if (left <= 0) {
-                        throw new TargetException("stopped waiting for " + inFlight + " writes to target "
+                        throw new TargetException("stopped waiting for " + pending.size() + " writes to target "
                                 + target.name() + "; their buffers stay allocated until they complete or the"
                                 + " process exits");
                     }
@@ -185,17 +171,16 @@ public final class WritePipeline {
 
     /** Whether {@code failure} says the target did not answer in time. */
     static boolean isTimeout(IOException failure) {
-        return failure instanceof NativeIoException n && n.errno() == Errno.ETIMEDOUT.code();
+        return failure instanceof NativeTimeoutException;
     }
 
     private void checkStallLocked() throws TargetException {
         Duration limit = target.stallTimeout();
-        if (inFlight == 0 || pending.isEmpty()
-                || System.nanoTime() - pending.firstEntry().getValue() < limit.toNanos()) {
+        if (pending.isEmpty() || System.nanoTime() - pending.firstEntry().getValue() < limit.toNanos()) {
             return;
         }
         TargetException stalled = new TargetException("no write to target " + target.name() + " completed in "
-                + limit.toSeconds() + " s (" + inFlight + " in flight): the target is not answering");
+                + limit.toSeconds() + " s (" + pending.size() + " in flight): the target is not answering");
         if (firstFailure == null) {
             firstFailure = stalled;
         }
@@ -229,7 +214,7 @@ public final class WritePipeline {
     public void whenIdle(Runnable cleanUp) {
         lock.lock();
         try {
-            if (inFlight > 0) {
+            if (!pending.isEmpty()) {
                 onIdle = cleanUp;
                 return;
             }
@@ -300,7 +285,7 @@ public final class WritePipeline {
     public int inFlight() {
         lock.lock();
         try {
-            return inFlight;
+            return pending.size();
         } finally {
             lock.unlock();
         }
@@ -317,75 +302,32 @@ public final class WritePipeline {
         }
     }
 
-    private void checkBounds(long offsetBytes, int length) throws TargetException {
-        long capacity = target.capacityBytes();
-        if (offsetBytes < 0 || offsetBytes > capacity - length) {
-            throw new TargetException("write of " + length + " bytes at offset " + offsetBytes
-                    + " would pass the end of target " + target.name() + " (" + capacity + " bytes)");
+    /**
+     * The write numbered {@code sequence} has ended, its buffer back in its pool: counts its bytes
+     * if it succeeded, and runs the idle action if it was the last one in flight.
+     */
+    void ended(long sequence, IOException failure, long dataBytes, long zeroBytes) {
+        if (failure == null) {
+            bytesWritten.addAndGet(dataBytes);
+            bytesZeroed.addAndGet(zeroBytes);
         }
-    }
-
-    private void completed(BufferWrite write, IOException failure) {
-        DirectBufferPool pool = write.buffer.pool();
         Runnable cleanUp = null;
+        lock.lock();
         try {
-            pool.release(write.buffer);
-        } finally {
-            lock.lock();
-            try {
-                if (failure != null && firstFailure == null) {
-                    firstFailure = failure;
-                }
-                inFlight--;
-                pending.remove(write.sequence);
-                if (inFlight == 0) {
-                    idle.signalAll();
-                    cleanUp = onIdle;
-                    onIdle = null;
-                }
-            } finally {
-                lock.unlock();
+            if (failure != null && firstFailure == null) {
+                firstFailure = failure;
             }
+            pending.remove(sequence);
+            if (pending.isEmpty()) {
+                idle.signalAll();
+                cleanUp = onIdle;
+                onIdle = null;
+            }
+        } finally {
+            lock.unlock();
         }
         if (cleanUp != null) {
             cleanUp.run();
-        }
-    }
-
-    /** One submitted buffer: its pieces complete independently; the last one gives it back. */
-    private final class BufferWrite {
-        private final DirectBuffer buffer;
-        private final AtomicInteger piecesLeft;
-        private long sequence;
-        private volatile IOException failure;
-
-        BufferWrite(DirectBuffer buffer, int pieces) {
-            this.buffer = buffer;
-            this.piecesLeft = new AtomicInteger(pieces);
-        }
-
-        IoCompletion piece(AtomicLong counter, int length) {
-            return new IoCompletion() {
-                @Override
-                public void completed() {
-                    counter.addAndGet(length);
-                    pieceDone();
-                }
-
-                @Override
-                public void failed(IOException cause) {
-                    if (failure == null) {
-                        failure = cause;
-                    }
-                    pieceDone();
-                }
-            };
-        }
-
-        private void pieceDone() {
-            if (piecesLeft.decrementAndGet() == 0) {
-                WritePipeline.this.completed(this, failure);
-            }
         }
     }
 }

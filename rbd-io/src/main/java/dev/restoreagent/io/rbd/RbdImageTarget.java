@@ -1,12 +1,13 @@
 package dev.restoreagent.io.rbd;
 
 import dev.restoreagent.io.targets.BlockTarget;
-import dev.restoreagent.io.targets.IoCompletion;
+import dev.restoreagent.nativeb.IoCompletion;
 import dev.restoreagent.io.targets.TargetException;
 import dev.restoreagent.nativeb.Errno;
+import dev.restoreagent.nativeb.IoCompletion;
 import dev.restoreagent.nativeb.NativeIoException;
+import dev.restoreagent.nativeb.NativeTimeoutException;
 import dev.restoreagent.nativeb.rados.IoContext;
-import dev.restoreagent.nativeb.rbd.AioListener;
 import dev.restoreagent.nativeb.rbd.ImageWatcher;
 import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
 import dev.restoreagent.nativeb.rbd.RbdImage;
@@ -180,7 +181,8 @@ public final class RbdImageTarget implements BlockTarget {
     @Override
     public void write(long offsetBytes, ByteBuffer data, IoCompletion done) {
         try {
-            image.aioWrite(offsetBytes, data, listener(done));
+            // librbd's completion calls done itself; the image notes a timeout where it sees it
+            image.aioWrite(offsetBytes, data, done);
         } catch (NativeIoException e) {
             done.failed(e);
         }
@@ -189,30 +191,15 @@ public final class RbdImageTarget implements BlockTarget {
     @Override
     public void writeZeros(long offsetBytes, ByteBuffer zeros, IoCompletion done) {
         try {
-            image.aioWriteZeroes(offsetBytes, zeros.remaining(), listener(done));
+            image.aioWriteZeroes(offsetBytes, zeros.remaining(), done);
         } catch (NativeIoException e) {
             done.failed(e);
         }
     }
 
-    private AioListener listener(IoCompletion done) {
-        return new AioListener() {
-            @Override
-            public void succeeded() {
-                done.completed();
-            }
-
-            @Override
-            public void failed(NativeIoException cause) {
-                noteTimeout(cause);
-                done.failed(cause);
-            }
-        };
-    }
-
     private void noteTimeout(NativeIoException e) {
-        if (e.errno() == Errno.ETIMEDOUT.code() && unanswered == null) {
-            unanswered = e;
+        if (e instanceof NativeTimeoutException timeout && unanswered == null) {
+            unanswered = timeout;
         }
     }
 
@@ -221,12 +208,18 @@ public final class RbdImageTarget implements BlockTarget {
      * {@code rados_osd_op_timeout}, and later operations would wait that long again.
      */
     public boolean isUnanswered() {
-        return unanswered != null;
+        return firstTimeout() != null;
+    }
+
+    /** The first timeout of a call on this image, a write's or a metadata call's; null while it answers. */
+    private NativeIoException firstTimeout() {
+        NativeIoException metadata = unanswered;
+        return metadata != null ? metadata : image.firstTimeout().orElse(null);
     }
 
     /** Throws at once if the cluster is known not to answer, saying what was not tried. */
     private void checkAnswering(String what) throws TargetException {
-        NativeIoException timeout = unanswered;
+        NativeIoException timeout = firstTimeout();
         if (timeout != null) {
             throw new TargetException(what + " not tried: the cluster did not answer in time before ("
                     + timeout.getMessage() + ")", timeout);
@@ -315,7 +308,7 @@ public final class RbdImageTarget implements BlockTarget {
             throw new TargetException("image " + image.name() + " left open: " + stuck
                     + " writes never completed; their buffers stay allocated until they do or the process exits");
         }
-        NativeIoException timeout = unanswered;
+        NativeIoException timeout = firstTimeout();
         if (timeout != null) {
             throw new TargetException("image " + image.name() + " left open: the cluster did not answer ("
                     + timeout.getMessage() + ")", timeout);

@@ -1,5 +1,6 @@
 package dev.restoreagent.io.targets;
 
+import dev.restoreagent.nativeb.IoCompletion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -11,7 +12,7 @@ import java.nio.ByteBuffer;
  * to the kernel or to librbd without copying. Offsets and lengths need not be aligned to any
  * sector size. The caller checks bounds against {@link #capacityBytes()} before submitting.
  *
- * <p>Thread-safety: submissions come from one thread at a time (the restore's committer);
+ * <p>Thread-safety: submissions come from one thread at a time (the layer's {@code LayerWriter});
  * completions arrive on the target's own threads.
  */
 public interface BlockTarget extends AutoCloseable {
@@ -53,8 +54,9 @@ public interface BlockTarget extends AutoCloseable {
     void extendTo(long bytes) throws IOException;
 
     /**
-     * Makes every completed write durable ({@code fdatasync}, {@code rbd_flush}). Blocks. Call only
-     * with no write in flight.
+     * Makes every write completed before the call durable ({@code fdatasync}, {@code rbd_flush});
+     * writes still in flight may or may not be included. Blocks. The checkpointer calls it mid-layer,
+     * once every write up to its checkpoint has completed; a layer's end calls it with none in flight.
      */
     void flush() throws IOException;
 

@@ -1,5 +1,6 @@
 package dev.restoreagent.io.targets;
 
+import dev.restoreagent.nativeb.IoCompletion;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.nativeb.libc.HolePuncher;
 

@@ -1,5 +1,6 @@
 package dev.restoreagent.io.targets;
 
+import dev.restoreagent.nativeb.IoCompletion;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;

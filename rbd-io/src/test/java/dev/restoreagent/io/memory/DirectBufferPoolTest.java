@@ -1,8 +1,9 @@
 package dev.restoreagent.io.memory;
 
+import dev.restoreagent.io.BlockedCall;
+
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,16 +56,10 @@ class DirectBufferPoolTest {
     void takeBlocksUntilABufferComesBack() throws Exception {
         try (DirectBufferPool pool = new DirectBufferPool("t", 4096, 1)) {
             DirectBuffer only = pool.take();
-            CompletableFuture<DirectBuffer> next = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return pool.take();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThat(next).isNotDone();
+            BlockedCall<DirectBuffer> next = BlockedCall.start("take", pool::take);
+            assertThat(next.result()).isNotDone();
             pool.release(only);
-            pool.release(next.get(30, TimeUnit.SECONDS));
+            pool.release(next.result().get(30, TimeUnit.SECONDS));
         }
     }
 
@@ -76,5 +71,30 @@ class DirectBufferPoolTest {
         assertThatThrownBy(pool::close).hasMessage("pool t closed with 1 buffers on loan");
         pool.release(a);
         assertThat(DirectMemory.usedBytes()).isEqualTo(before);
+    }
+
+    @Test
+    void aLoanCollectedWithoutItsReleaseRingsTheAlarmNamingWhereItWasTakenAndGoesBack() throws Exception {
+        assertThat(Boolean.getBoolean(DirectBufferPool.DEBUG_PROPERTY)).as("tests run with the alarm armed").isTrue();
+        try (DirectBufferPool pool = new DirectBufferPool(BufferLeakCheck.EXPECTED_LEAK_POOL + "-1", 4096, 1)) {
+            int before = DirectBufferPool.leaks().size();
+            takeAndDrop(pool);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (DirectBufferPool.leaks().size() == before && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertThat(DirectBufferPool.leaks()).hasSizeGreaterThan(before);
+            assertThat(DirectBufferPool.leaks().get(before))
+                    .startsWith("LEAK: a buffer of pool " + BufferLeakCheck.EXPECTED_LEAK_POOL + "-1 was collected without"
+                            + " being released; java.lang.Throwable: taken here")
+                    .contains("takeAndDrop");
+            assertThat(pool.outstanding()).as("its memory went back to the pool").isZero();
+            pool.release(pool.take());
+        }
+    }
+
+    private static void takeAndDrop(DirectBufferPool pool) throws InterruptedException {
+        pool.take().nio().put((byte) 1);
     }
 }

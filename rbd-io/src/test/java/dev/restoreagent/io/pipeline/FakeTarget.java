@@ -1,7 +1,7 @@
 package dev.restoreagent.io.pipeline;
 
 import dev.restoreagent.io.targets.BlockTarget;
-import dev.restoreagent.io.targets.IoCompletion;
+import dev.restoreagent.nativeb.IoCompletion;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

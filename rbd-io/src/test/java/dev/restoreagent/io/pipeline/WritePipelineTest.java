@@ -1,5 +1,6 @@
 package dev.restoreagent.io.pipeline;
 
+import dev.restoreagent.io.BlockedCall;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.targets.TargetException;
@@ -11,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,11 +43,17 @@ class WritePipelineTest {
         return buffer;
     }
 
+    /** One buffer through a layer writer of its own, as a restore hands it over. */
+    private static void submit(WritePipeline pipeline, long offsetBytes, DirectBuffer buffer, boolean skipZeros)
+            throws IOException {
+        pipeline.layer(1, skipZeros).accept(offsetBytes, buffer);
+    }
+
     @Test
     void bufferReturnsToPoolOnlyWhenItsWriteCompletes() throws Exception {
         FakeTarget target = new FakeTarget(1 << 20);
         WritePipeline pipeline = new WritePipeline(target);
-        pipeline.submit(100, filled(3 * BLOCK, 0, 1, 2), false);
+        submit(pipeline, 100, filled(3 * BLOCK, 0, 1, 2), false);
         assertThat(pool.outstanding()).isEqualTo(1);
         assertThat(pipeline.inFlight()).isEqualTo(1);
         target.completeAll();
@@ -60,13 +69,13 @@ class WritePipelineTest {
         FakeTarget target = new FakeTarget(1 << 20);
         WritePipeline pipeline = new WritePipeline(target);
         // blocks: data, zero, zero, data (last one short)
-        pipeline.submit(0, filled(3 * BLOCK + 10, 0, 3), true);
+        submit(pipeline, 0, filled(3 * BLOCK + 10, 0, 3), true);
         target.completeAll();
         assertThat(target.all).extracting(FakeTarget.Op::kind).containsExactly("write", "write");
         assertThat(target.all).extracting(FakeTarget.Op::offset).containsExactly(0L, 3L * BLOCK);
         assertThat(pipeline.bytesSkipped()).isEqualTo(2 * BLOCK);
 
-        pipeline.submit(1 << 19, filled(3 * BLOCK + 10, 0, 3), false);
+        submit(pipeline, 1 << 19, filled(3 * BLOCK + 10, 0, 3), false);
         target.completeAll();
         assertThat(target.all.subList(2, 5)).extracting(FakeTarget.Op::kind)
                 .containsExactly("write", "zeros", "write");
@@ -78,7 +87,7 @@ class WritePipelineTest {
     void allZeroBufferSkippedGoesStraightBack() throws Exception {
         FakeTarget target = new FakeTarget(1 << 20);
         WritePipeline pipeline = new WritePipeline(target);
-        pipeline.submit(0, filled(BLOCK), true);
+        submit(pipeline, 0, filled(BLOCK), true);
         assertThat(pool.outstanding()).isZero();
         assertThat(target.all).isEmpty();
     }
@@ -87,7 +96,7 @@ class WritePipelineTest {
     void writePastTheEndIsRefusedBeforeSubmitting() throws Exception {
         FakeTarget target = new FakeTarget(BLOCK);
         WritePipeline pipeline = new WritePipeline(target);
-        assertThatThrownBy(() -> pipeline.submit(1, filled(BLOCK, 0), false))
+        assertThatThrownBy(() -> submit(pipeline, 1, filled(BLOCK, 0), false))
                 .isInstanceOf(TargetException.class)
                 .hasMessage("write of 65536 bytes at offset 1 would pass the end of target fake (65536 bytes)");
         assertThat(target.all).isEmpty();
@@ -98,10 +107,10 @@ class WritePipelineTest {
         FakeTarget target = new FakeTarget(1 << 20);
         target.failWriteNumber = 0;
         WritePipeline pipeline = new WritePipeline(target);
-        pipeline.submit(0, filled(BLOCK, 0), false);
-        pipeline.submit(BLOCK, filled(BLOCK, 0), false);
+        submit(pipeline, 0, filled(BLOCK, 0), false);
+        submit(pipeline, BLOCK, filled(BLOCK, 0), false);
         target.completeAll();
-        assertThatThrownBy(() -> pipeline.submit(2 * BLOCK, filled(BLOCK, 0), false))
+        assertThatThrownBy(() -> submit(pipeline, 2 * BLOCK, filled(BLOCK, 0), false))
                 .isInstanceOf(IOException.class).hasMessage("injected EIO at offset 0");
         assertThat(target.all).hasSize(2);
         assertThatThrownBy(pipeline::flush).hasMessage("injected EIO at offset 0");
@@ -112,17 +121,48 @@ class WritePipelineTest {
     void drainWaitsForWritesInFlight() throws Exception {
         FakeTarget target = new FakeTarget(1 << 20);
         WritePipeline pipeline = new WritePipeline(target);
-        pipeline.submit(0, filled(BLOCK, 0), false);
-        CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> {
-            try {
-                pipeline.drain();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+        submit(pipeline, 0, filled(BLOCK, 0), false);
+        BlockedCall<Void> drain = BlockedCall.start("drain", () -> {
+            pipeline.drain();
+            return null;
         });
-        assertThat(drained).isNotDone();
+        assertThat(drain.result()).isNotDone();
         target.completeAll();
-        drained.get(30, TimeUnit.SECONDS);
+        drain.result().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void whenIdleRunsOnTheLastCompletionOnlyAndOnce() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20);
+        WritePipeline pipeline = new WritePipeline(target);
+        submit(pipeline, 0, filled(BLOCK, 0), false);
+        submit(pipeline, BLOCK, filled(BLOCK, 0), false);
+        AtomicInteger runs = new AtomicInteger();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        pipeline.whenIdle(() -> {
+            runs.incrementAndGet();
+            threads.add(Thread.currentThread().getName());
+        });
+        assertThat(runs).hasValue(0);
+        target.completeNewest(null);
+        assertThat(runs).as("one write still in flight").hasValue(0);
+        Thread completer = new Thread(() -> target.completeNewest(null), "completer");
+        completer.start();
+        completer.join();
+        assertThat(runs).hasValue(1);
+        assertThat(threads).containsExactly("completer");
+        assertThat(pool.outstanding()).as("the buffers are back before it runs").isZero();
+        submit(pipeline, 0, filled(BLOCK, 0), false);
+        target.completeAll();
+        assertThat(runs).as("it ran once, not on later completions").hasValue(1);
+    }
+
+    @Test
+    void whenIdleRunsAtOnceWhenNothingIsInFlight() {
+        WritePipeline pipeline = new WritePipeline(new FakeTarget(1 << 20));
+        AtomicInteger runs = new AtomicInteger();
+        pipeline.whenIdle(runs::incrementAndGet);
+        assertThat(runs).hasValue(1);
     }
 
     @Test
@@ -130,12 +170,12 @@ class WritePipelineTest {
         FakeTarget target = new FakeTarget(1 << 20);
         target.stallTimeout = Duration.ofMillis(300);
         WritePipeline pipeline = new WritePipeline(target);
-        pipeline.submit(0, filled(BLOCK, 0), false); // never completes until the end
+        submit(pipeline, 0, filled(BLOCK, 0), false); // never completes until the end
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         TargetException stalled = null;
         // other writes keep completing; under the old clock each one postponed the stall for ever
         while (stalled == null && System.nanoTime() < deadline) {
-            pipeline.submit(BLOCK, filled(BLOCK, 0), false);
+            submit(pipeline, BLOCK, filled(BLOCK, 0), false);
             target.completeNewest(null);
             try {
                 pipeline.checkStall();
@@ -152,7 +192,7 @@ class WritePipelineTest {
         FakeTarget target = new FakeTarget(1 << 20);
         target.failWriteNumber = 0;
         WritePipeline pipeline = new WritePipeline(target);
-        pipeline.submit(0, filled(BLOCK, 0), false);
+        submit(pipeline, 0, filled(BLOCK, 0), false);
         target.completeAll();
         assertThatThrownBy(pipeline::checkStall).isInstanceOf(TargetException.class)
                 .hasMessage("a write to target fake failed: injected EIO at offset 0")
@@ -163,9 +203,9 @@ class WritePipelineTest {
     void drainStopsWaitingOnceAWriteTimedOut() throws Exception {
         FakeTarget target = new FakeTarget(1 << 20);
         WritePipeline pipeline = new WritePipeline(target);
-        pipeline.submit(0, filled(BLOCK, 0), false);
-        pipeline.submit(BLOCK, filled(BLOCK, 0), false);
-        target.completeNewest(new NativeIoException("rbd_aio_write2", Errno.ETIMEDOUT.code(), "offset=65536"));
+        submit(pipeline, 0, filled(BLOCK, 0), false);
+        submit(pipeline, BLOCK, filled(BLOCK, 0), false);
+        target.completeNewest(NativeIoException.of("rbd_aio_write2", Errno.ETIMEDOUT.code(), "offset=65536"));
         assertThatThrownBy(pipeline::drain).isInstanceOf(NativeIoException.class)
                 .hasMessage("rbd_aio_write2 failed: ETIMEDOUT (errno=110) (offset=65536)");
         assertThat(pipeline.inFlight()).isEqualTo(1);
@@ -177,7 +217,7 @@ class WritePipelineTest {
     void stopWaitingEndsADrainWithWritesInFlight() throws Exception {
         FakeTarget target = new FakeTarget(1 << 20);
         WritePipeline pipeline = new WritePipeline(target);
-        pipeline.submit(0, filled(BLOCK, 0), false);
+        submit(pipeline, 0, filled(BLOCK, 0), false);
         pipeline.stopWaiting(Duration.ZERO);
         assertThatThrownBy(pipeline::drain).isInstanceOf(TargetException.class)
                 .hasMessage("stopped waiting for 1 writes to target fake; their buffers stay allocated until they"

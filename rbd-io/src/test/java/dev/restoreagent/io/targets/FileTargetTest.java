@@ -1,5 +1,6 @@
 package dev.restoreagent.io.targets;
 
+import dev.restoreagent.nativeb.IoCompletion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.source.cinder;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 
 /** Finds backups, and the parents of incremental ones, in one backup repository. */
 public interface BackupLocator {

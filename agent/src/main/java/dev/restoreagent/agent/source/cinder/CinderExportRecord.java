@@ -2,7 +2,7 @@ package dev.restoreagent.agent.source.cinder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

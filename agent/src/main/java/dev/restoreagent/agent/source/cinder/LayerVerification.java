@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.source.cinder;
 
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.BlockHashes;
 import dev.restoreagent.agent.source.Verify;
 

@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.source.image;
 
 import dev.restoreagent.agent.decode.StreamHeader;
-import dev.restoreagent.agent.restore.RestoreFailure;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;

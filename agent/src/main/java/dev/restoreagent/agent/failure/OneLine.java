@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.restore;
+package dev.restoreagent.agent.failure;
 
 /**
  * Makes text that may hold names from input (object names, paths, parser messages quoting a

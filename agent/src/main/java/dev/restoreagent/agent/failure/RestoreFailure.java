@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.restore;
+package dev.restoreagent.agent.failure;
 
 /**
  * A restore did not finish. The {@link Kind} tells operators and scripts what to look at; the
