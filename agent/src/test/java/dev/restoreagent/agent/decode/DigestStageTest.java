@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.decode;
 
+import dev.restoreagent.io.BlockedCall;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.pipeline.BufferSink;
@@ -156,19 +157,13 @@ class DigestStageTest {
             stage.hand(NOTHING, sink, 0, filled(pool, (byte) 1));
             stage.hand(NOTHING, sink, 4096, filled(pool, (byte) 2));
             stage.hand(NOTHING, sink, 8192, filled(pool, (byte) 3));
-            Thread stopper = new Thread(stage::stop);
-            stopper.start();
-            // stop() marks the failure, then waits; a stopper that ended or never waits fails here, not by hanging
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            Thread.State state;
-            while ((state = stopper.getState()) != Thread.State.WAITING && state != Thread.State.TERMINATED) {
-                assertThat(System.nanoTime()).as("stop() waiting, not " + state).isLessThan(deadline);
-                Thread.sleep(1);
-            }
-            assertThat(state).as("stop() returned before the buffer at the sink was done").isEqualTo(
-                    Thread.State.WAITING);
+            // stop() marks the failure, then waits for the buffer at the sink: it must block, not return
+            BlockedCall<Void> stop = BlockedCall.start("stop", () -> {
+                stage.stop();
+                return null;
+            });
             release.countDown();
-            stopper.join();
+            stop.result().get(30, TimeUnit.SECONDS);
 
             // the buffer already at the sink when the object failed is written; the queued ones are not
             assertThat(written).containsExactly(0L);

@@ -88,10 +88,17 @@ public final class WritePipeline {
             }
         }
         write.pieceSubmitted(piece.remaining(), zeros);
-        if (zeros) {
-            target.writeZeros(offsetBytes, piece, write);
-        } else {
-            target.write(offsetBytes, piece, write);
+        try {
+            if (zeros) {
+                target.writeZeros(offsetBytes, piece, write);
+            } else {
+                target.write(offsetBytes, piece, write);
+            }
+        } catch (RuntimeException e) {
+            // a target that throws instead of completing (a closed image, say) must not keep the piece,
+            // its buffer and the restore's budget in flight for ever: it failed
+            write.failed(new TargetException("target " + target.name() + " refused a write at offset "
+                    + offsetBytes + ": " + e, e));
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Optional;
  * An in-memory target whose completions fire only when the test says so, with an optional
  * injected failure of the Nth write.
  */
-final class FakeTarget implements BlockTarget {
+class FakeTarget implements BlockTarget {
     record Op(String kind, long offset, int length, IoCompletion done) {
     }
 

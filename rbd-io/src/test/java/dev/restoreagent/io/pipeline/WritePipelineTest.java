@@ -5,6 +5,7 @@ import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.targets.TargetException;
 import dev.restoreagent.nativeb.Errno;
+import dev.restoreagent.nativeb.IoCompletion;
 import dev.restoreagent.nativeb.NativeIoException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -225,5 +226,21 @@ class WritePipelineTest {
         assertThat(pool.outstanding()).isEqualTo(1);
         target.completeAll();
         pipeline.drain();
+    }
+
+    @Test
+    void aTargetThatThrowsInsteadOfCompletingFailsTheWriteAndGivesTheBufferBack() throws Exception {
+        FakeTarget target = new FakeTarget(1 << 20) {
+            @Override
+            public synchronized void write(long offsetBytes, ByteBuffer src, IoCompletion done) {
+                throw new IllegalStateException("RbdImage closed: fake");
+            }
+        };
+        WritePipeline pipeline = new WritePipeline(target);
+        submit(pipeline, 0, filled(BLOCK, 0), false);
+        assertThat(pool.outstanding()).isZero();
+        assertThat(pipeline.inFlight()).isZero();
+        assertThatThrownBy(pipeline::drain).isInstanceOf(TargetException.class)
+                .hasMessage("target fake refused a write at offset 0: java.lang.IllegalStateException: RbdImage closed: fake");
     }
 }
