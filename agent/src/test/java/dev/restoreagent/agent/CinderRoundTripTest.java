@@ -125,12 +125,12 @@ class CinderRoundTripTest {
         byte[] marker = new byte[6 << 20];
         Arrays.fill(marker, (byte) 0x77);
         Files.write(target, marker);
-        java.util.List<dev.restoreagent.agent.restore.Checkpoint> seen = new java.util.ArrayList<>();
+        java.util.List<dev.restoreagent.api.Checkpoint> seen = new java.util.ArrayList<>();
 
         try (dev.restoreagent.io.targets.FileTarget fileTarget = dev.restoreagent.io.targets.FileTarget.open(target,
                 6L << 20, false, dir)) {
             TestSupport.newRestore(TestSupport.source(incremental), fileTarget, new MemoryBudget(64L << 20),
-                    RestoreSettings.defaults(), "resume", new dev.restoreagent.agent.restore.Checkpoint(0, 3),
+                    RestoreSettings.defaults(), "resume", new dev.restoreagent.api.Checkpoint(0, 3),
                     seen::add).run();
         }
 
@@ -147,8 +147,8 @@ class CinderRoundTripTest {
             assertThat(restored[i]).as("byte %d", i).isEqualTo(want[i]);
         }
         assertThat(layer0).hasSize(6 << 20);
-        assertThat(seen).contains(new dev.restoreagent.agent.restore.Checkpoint(1, 0),
-                new dev.restoreagent.agent.restore.Checkpoint(2, 0));
+        assertThat(seen).contains(new dev.restoreagent.api.Checkpoint(1, 0),
+                new dev.restoreagent.api.Checkpoint(2, 0));
     }
 
     private static boolean incrementCovers(CinderBackup incremental, long offset) {

@@ -2,14 +2,14 @@ package dev.restoreagent.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restoreagent.agent.DaemonProcess.Answer;
 import dev.restoreagent.testkit.CephTestCluster;
 import dev.restoreagent.testkit.CinderBackup;
 import dev.restoreagent.testkit.CinderBackupWriter;
-import dev.restoreagent.testkit.CinderDriver;
-import dev.restoreagent.testkit.RadosGateway;
 import dev.restoreagent.testkit.VolumeShape;
 import dev.restoreagent.testkit.Volumes;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,63 +33,45 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real Unix socket with curl (an HTTP client that is not ours).
  */
 class DaemonIT {
-    private static final Path HOME = Path.of(System.getProperty("restore.agent.home", "..")).toAbsolutePath().normalize();
+    private static final Path HOME = DaemonProcess.HOME;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
-    private Process daemon;
+    private DaemonProcess daemon;
 
-    private record Answer(int status, JsonNode body) {
-    }
-
-    private Path allowed() throws IOException {
-        return Files.createDirectories(dir.resolve("allowed"));
-    }
-
-    private Path socket() {
-        return dir.resolve("agent.sock");
-    }
-
-    private void start(String extraConfig) throws Exception {
-        start(extraConfig, "");
-    }
-
-    /** @param javaOpts JVM options for the daemon, through the launcher's JAVA_OPTS */
-    private void start(String extraConfig, String javaOpts) throws Exception {
-        Path conf = dir.resolve("agent.conf");
-        Files.writeString(conf, String.join("\n", "socket = " + socket(), "state_dir = " + dir.resolve("state"),
-                "allowed_paths = " + allowed(), "allowed_groups =", extraConfig, ""));
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec " + HOME.resolve("bin/restore-agent")
-                + " serve --config " + conf);
-        builder.environment().put("JAVA_OPTS", javaOpts);
-        daemon = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                dir.resolve("daemon.log").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(socket()) && call("GET", "/v1/health", null).status() == 200)) {
-            assertThat(daemon.isAlive()).as("daemon alive: " + log()).isTrue();
-            assertThat(System.nanoTime()).as("daemon up in time").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private String log() throws IOException {
-        Path log = dir.resolve("daemon.log");
-        return Files.exists(log) ? Files.readString(log) : "";
+    @BeforeEach
+    void daemon() {
+        daemon = new DaemonProcess(dir);
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (daemon != null && daemon.isAlive()) {
-            daemon.destroy();
-            assertThat(daemon.waitFor(2, TimeUnit.MINUTES)).isTrue();
-            assertThat(daemon.exitValue()).as("exit code after SIGTERM").isZero();
-        }
+        daemon.close();
+    }
+
+    private Path allowed() throws IOException {
+        return daemon.allowed();
+    }
+
+    private Path socket() {
+        return daemon.socket();
+    }
+
+    private void start(String extraConfig) throws Exception {
+        daemon.start(extraConfig, "");
+    }
+
+    private String log() throws IOException {
+        return daemon.log();
     }
 
     private Answer call(String method, String path, String body, String... prefix) throws Exception {
-        Curl.Answer answer = Curl.call(socket(), method, path, body, prefix);
-        return new Answer(answer.status(), answer.json());
+        return daemon.call(method, path, body, prefix);
+    }
+
+    private JsonNode awaitFinished(String id) throws Exception {
+        return daemon.awaitFinished(id);
     }
 
     private CinderBackup backup(String compression, long bytes, long seed) throws IOException {
@@ -107,19 +88,6 @@ class DaemonIT {
     private static String request(CinderBackup backup, String to) {
         return "{\"backup_root\": \"" + backup.backupRoot() + "\", \"backup_id\": \"" + backup.backupId()
                 + "\", \"to\": \"" + to + "\"}";
-    }
-
-    private JsonNode awaitFinished(String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while (true) {
-            JsonNode job = call("GET", "/v1/restores/" + id, null).body();
-            String state = job.get("state").asText();
-            if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
-                return job;
-            }
-            assertThat(System.nanoTime()).as("job " + id + " finished in time: " + job).isLessThan(deadline);
-            Thread.sleep(100);
-        }
     }
 
     @Test
@@ -316,58 +284,7 @@ class DaemonIT {
     void killedDaemonResumesItsRestoreAfterRestart() throws Exception {
         CinderBackup backup = backup("bz2", 48L << 20, 4, new VolumeShape(0.0, 0.5, 64 * 1024));
         Path target = allowed().resolve("resumed.img");
-        killAndResume("", request(backup, target.toString()), target, allowed().resolve("volume-4"));
-    }
-
-    @Tag("ceph")
-    @Test
-    void killedDaemonResumesAnS3RestoreAfterRestart() throws Exception {
-        RadosGateway rgw = CephTestCluster.rgw();
-        CinderOwnDriverTest.requireCinder();
-        Path volume = allowed().resolve("volume-s3");
-        Volumes.write(volume, 48L << 20, 5, new VolumeShape(0.0, 0.5, 64 * 1024));
-        CinderDriver.Made made = CinderDriver.objectStore("s3", dir.resolve("cinder")).backup(
-                new CinderDriver.BackupSpec(volume, UUID.randomUUID().toString(), UUID.randomUUID().toString(), null,
-                        "bz2", 1L << 20, null, null), allowed().resolve("s3-record.json"));
-        Path credentials = Files.writeString(dir.resolve("s3-credentials"), "[default]\naws_access_key_id = "
-                + rgw.s3AccessKey() + "\naws_secret_access_key = " + rgw.s3SecretKey() + "\n");
-        String stores = String.join("\n", "store.rgw.type = s3", "store.rgw.endpoint = " + rgw.endpoint(),
-                "store.rgw.credentials_file = " + credentials);
-        Path target = allowed().resolve("resumed-s3.img");
-        killAndResume(stores, "{\"store\": \"rgw\", \"cinder_record\": \"" + made.recordFile()
-                + "\", \"to\": \"" + target + "\"}", target, volume);
-    }
-
-    /** Kills the daemon with SIGKILL mid-restore, starts it again, and sees the restore end from its checkpoint. */
-    private void killAndResume(String extraConfig, String request, Path target, Path expected) throws Exception {
-        String config = String.join("\n", "memory_budget = 64MiB", extraConfig);
-        // no zero runs, so bz2 takes seconds over it (in Java: libbz2 would be done too soon):
-        // checkpoints come once a second, and the daemon must be killed after one, mid-layer, not
-        // after the restore has ended
-        String slowDecoders = "-Drestore.agent.decoders=java";
-        start(config, slowDecoders);
-        String id = call("POST", "/v1/restores", request).body().get("id").asText();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        JsonNode checkpoint;
-        while ((checkpoint = call("GET", "/v1/restores/" + id, null).body().get("checkpoint")).isNull()
-                || checkpoint.get("layer").asInt() == 0 && checkpoint.get("objects").asInt() < 2) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-        assertThat(checkpoint.get("layer").asInt()).as("the restore finished before it could be killed").isZero();
-
-        daemon.destroyForcibly();
-        assertThat(daemon.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        start(config, slowDecoders);
-
-        JsonNode done = awaitFinished(id);
-        assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
-        // it went on from its durable checkpoint, not from the start: at least where it was seen
-        JsonNode resumed = done.get("resumed_from");
-        assertThat(resumed.get("layer").asInt() > 0 || resumed.get("objects").asInt() >= 2)
-                .as("resumed from %s", resumed).isTrue();
-        assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(expected));
-        assertThat(new dev.restoreagent.io.targets.XattrMarker(target).get()).isEmpty();
+        daemon.killAndResume("", request(backup, target.toString()), target, allowed().resolve("volume-4"));
     }
 
     @Tag("ceph")

@@ -11,7 +11,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The agent's layering, read from its compiled classes: the decode side and the sources stand below
- * the restore engine, and the failure type is a leaf every layer may import (docs/data-path.md).
+ * the restore engine, the failure type is a leaf every layer may import (docs/data-path.md), the
+ * client knows the daemon only by the API's contract, and the object stores' SDK is a module apart.
  */
 class LayeringTest {
     private static JavaClasses agent;
@@ -41,7 +42,26 @@ class LayeringTest {
     @Test
     void failuresAreALeaf() {
         classes().that().resideInAPackage("dev.restoreagent.agent.failure..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.restoreagent.agent.failure..", "java..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.restoreagent.agent.failure..",
+                        "dev.restoreagent.api..", "java..")
                 .check(agent);
+    }
+
+    @Test
+    void theClientKnowsTheDaemonOnlyThroughTheApiContract() {
+        noClasses().that().resideInAPackage("dev.restoreagent.agent.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.restoreagent.agent.daemon..",
+                        "dev.restoreagent.agent.job..", "dev.restoreagent.agent.restore..",
+                        "dev.restoreagent.agent.source..", "dev.restoreagent.agent.decode..")
+                .check(agent);
+        noClasses().that().resideInAPackage("dev.restoreagent.agent.daemon..")
+                .should().dependOnClassesThat().resideInAPackage("dev.restoreagent.agent.client..")
+                .check(agent);
+    }
+
+    @Test
+    void theAgentUsesNoObjectStoreSdk() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("software.amazon..", "java.net.http..",
+                "dev.restoreagent.stores..").check(agent);
     }
 }

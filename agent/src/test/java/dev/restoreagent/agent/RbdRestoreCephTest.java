@@ -5,6 +5,7 @@ import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
+import dev.restoreagent.api.FailureKind;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.rbd.RbdConnection;
@@ -262,7 +263,7 @@ class RbdRestoreCephTest {
             restore.cancel();
             assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(RestoreFailure.class)
                     .cause().satisfies(e -> assertThat(((RestoreFailure) e).kind())
-                            .isEqualTo(RestoreFailure.Kind.CANCELLED));
+                            .isEqualTo(FailureKind.CANCELLED));
             // run() returned: librbd has no write of ours in flight, and every buffer is back and freed
             assertThat(target.inFlight()).isZero();
             assertThat(DirectMemory.usedBytes()).isEqualTo(directBefore);

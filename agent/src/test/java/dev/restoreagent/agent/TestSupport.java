@@ -3,7 +3,7 @@ package dev.restoreagent.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.cli.AgentMain;
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.agent.restore.Checkpoint;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.WorkingSet;
 import dev.restoreagent.io.memory.BudgetExhaustedException;

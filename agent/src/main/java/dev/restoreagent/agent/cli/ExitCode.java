@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.api.FailureKind;
 
 /** What {@code restore-agent} exits with; scripts branch on these. */
 public final class ExitCode {
@@ -27,7 +27,7 @@ public final class ExitCode {
     private ExitCode() {
     }
 
-    public static int of(RestoreFailure.Kind kind) {
+    public static int of(FailureKind kind) {
         return switch (kind) {
             case BAD_INPUT -> BAD_INPUT;
             case VERIFICATION -> VERIFICATION;

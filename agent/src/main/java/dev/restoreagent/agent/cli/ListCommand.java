@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.api.JobView;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

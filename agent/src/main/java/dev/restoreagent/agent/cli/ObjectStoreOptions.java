@@ -2,12 +2,11 @@ package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.source.store.KeystoneSettings;
 import dev.restoreagent.agent.source.store.ObjectStore;
+import dev.restoreagent.agent.source.store.ObjectStoreClients;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.S3Settings;
-import dev.restoreagent.agent.source.store.S3Store;
 import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.store.SwiftSettings;
-import dev.restoreagent.agent.source.store.SwiftStore;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -119,9 +118,10 @@ final class ObjectStoreOptions {
         if (s3() && swift()) {
             throw new IllegalArgumentException("give the options of one store: --s3-* or --swift-*, not both");
         }
+        ObjectStoreClients clients = ObjectStoreClients.installed();
         ObjectStore store;
         if (s3()) {
-            store = S3Store.open(new S3Settings(s3Endpoint, s3Region, null, s3Profile, s3CaCert,
+            store = clients.s3(new S3Settings(s3Endpoint, s3Region, null, s3Profile, s3CaCert,
                     s3SseCustomerKey == null || s3SseCustomerKey.isEmpty() ? null : s3SseCustomerKey,
                     S3Settings.DEFAULT_MAX_CONNECTIONS, sourceReadTimeout));
         } else if (swiftAuthVersion != null && swiftAuthVersion == 3) {
@@ -130,7 +130,7 @@ final class ObjectStoreOptions {
                         + " OS_USER_ID and the storage URL from Keystone's catalog: no --swift-user or"
                         + " --swift-storage-url");
             }
-            store = SwiftStore.open(new SwiftSettings(null, null, null, null, null,
+            store = clients.swift(new SwiftSettings(null, null, null, null, null,
                     KeystoneSettings.fromEnvironment(System.getenv(), swiftAuthUrl), swiftCaCert,
                     SwiftSettings.DEFAULT_MAX_CONNECTIONS, sourceReadTimeout));
         } else {
@@ -138,7 +138,7 @@ final class ObjectStoreOptions {
                 throw new IllegalArgumentException("--swift-auth-version: " + swiftAuthVersion + " is not 1 (v1"
                         + " auth) or 3 (Keystone v3); Keystone v2 is not supported");
             }
-            store = SwiftStore.open(new SwiftSettings(swiftAuthUrl, swiftUser, swiftAuthUrl == null ? null : swiftKey,
+            store = clients.swift(new SwiftSettings(swiftAuthUrl, swiftUser, swiftAuthUrl == null ? null : swiftKey,
                     swiftStorageUrl, swiftStorageUrl == null ? null : swiftToken, null, swiftCaCert,
                     SwiftSettings.DEFAULT_MAX_CONNECTIONS, sourceReadTimeout));
         }

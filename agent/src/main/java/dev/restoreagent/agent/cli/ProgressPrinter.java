@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.job.JobState;
-import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.JobView;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.units.Sizes;
 

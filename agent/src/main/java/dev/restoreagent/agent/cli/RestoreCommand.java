@@ -2,10 +2,9 @@ package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.job.JobListener;
 import dev.restoreagent.agent.job.JobRunner;
-import dev.restoreagent.agent.job.JobState;
-import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.api.JobState;
 import dev.restoreagent.agent.job.RestoreJob;
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
@@ -208,7 +207,7 @@ final class RestoreCommand implements Callable<Integer> {
         try {
             if (output == ClientOptions.Output.JSON) {
                 PrintWriter out = spec.commandLine().getOut();
-                out.println(JobView.of(job, null).toJson());
+                out.println(job.view(null).toJson());
                 out.flush();
             }
             if (job.state() == JobState.SUCCEEDED) {
@@ -234,7 +233,7 @@ final class RestoreCommand implements Callable<Integer> {
         if (mode == ProgressPrinter.Mode.NONE) {
             return null;
         }
-        return new ProgressPrinter(err, () -> JobView.of(job, null), mode == ProgressPrinter.Mode.BAR,
+        return new ProgressPrinter(err, () -> job.view(null), mode == ProgressPrinter.Mode.BAR,
                 Duration.ofSeconds(Math.max(1, progressIntervalSeconds)));
     }
 

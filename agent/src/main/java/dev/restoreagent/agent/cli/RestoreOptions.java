@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.job.CreateOptions;
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.CreateOptions;
+import dev.restoreagent.api.RestoreRequest;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 

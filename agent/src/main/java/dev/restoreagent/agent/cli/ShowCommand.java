@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.cli;
 
-import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.api.JobView;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,8 +1,8 @@
 package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.agent.job.JobView;
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.JobView;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,7 +2,7 @@ package dev.restoreagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.api.JobView;
 import dev.restoreagent.nativeb.libc.Terminal;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;

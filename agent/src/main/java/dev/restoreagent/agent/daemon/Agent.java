@@ -1,13 +1,13 @@
 package dev.restoreagent.agent.daemon;
 
-import dev.restoreagent.agent.client.ControlTransport;
+import dev.restoreagent.api.ControlTransport;
 import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.Codec;
-import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.api.JobState;
 import dev.restoreagent.agent.log.LogLevels;
 import dev.restoreagent.agent.job.Journal;
 import dev.restoreagent.agent.targets.SharedConnection;

@@ -2,10 +2,10 @@ package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobRegistry;
-import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.api.FailureKind;
+import dev.restoreagent.api.JobState;
 import dev.restoreagent.agent.job.RestoreJob;
 import dev.restoreagent.agent.restore.Progress;
-import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
@@ -62,7 +62,7 @@ final class AgentMetrics {
                 finished.initLabelValues(state.name());
             }
         }
-        for (RestoreFailure.Kind kind : RestoreFailure.Kind.values()) {
+        for (FailureKind kind : FailureKind.values()) {
             failed.initLabelValues(kind.name());
         }
         duration = Histogram.builder().name("restore_agent_restore_duration_seconds")
@@ -142,9 +142,9 @@ final class AgentMetrics {
             return;
         }
         // every end but success carries a kind; INTERNAL stands in should one ever not
-        RestoreFailure.Kind kind = job.errorKind() == null ? RestoreFailure.Kind.INTERNAL : job.errorKind();
+        FailureKind kind = job.errorKind() == null ? FailureKind.INTERNAL : job.errorKind();
         failed.labelValues(kind.name()).inc();
-        if (kind == RestoreFailure.Kind.VERIFICATION) {
+        if (kind == FailureKind.VERIFICATION) {
             verificationFailures.inc();
         }
     }

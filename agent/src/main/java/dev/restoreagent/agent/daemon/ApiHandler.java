@@ -4,14 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.restoreagent.agent.client.ControlTransport;
+import dev.restoreagent.api.ControlTransport;
 import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.job.RestoreJob;
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
-import dev.restoreagent.agent.job.JobState;
+import dev.restoreagent.api.JobState;
 import dev.restoreagent.agent.decode.DecoderImplementations;
-import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.api.JobView;
 import dev.restoreagent.agent.failure.OneLine;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.DirectMemory;
@@ -237,7 +237,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private JobView view(RestoreJob job) {
-        return JobView.of(job, jobs.queuePosition(job).orElse(null));
+        return job.view(jobs.queuePosition(job).orElse(null));
     }
 
     private Map<String, Object> budgetView() {

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.daemon;
 
-import dev.restoreagent.agent.client.ControlTransport;
+import dev.restoreagent.api.ControlTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.daemon;
 
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests.FieldException;
 import dev.restoreagent.io.rbd.RbdImageSpec;
 

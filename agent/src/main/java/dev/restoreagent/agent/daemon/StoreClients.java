@@ -4,14 +4,10 @@ import dev.restoreagent.agent.daemon.AgentConfig.ConfigException;
 import dev.restoreagent.agent.daemon.ConfLines.Setting;
 import dev.restoreagent.agent.source.store.KeystoneSettings;
 import dev.restoreagent.agent.source.store.ObjectStore;
+import dev.restoreagent.agent.source.store.ObjectStoreClients;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.S3Settings;
-import dev.restoreagent.agent.source.store.S3Store;
 import dev.restoreagent.agent.source.store.SwiftSettings;
-import dev.restoreagent.agent.source.store.SwiftStore;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.profiles.ProfileFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,27 +31,15 @@ final class StoreClients {
     static ObjectStore open(StoreConfig store, Duration sourceReadTimeout) throws ObjectStoreException {
         String what = "store " + store.name();
         Path credentialsFile = store.credentialsFile();
+        ObjectStoreClients clients = ObjectStoreClients.installed();
         if (store.type() == StoreConfig.Type.S3) {
-            ProfileCredentialsProvider credentials = null;
-            String profile = store.profile() == null ? "default" : store.profile();
             if (credentialsFile != null) {
                 checkReadable(credentialsFile, what + ": credentials_file");
-                try {
-                    credentials = ProfileCredentialsProvider.builder()
-                            .profileFile(ProfileFile.builder().content(credentialsFile)
-                                    .type(ProfileFile.Type.CREDENTIALS).build())
-                            .profileName(profile).build();
-                    credentials.resolveCredentials();
-                } catch (SdkException | IllegalArgumentException e) {
-                    throw new ObjectStoreException(what + ": credentials_file " + credentialsFile
-                            + " has no usable profile " + profile + ": " + e.getMessage(), e);
-                }
             }
             String sse = store.sseCustomerKeyFile() == null ? null
                     : secret(store.sseCustomerKeyFile(), what + ": sse_customer_key_file");
-            return S3Store.open(new S3Settings(store.endpoint(), store.region(), credentials,
-                    credentials == null ? store.profile() : null, store.caCert(), sse, store.maxConnections(),
-                    sourceReadTimeout));
+            return named(what, () -> clients.s3(new S3Settings(store.endpoint(), store.region(), credentialsFile,
+                    store.profile(), store.caCert(), sse, store.maxConnections(), sourceReadTimeout)));
         }
         checkReadable(credentialsFile, what + ": credentials_file");
         boolean keystone = store.authVersion() == 3;
@@ -79,15 +63,29 @@ final class StoreClients {
                 throw new ObjectStoreException(what + ": credentials_file " + credentialsFile + ": " + e.getMessage(),
                         e);
             }
-            return SwiftStore.open(new SwiftSettings(null, null, null, null, null, settings, store.caCert(),
-                    store.maxConnections(), sourceReadTimeout));
+            return named(what, () -> clients.swift(new SwiftSettings(null, null, null, null, null, settings,
+                    store.caCert(), store.maxConnections(), sourceReadTimeout)));
         }
         if (!lines.containsKey("user") || !lines.containsKey("key")) {
             throw new ObjectStoreException(what + ": credentials_file " + credentialsFile
                     + " needs a user = ACCOUNT:USER line and a key = KEY line");
         }
-        return SwiftStore.open(new SwiftSettings(store.authUrl(), lines.get("user").value(), lines.get("key").value(),
-                null, null, null, store.caCert(), store.maxConnections(), sourceReadTimeout));
+        return named(what, () -> clients.swift(new SwiftSettings(store.authUrl(), lines.get("user").value(),
+                lines.get("key").value(), null, null, null, store.caCert(), store.maxConnections(),
+                sourceReadTimeout)));
+    }
+
+    private interface Opening {
+        ObjectStore open() throws ObjectStoreException;
+    }
+
+    /** The store {@code opening} makes, or its failure's message prefixed with {@code store NAME: }. */
+    private static ObjectStore named(String what, Opening opening) throws ObjectStoreException {
+        try {
+            return opening.open();
+        } catch (ObjectStoreException e) {
+            throw new ObjectStoreException(what + ": " + e.getMessage(), e);
+        }
     }
 
     private static void checkReadable(Path file, String what) throws ObjectStoreException {

@@ -9,7 +9,7 @@ import java.io.IOException;
  * Decodes one object's compressed bytes into pooled buffers. An instance belongs to one decode
  * worker and is reused for its objects; it is not thread-safe.
  *
- * <p>Corrupt or truncated data is a {@link RestoreFailure.Kind#VERIFICATION} failure naming the
+ * <p>Corrupt or truncated data is a {@link FailureKind#VERIFICATION} failure naming the
  * object and the compressed offset; a failed read of the source is a {@link SourceReadException}.
  */
 interface Decoder extends AutoCloseable {

@@ -1,6 +1,7 @@
 package dev.restoreagent.agent.decode;
 
 import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.api.FailureKind;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.pipeline.BufferSink;
@@ -86,7 +87,7 @@ final class DigestStage implements AutoCloseable {
     /** The object failed: buffers still queued go back to their pools unwritten; returns once they have. */
     void stop() {
         if (failure == null) {
-            failure = new RestoreFailure(RestoreFailure.Kind.CANCELLED, "decoding stopped");
+            failure = new RestoreFailure(FailureKind.CANCELLED, "decoding stopped");
         }
         awaitLast();
     }

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.agent.restore.Checkpoint;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.agent.source.RestoreSource;
 
 /**

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.agent.restore.Checkpoint;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
@@ -11,6 +11,8 @@ import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.targets.OpenedTarget;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.agent.verify.TargetVerifier;
+import dev.restoreagent.api.FailureKind;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.DaemonThreads;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.MemoryBudget;
@@ -35,7 +37,7 @@ import java.util.logging.Logger;
  * enough, wait in the budget's queue for its working set, run the restore, close the target.
  *
  * <p>Whatever fails anywhere in that life ends the job FAILED with one sentence and a
- * {@link RestoreFailure.Kind} (unexpected exceptions and errors too, their details at debug level),
+ * {@link FailureKind} (unexpected exceptions and errors too, their details at debug level),
  * and a cancel at any point ends it CANCELLED (see {@link RestoreJob#cancel()}). Thread-safe: each
  * job runs on a thread of its own.
  */
@@ -95,7 +97,7 @@ public final class JobRunner {
         } catch (RestoreFailure e) {
             job.failed(e, markNote(opened.target));
         } catch (IllegalArgumentException e) {
-            job.failed(new RestoreFailure(RestoreFailure.Kind.USAGE, e.getMessage(), e), markNote(opened.target));
+            job.failed(new RestoreFailure(FailureKind.USAGE, e.getMessage(), e), markNote(opened.target));
         } catch (RuntimeException | Error e) {
             LOG.log(Level.FINE, "job " + job.id() + " failed unexpectedly", e);
             job.failed(RestoreFailure.internal(e), markNote(opened.target));
@@ -186,7 +188,7 @@ public final class JobRunner {
         // what a stream declares is a lower bound: a target smaller than that is refused before any write
         long extent = Math.max(source.extentBytes(), source.declaredBytes());
         if (extent > target.capacityBytes()) {
-            throw new RestoreFailure(RestoreFailure.Kind.TARGET, "target " + target.name() + " holds "
+            throw new RestoreFailure(FailureKind.TARGET, "target " + target.name() + " holds "
                     + target.capacityBytes() + " bytes, but the data of " + source.description()
                     + " extends to " + extent + " bytes");
         }
@@ -217,7 +219,7 @@ public final class JobRunner {
     }
 
     private static RestoreFailure cancelled(String message) {
-        return new RestoreFailure(RestoreFailure.Kind.CANCELLED, message);
+        return new RestoreFailure(FailureKind.CANCELLED, message);
     }
 
     private static void close(OpenedTarget opened) throws RestoreFailure {

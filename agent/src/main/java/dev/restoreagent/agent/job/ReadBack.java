@@ -9,6 +9,8 @@ import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.agent.verify.TargetReader;
 import dev.restoreagent.agent.verify.TargetReaders;
 import dev.restoreagent.agent.verify.TargetVerifier;
+import dev.restoreagent.api.FailureKind;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.memory.MemoryBudget;
@@ -47,7 +49,7 @@ final class ReadBack {
         } catch (IOException e) {
             throw RestoreFailure.target("the target was restored, but reading it back failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
-            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "reading the target back was cancelled");
+            throw new RestoreFailure(FailureKind.CANCELLED, "reading the target back was cancelled");
         } finally {
             place.cancel();
         }
@@ -57,7 +59,7 @@ final class ReadBack {
         try {
             return place.granted().get();
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "the agent stopped before the target was read back");
+            throw new RestoreFailure(FailureKind.CANCELLED, "the agent stopped before the target was read back");
         }
     }
 }

@@ -1,10 +1,14 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.agent.restore.Checkpoint;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.agent.restore.Progress;
 import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
+import dev.restoreagent.api.FailureKind;
+import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.JobView;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.memory.PendingLease;
 
 import java.time.Duration;
@@ -36,7 +40,7 @@ public final class RestoreJob {
     private volatile long admissionNumber;
     private volatile Instant finishedAt;
     private volatile String error;
-    private volatile RestoreFailure.Kind errorKind;
+    private volatile FailureKind errorKind;
     private volatile String targetNote;
     private volatile Checkpoint checkpoint;
     private volatile Checkpoint resumedFrom;
@@ -66,7 +70,7 @@ public final class RestoreJob {
         job.startedAt = record.startedAt();
         job.finishedAt = record.finishedAt();
         job.error = record.error();
-        job.errorKind = record.errorKind() == null ? null : RestoreFailure.Kind.valueOf(record.errorKind());
+        job.errorKind = record.errorKind() == null ? null : FailureKind.valueOf(record.errorKind());
         job.checkpoint = record.checkpoint();
         if (record.state().isFinished()) {
             job.settled.countDown();
@@ -125,7 +129,7 @@ public final class RestoreJob {
         return error;
     }
 
-    public RestoreFailure.Kind errorKind() {
+    public FailureKind errorKind() {
         return errorKind;
     }
 
@@ -155,6 +159,24 @@ public final class RestoreJob {
         return lastProgress;
     }
 
+    /** The job as the API shows it now; {@code queuePosition} as the registry knows it, or null. */
+    public JobView view(Integer queuePosition) {
+        JobState state = state();
+        Progress p = progress();
+        return new JobView(id(), state, queuePosition, source(), request().to(),
+                p == null ? 0 : p.doneBytes(), p == null || p.totalBytes() < 0 ? null : p.totalBytes(),
+                p == null ? 0 : p.writtenBytes(), p == null ? 0 : p.zeroedBytes(), p == null ? 0 : p.skippedBytes(),
+                p == null ? 0 : Math.round(p.bytesPerSecond()),
+                p == null || p.etaSeconds() < 0 || state.isFinished() ? null : p.etaSeconds(),
+                error(), errorKind(), targetNote(), text(createdAt()), text(startedAt()),
+                text(admittedAt()), admissionNumber() == 0 ? null : admissionNumber(),
+                text(finishedAt()), checkpoint(), resumedFrom(), request());
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
     /** Where a resumed job started again, or null for a job that ran from the start. */
     public Checkpoint resumedFrom() {
         return resumedFrom;
@@ -181,7 +203,7 @@ public final class RestoreJob {
 
     /** Asks the job to stop. Ends a job whose restore has not started at once; a running restore drains first. */
     public void cancel() {
-        Restore running = stop(false, JobState.CANCELLED, "cancelled before it started", RestoreFailure.Kind.CANCELLED);
+        Restore running = stop(false, JobState.CANCELLED, "cancelled before it started", FailureKind.CANCELLED);
         if (running != null) {
             running.cancel();
         }
@@ -214,7 +236,7 @@ public final class RestoreJob {
     }
 
     /** Stops the job; one not yet running ends as {@code endState} says, unless {@code shutdown}. */
-    private Restore stop(boolean shutdown, JobState endState, String message, RestoreFailure.Kind kind) {
+    private Restore stop(boolean shutdown, JobState endState, String message, FailureKind kind) {
         PendingLease waiting;
         Restore running;
         synchronized (this) {
@@ -316,7 +338,7 @@ public final class RestoreJob {
         }
         progress();
         targetNote = note;
-        boolean cancelled = failure.kind() == RestoreFailure.Kind.CANCELLED;
+        boolean cancelled = failure.kind() == FailureKind.CANCELLED;
         end(cancelled ? JobState.CANCELLED : JobState.FAILED, failure.getMessage(), failure.kind());
     }
 
@@ -330,7 +352,7 @@ public final class RestoreJob {
         settled.countDown();
     }
 
-    private void end(JobState end, String message, RestoreFailure.Kind kind) {
+    private void end(JobState end, String message, FailureKind kind) {
         error = message;
         errorKind = kind;
         finishedAt = Instant.now();

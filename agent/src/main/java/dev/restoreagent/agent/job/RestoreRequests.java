@@ -13,6 +13,8 @@ import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
 import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.image.ImageSource;
 import dev.restoreagent.agent.targets.TargetRequest;
+import dev.restoreagent.api.CreateOptions;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
 import dev.restoreagent.units.Sizes;
 
@@ -81,7 +83,34 @@ public final class RestoreRequests {
         if (!request.isCreate()) {
             throw new FieldException("create_options", "create_options go with create");
         }
-        return options.toImageOptions();
+        return imageOptions(options);
+    }
+
+    /**
+     * The native options {@code options} ask for.
+     *
+     * @throws FieldException naming the field at fault
+     */
+    private static ImageCreateOptions imageOptions(CreateOptions options) {
+        int order = ImageCreateOptions.DEFAULTS.order();
+        if (options.objectSize() != null) {
+            try {
+                order = ImageCreateOptions.order(Sizes.parse(options.objectSize()));
+            } catch (IllegalArgumentException e) {
+                throw new FieldException("create_options.object_size", e.getMessage());
+            }
+        }
+        long features;
+        try {
+            features = options.imageFeatures() == null ? 0
+                    : ImageCreateOptions.featureBits(options.imageFeatures());
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("create_options.image_features", e.getMessage());
+        }
+        if (options.dataPool() != null && options.dataPool().isBlank()) {
+            throw new FieldException("create_options.data_pool", "must name a pool");
+        }
+        return new ImageCreateOptions(order, features, options.dataPool());
     }
 
     /** The codec {@code image_format} names; null for auto. */

@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.restore;
 
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.io.pipeline.LayerWriter;
 import dev.restoreagent.io.pipeline.WritePipeline;
 import dev.restoreagent.io.targets.BlockTarget;

@@ -5,6 +5,8 @@ import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.SourceObject;
+import dev.restoreagent.api.Checkpoint;
+import dev.restoreagent.api.FailureKind;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.pipeline.LayerStoppedException;
 import dev.restoreagent.io.pipeline.LayerWriter;
@@ -99,7 +101,7 @@ public final class Restore {
 
     /**
      * Asks the restore to stop: it stops reading, drains the writes in flight, and {@link #run()}
-     * throws a {@link RestoreFailure.Kind#CANCELLED} failure. Returns at once.
+     * throws a {@link FailureKind#CANCELLED} failure. Returns at once.
      */
     public void cancel() {
         cancelled = true;
@@ -130,8 +132,8 @@ public final class Restore {
             WritePipeline p = pipeline;
             return new RestoreResult(p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), end, running, workingSet);
         } catch (RestoreFailure e) {
-            throw cancelled && e.kind() != RestoreFailure.Kind.CANCELLED
-                    ? new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled", e) : e;
+            throw cancelled && e.kind() != FailureKind.CANCELLED
+                    ? new RestoreFailure(FailureKind.CANCELLED, "restore cancelled", e) : e;
         } catch (RuntimeException | Error e) {
             throw RestoreFailure.internal(e);
         }
@@ -174,7 +176,7 @@ public final class Restore {
         } catch (IOException e) {
             throw targetFailure(e);
         } catch (InterruptedException e) {
-            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
+            throw new RestoreFailure(FailureKind.CANCELLED, "restore cancelled");
         } finally {
             if (watchdog != null) {
                 watchdog.close();
@@ -260,7 +262,7 @@ public final class Restore {
     /** How a decode thread's failure is reported: a write failure as itself, not as the stop it caused. */
     private static RestoreFailure reported(Throwable failure, Optional<IOException> writeFailure)
             throws RestoreFailure, IOException {
-        boolean dataFailure = failure instanceof RestoreFailure rf && rf.kind() != RestoreFailure.Kind.CANCELLED;
+        boolean dataFailure = failure instanceof RestoreFailure rf && rf.kind() != FailureKind.CANCELLED;
         if (!dataFailure && writeFailure.isPresent()) {
             // decode threads stopped by a failed or stalled write report only their interruption
             throw writeFailure.get();
@@ -269,7 +271,7 @@ public final class Restore {
             return rf;
         }
         if (failure instanceof LayerStoppedException || failure instanceof InterruptedException) {
-            return new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
+            return new RestoreFailure(FailureKind.CANCELLED, "restore cancelled");
         }
         if (failure instanceof IOException io) {
             throw io;
@@ -289,7 +291,7 @@ public final class Restore {
 
     private void checkNotCancelled() throws RestoreFailure {
         if (cancelled) {
-            throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "restore cancelled");
+            throw new RestoreFailure(FailureKind.CANCELLED, "restore cancelled");
         }
     }
 }

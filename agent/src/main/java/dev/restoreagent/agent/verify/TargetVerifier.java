@@ -2,6 +2,7 @@ package dev.restoreagent.agent.verify;
 
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.cinder.Sha256File;
+import dev.restoreagent.api.FailureKind;
 import dev.restoreagent.io.memory.DirectBuffer;
 import dev.restoreagent.io.memory.DirectBufferPool;
 
@@ -53,7 +54,7 @@ public final class TargetVerifier {
         try {
             long size = target.sizeBytes();
             if (size < volumeBytes) {
-                throw new RestoreFailure(RestoreFailure.Kind.TARGET, "target " + target.name() + " holds " + size
+                throw new RestoreFailure(FailureKind.TARGET, "target " + target.name() + " holds " + size
                         + " bytes, less than the " + volumeBytes + " of backup " + backupId);
             }
         } catch (IOException e) {
@@ -74,7 +75,7 @@ public final class TargetVerifier {
             long checked = 0;
             for (long first = 0; first < hashes.blocks(); first += blocksPerRead) {
                 if (stopped.getAsBoolean()) {
-                    throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "reading target " + target.name()
+                    throw new RestoreFailure(FailureKind.CANCELLED, "reading target " + target.name()
                             + " back was cancelled");
                 }
                 int count = (int) Math.min(blocksPerRead, hashes.blocks() - first);

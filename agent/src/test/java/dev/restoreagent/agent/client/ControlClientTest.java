@@ -1,10 +1,10 @@
 package dev.restoreagent.agent.client;
 
-import dev.restoreagent.agent.job.JobView;
+import dev.restoreagent.api.FailureKind;
+import dev.restoreagent.api.JobView;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.restoreagent.agent.job.JobState;
-import dev.restoreagent.agent.job.RestoreRequest;
-import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.RestoreRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,7 +171,7 @@ class ControlClientTest {
         JobView job = JobView.parse(json);
 
         assertThat(job.state()).isEqualTo(JobState.FAILED);
-        assertThat(job.errorKind()).isEqualTo(RestoreFailure.Kind.VERIFICATION);
+        assertThat(job.errorKind()).isEqualTo(FailureKind.VERIFICATION);
         assertThat(job.isFinished()).isTrue();
         assertThat(job.bytesTotal()).isEqualTo(4L << 20);
         assertThat(job.percentDone()).hasValue(25);

@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.Curl;
-import dev.restoreagent.agent.client.ControlTransport;
+import dev.restoreagent.api.ControlTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.restoreagent.agent.daemon;
 
-import dev.restoreagent.agent.client.ControlTransport;
+import dev.restoreagent.api.ControlTransport;
 import dev.restoreagent.io.memory.MemoryBudget;
 import org.junit.jupiter.api.Test;
 

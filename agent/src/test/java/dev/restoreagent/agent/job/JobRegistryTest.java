@@ -1,9 +1,11 @@
 package dev.restoreagent.agent.job;
 
 import dev.restoreagent.agent.source.store.Stores;
-import dev.restoreagent.agent.restore.Checkpoint;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.memory.MemoryBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

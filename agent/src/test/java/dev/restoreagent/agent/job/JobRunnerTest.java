@@ -4,6 +4,9 @@ import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.api.FailureKind;
+import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.testkit.VolumeShape;
@@ -185,7 +188,7 @@ class JobRunnerTest {
             assertThat(job.awaitSettled(LONG)).isTrue();
             assertThat(job.state()).isEqualTo(JobState.FAILED);
         }
-        assertThat(job.errorKind()).isEqualTo(RestoreFailure.Kind.BAD_INPUT);
+        assertThat(job.errorKind()).isEqualTo(FailureKind.BAD_INPUT);
         assertThat(job.error()).startsWith("reading object " + fifo + " (image) returned nothing for 1 s, after ")
                 .endsWith(" bytes of it: its source stopped answering");
         assertThat(job.targetNote()).contains("is incomplete and marked so");
@@ -229,7 +232,7 @@ class JobRunnerTest {
 
         assertThat(job.awaitSettled(LONG)).isTrue();
         assertThat(job.state()).isEqualTo(JobState.FAILED);
-        assertThat(job.errorKind()).isEqualTo(RestoreFailure.Kind.INTERNAL);
+        assertThat(job.errorKind()).isEqualTo(FailureKind.INTERNAL);
         assertThat(job.error()).isEqualTo("internal error (NullPointerException: Cannot invoke"
                 + " \"JsonLocation.getLineNr()\")");
         assertThat(budget.waitingCount()).isZero();
@@ -257,7 +260,7 @@ class JobRunnerTest {
                 try {
                     firstMayResolve.await();
                 } catch (InterruptedException e) {
-                    throw new RestoreFailure(RestoreFailure.Kind.CANCELLED, "interrupted");
+                    throw new RestoreFailure(FailureKind.CANCELLED, "interrupted");
                 }
             }
             return RestoreRequests.resolveSource(request, Stores.NONE, dir);

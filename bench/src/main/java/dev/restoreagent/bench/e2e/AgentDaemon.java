@@ -2,9 +2,9 @@ package dev.restoreagent.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.agent.job.JobView;
-import dev.restoreagent.agent.job.JobState;
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.JobView;
+import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.RestoreRequest;
 
 import java.io.IOException;
 import java.nio.file.Files;

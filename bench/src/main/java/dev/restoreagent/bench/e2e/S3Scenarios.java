@@ -1,6 +1,6 @@
 package dev.restoreagent.bench.e2e;
 
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.bench.Md5;
 import dev.restoreagent.testkit.CinderDriver;
 

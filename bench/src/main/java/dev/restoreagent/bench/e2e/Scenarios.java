@@ -2,7 +2,7 @@ package dev.restoreagent.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.RestoreRequest;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package dev.restoreagent.agent.source.store;
 
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,16 +9,18 @@ import java.time.Duration;
  *
  * @param endpoint {@code backup_s3_endpoint_url}; null for AWS itself (addressed by region)
  * @param region the signing region (us-east-1 for most non-AWS stores)
- * @param credentials fixed credentials (the daemon's credentials file), or null for the SDK's
- *     standard chain: environment, system properties, {@code ~/.aws/credentials}, ...
- * @param profile the profile of {@code ~/.aws/credentials} to use, or null
+ * @param credentialsFile an AWS credentials file to read the keys from (the daemon's
+ *     {@code credentials_file}), or null for the SDK's standard chain: environment, system properties,
+ *     {@code ~/.aws/credentials}, ...
+ * @param profile the profile to use: of {@code credentialsFile} ({@code default} when null), or of
+ *     {@code ~/.aws/credentials}; null for the chain's choice
  * @param caCert PEM file of the CA the endpoint's certificate is checked against, or null for the JDK's
  * @param sseCustomerKey {@code backup_s3_sse_customer_key}, or null
  * @param maxConnections the most connections all restores from this store hold at once
  * @param sourceReadTimeout the restore's read deadline: a read that stalls a third of it is resumed
  *     ({@link ObjectStore#readTimeout}); a free connection is waited for as long as it
  */
-public record S3Settings(URI endpoint, String region, AwsCredentialsProvider credentials, String profile, Path caCert,
+public record S3Settings(URI endpoint, String region, Path credentialsFile, String profile, Path caCert,
                          String sseCustomerKey, int maxConnections, Duration sourceReadTimeout) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_MAX_CONNECTIONS = 16;

@@ -1,5 +1,6 @@
-package dev.restoreagent.agent.source.store;
+package dev.restoreagent.stores;
 
+import dev.restoreagent.agent.source.store.ObjectStoreException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

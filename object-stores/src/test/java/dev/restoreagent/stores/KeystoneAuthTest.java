@@ -1,4 +1,6 @@
-package dev.restoreagent.agent.source.store;
+package dev.restoreagent.stores;
+
+import dev.restoreagent.agent.source.store.KeystoneSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.restore;
+package dev.restoreagent.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;

@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.client;
+package dev.restoreagent.api;
 
 import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.AfterEach;

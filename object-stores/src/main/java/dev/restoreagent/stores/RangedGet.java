@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.source.store;
+package dev.restoreagent.stores;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,10 @@
-package dev.restoreagent.agent.source.store;
+package dev.restoreagent.stores;
 
+import dev.restoreagent.agent.source.store.BackupContainer;
+import dev.restoreagent.agent.source.store.NoSuchObjectException;
+import dev.restoreagent.agent.source.store.ObjectStore;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.S3Settings;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -7,6 +12,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -21,6 +27,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -75,9 +82,21 @@ public final class S3Store implements ObjectStore {
         }
     }
 
-    private static AwsCredentialsProvider credentials(S3Settings settings) {
-        if (settings.credentials() != null) {
-            return settings.credentials();
+    /** The credentials {@code settings} name, those of a credentials file read and checked now. */
+    private static AwsCredentialsProvider credentials(S3Settings settings) throws ObjectStoreException {
+        Path file = settings.credentialsFile();
+        if (file != null) {
+            String profile = settings.profile() == null ? "default" : settings.profile();
+            try {
+                ProfileCredentialsProvider credentials = ProfileCredentialsProvider.builder()
+                        .profileFile(ProfileFile.builder().content(file).type(ProfileFile.Type.CREDENTIALS).build())
+                        .profileName(profile).build();
+                credentials.resolveCredentials();
+                return credentials;
+            } catch (SdkException | IllegalArgumentException e) {
+                throw new ObjectStoreException("credentials_file " + file + " has no usable profile " + profile
+                        + ": " + e.getMessage(), e);
+            }
         }
         if (settings.profile() != null) {
             return ProfileCredentialsProvider.create(settings.profile());

@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.client;
+package dev.restoreagent.api;
 
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;

@@ -1,5 +1,7 @@
-package dev.restoreagent.agent.source.store;
+package dev.restoreagent.stores;
 
+import dev.restoreagent.agent.source.store.KeystoneSettings;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

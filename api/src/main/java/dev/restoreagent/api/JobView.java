@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.job;
+package dev.restoreagent.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -9,12 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.restoreagent.agent.restore.Checkpoint;
-import dev.restoreagent.agent.restore.Progress;
-import dev.restoreagent.agent.failure.RestoreFailure;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.OptionalInt;
 
 /**
@@ -37,26 +33,12 @@ import java.util.OptionalInt;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobView(String id, JobState state, Integer queuePosition, String source, String target, long bytesDone,
                       Long bytesTotal, long bytesWritten, long bytesZeroed, long bytesSkippedZero,
-                      long rateBytesPerSecond, Long etaSeconds, String error, RestoreFailure.Kind errorKind,
+                      long rateBytesPerSecond, Long etaSeconds, String error, FailureKind errorKind,
                       String targetNote, String createdAt, String startedAt, String admittedAt,
                       Long admissionNumber, String finishedAt, Checkpoint checkpoint, Checkpoint resumedFrom,
                       RestoreRequest request) {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-    /** The job now; {@code queuePosition} as the registry knows it, or null. */
-    public static JobView of(RestoreJob job, Integer queuePosition) {
-        JobState state = job.state();
-        Progress p = job.progress();
-        return new JobView(job.id(), state, queuePosition, job.source(), job.request().to(),
-                p == null ? 0 : p.doneBytes(), p == null || p.totalBytes() < 0 ? null : p.totalBytes(),
-                p == null ? 0 : p.writtenBytes(), p == null ? 0 : p.zeroedBytes(), p == null ? 0 : p.skippedBytes(),
-                p == null ? 0 : Math.round(p.bytesPerSecond()),
-                p == null || p.etaSeconds() < 0 || state.isFinished() ? null : p.etaSeconds(),
-                job.error(), job.errorKind(), job.targetNote(), text(job.createdAt()), text(job.startedAt()),
-                text(job.admittedAt()), job.admissionNumber() == 0 ? null : job.admissionNumber(),
-                text(job.finishedAt()), job.checkpoint(), job.resumedFrom(), job.request());
-    }
 
     /** @throws IOException if {@code json} is not a job's JSON */
     public static JobView parse(JsonNode json) throws IOException {
@@ -89,9 +71,5 @@ public record JobView(String id, JobState state, Integer queuePosition, String s
     public OptionalInt percentDone() {
         return bytesTotal == null || bytesTotal <= 0 ? OptionalInt.empty()
                 : OptionalInt.of((int) Math.min(100, bytesDone * 100 / bytesTotal));
-    }
-
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
     }
 }

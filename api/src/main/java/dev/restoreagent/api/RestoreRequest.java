@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.job;
+package dev.restoreagent.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param size size of the RBD image {@code create} makes, e.g. {@code 20GiB}; null for the data's extent
  * @param idempotencyKey a caller's key: submitting the same key again returns the same job
  * @param createOptions how {@code create} makes the image; null for the defaults
- * @param verify auto, sha256, md5 or both (see {@link dev.restoreagent.agent.source.Verify}); null for auto
+ * @param verify auto, sha256, md5 or both (how the backup's data is checked); null for auto
  * @param verifyAfter read the target back at the end against the backup's sha256file
  * @param store instead of {@code backupRoot}: the Swift or S3 store agent.conf names so
  *     ({@code store.<name>.type}); {@code container} is then its bucket or container

@@ -1,5 +1,7 @@
-package dev.restoreagent.agent.source.store;
+package dev.restoreagent.stores;
 
+import dev.restoreagent.agent.source.store.NoSuchObjectException;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
-package dev.restoreagent.agent.source.store;
+package dev.restoreagent.stores;
 
+import dev.restoreagent.agent.source.store.ObjectStoreException;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
 import javax.net.ssl.TrustManager;

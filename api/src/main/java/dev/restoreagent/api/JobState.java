@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.job;
+package dev.restoreagent.api;
 
 /** Where a restore job is: waiting for memory, running, or finished one way or another. */
 public enum JobState {

@@ -4,7 +4,7 @@ import dev.restoreagent.agent.cli.ExitCode;
 import dev.restoreagent.agent.client.ControlClient;
 import dev.restoreagent.agent.daemon.Agent;
 import dev.restoreagent.agent.daemon.AgentConfig;
-import dev.restoreagent.agent.job.RestoreRequest;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.testkit.CephTestCluster;
 import dev.restoreagent.testkit.CinderDriver;
 import dev.restoreagent.testkit.CuttingProxy;
