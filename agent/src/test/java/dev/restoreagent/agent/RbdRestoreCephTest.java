@@ -1,8 +1,8 @@
 package dev.restoreagent.agent;
 
 import dev.restoreagent.agent.cli.ExitCode;
-import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.api.FailureKind;

@@ -1,10 +1,10 @@
 package dev.restoreagent.stores;
 
-import dev.restoreagent.agent.source.store.KeystoneSettings;
-import dev.restoreagent.agent.source.store.ObjectStoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restoreagent.agent.source.store.KeystoneSettings;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
 
 import java.io.IOException;
 import java.util.ArrayList;

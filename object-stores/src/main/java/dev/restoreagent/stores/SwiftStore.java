@@ -1,13 +1,13 @@
 package dev.restoreagent.stores;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreagent.agent.source.store.BackupContainer;
 import dev.restoreagent.agent.source.store.KeystoneSettings;
 import dev.restoreagent.agent.source.store.NoSuchObjectException;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.SwiftSettings;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import javax.net.ssl.SSLContext;
 import java.io.FilterInputStream;

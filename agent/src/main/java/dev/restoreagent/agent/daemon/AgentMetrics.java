@@ -2,11 +2,11 @@ package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobRegistry;
-import dev.restoreagent.api.FailureKind;
-import dev.restoreagent.api.JobState;
 import dev.restoreagent.agent.job.RestoreJob;
 import dev.restoreagent.agent.restore.Progress;
 import dev.restoreagent.agent.source.Codec;
+import dev.restoreagent.api.FailureKind;
+import dev.restoreagent.api.JobState;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
 import io.prometheus.metrics.core.metrics.Counter;

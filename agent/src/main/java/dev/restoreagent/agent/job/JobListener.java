@@ -1,7 +1,7 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.api.Checkpoint;
 
 /**
  * What a {@link JobRunner} tells about a job's life: the daemon journals and logs it, the one-shot

@@ -1,10 +1,10 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.api.Checkpoint;
+import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.store.Stores;
-import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.api.JobState;
 import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.DaemonThreads;

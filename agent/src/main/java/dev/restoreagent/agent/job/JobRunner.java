@@ -1,8 +1,7 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.api.Checkpoint;
-import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.restore.WorkingSet;
@@ -11,6 +10,7 @@ import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.targets.OpenedTarget;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.agent.verify.TargetVerifier;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.api.FailureKind;
 import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.DaemonThreads;

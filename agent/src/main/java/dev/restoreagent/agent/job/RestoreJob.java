@@ -1,10 +1,10 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.api.Checkpoint;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.Progress;
 import dev.restoreagent.agent.restore.Restore;
-import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreResult;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.api.FailureKind;
 import dev.restoreagent.api.JobState;
 import dev.restoreagent.api.JobView;

@@ -1,9 +1,9 @@
 package dev.restoreagent.agent.client;
 
-import dev.restoreagent.api.FailureKind;
-import dev.restoreagent.api.JobView;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreagent.api.FailureKind;
 import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.JobView;
 import dev.restoreagent.api.RestoreRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,8 +1,8 @@
 package dev.restoreagent.agent.job;
 
-import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.restore.RestoreSettings;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.targets.TargetOpener;
 import dev.restoreagent.api.FailureKind;
 import dev.restoreagent.api.JobState;

@@ -2,8 +2,8 @@ package dev.restoreagent.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.api.JobView;
 import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.JobView;
 import dev.restoreagent.api.RestoreRequest;
 
 import java.io.IOException;
