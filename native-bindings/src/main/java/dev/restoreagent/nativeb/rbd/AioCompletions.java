@@ -33,10 +33,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * The callback counts the operation out of its image (which notes a timeout there, where it is
  * seen) and calls the caller's {@link IoCompletion} itself: nothing stands between librbd and the
  * write pipeline.
+ *
+ * <p>What a result means depends on the call: writes, discards and zeroing complete with 0, a
+ * read with the number of bytes it read. A read that returns fewer bytes than asked for is a
+ * failure here ({@link ShortReadException}), so {@link IoCompletion#completed()} always means
+ * "all of it".
  */
 final class AioCompletions {
-    /** One operation in flight: what to tell, the image it counts in, the buffer to keep alive. */
-    private record Pending(String call, String context, ByteBuffer buffer, RbdImage image, IoCompletion done) {
+    /** Not a read: the call completes with 0, and any result that is not negative is success. */
+    static final long NOT_A_READ = -1;
+
+    /**
+     * One operation in flight: what to tell, the image it counts in, the buffer to keep alive, and
+     * for a read the bytes it must return ({@link #NOT_A_READ} otherwise).
+     */
+    private record Pending(String call, String context, ByteBuffer buffer, RbdImage image, IoCompletion done,
+                           long readBytes) {
     }
 
     private static final Map<Long, Pending> PENDING = new ConcurrentHashMap<>();
@@ -53,12 +65,13 @@ final class AioCompletions {
 
     /**
      * Makes a completion for one call on {@code image} and counts it in there. {@code buffer}, if
-     * any, stays referenced until the completion fires. Returns the completion; on failure to
-     * submit, the caller must {@link #abandon} it.
+     * any, stays referenced until the completion fires. {@code readBytes} is the length a read must
+     * return, or {@link #NOT_A_READ}. Returns the completion; on failure to submit, the caller must
+     * {@link #abandon} it.
      */
     static Pointer create(long id, String call, String context, ByteBuffer buffer, RbdImage image,
-                          IoCompletion done) throws NativeIoException {
-        PENDING.put(id, new Pending(call, context, buffer, image, done));
+                          IoCompletion done, long readBytes) throws NativeIoException {
+        PENDING.put(id, new Pending(call, context, buffer, image, done, readBytes));
         PointerByReference out = new PointerByReference();
         int rc = LibRbd.rbd_aio_create_completion(new Pointer(id), CALLBACK, out);
         if (rc < 0) {
@@ -89,13 +102,28 @@ final class AioCompletions {
         if (pending == null) {
             return; // cannot happen: every id is registered before its completion exists
         }
-        NativeIoException failure = result < 0
-                ? NativeIoException.of(pending.call(), (int) -result, pending.context()) : null;
+        NativeIoException failure = failure(pending.call(), pending.context(), pending.readBytes(), result);
         pending.image().aioEnded(failure);
         if (failure != null) {
             pending.done().failed(failure);
         } else {
             pending.done().completed();
         }
+    }
+
+    /**
+     * What {@code rbd_aio_get_return_value} gave, {@code result}, means for {@code call}: null for
+     * success, else the failure to report. A read ({@code readBytes} not {@link #NOT_A_READ})
+     * succeeds only when it returned all {@code readBytes}; librbd clips a read at the image end
+     * (which moves when the image is resized while open) and returns the count it read.
+     */
+    static NativeIoException failure(String call, String context, long readBytes, long result) {
+        if (result < 0) {
+            return NativeIoException.of(call, (int) -result, context);
+        }
+        if (readBytes != NOT_A_READ && result != readBytes) {
+            return new ShortReadException(call, context, result, readBytes);
+        }
+        return null;
     }
 }

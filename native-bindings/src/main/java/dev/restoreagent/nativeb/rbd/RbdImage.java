@@ -17,6 +17,7 @@ import dev.restoreagent.nativeb.rbd.raw.LibRbd;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * An open RBD image ({@code rbd_image_t}), for one writer.
+ * An open RBD image ({@code rbd_image_t}): for one writer ({@link #open}), or read-only at the head
+ * or at a snapshot ({@link #openReadOnly}).
  *
  * <p>Asynchronous writes: the caller keeps ownership of the data buffer, which must be direct and
  * stay allocated and unmodified until its {@link IoCompletion} fires. With zero-copy writes on
  * ({@code rbd_disable_zero_copy_writes=false}) librbd reads the caller's memory until then.
  * Every write is checked against the image size before it is submitted: under zero-copy, a
  * write wholly past the end is accepted and its completion never fires.
+ *
+ * <p>Asynchronous reads ({@link #aioRead}): the caller keeps ownership of the direct buffer, and
+ * librbd writes into it until the completion fires; the caller must neither read nor write it,
+ * nor free it, before then. Reads and writes share one in-flight count and one timeout record.
  *
  * <p>Thread-safe for submissions from one thread and completions on librbd's; {@link #close()}
  * closes once, and librbd's {@code rbd_close} waits for writes in flight and their callbacks.
@@ -40,18 +46,24 @@ public final class RbdImage implements AutoCloseable {
     private static final int WATCHER_BYTES = 24;
     private static final int CONFIG_OPTION_BYTES = 24;
     private static final int IMAGE_INFO_BYTES = 160;
+    /** {@code rbd_snap_info_t}: {@code uint64_t id} 0, {@code uint64_t size} 8, {@code const char *name} 16. */
+    private static final int SNAP_INFO_BYTES = 24;
+    /** {@code rbd_image_spec_t}: {@code char *id} 0, {@code char *name} 8. */
+    private static final int IMAGE_SPEC_BYTES = 16;
 
     private final AtomicReference<Pointer> handle;
     private final String name;
     private final long sizeBytes;
+    private final boolean readOnly;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** The first AIO operation of this image that timed out, or null while the cluster answers. */
     private final AtomicReference<NativeTimeoutException> firstTimeout = new AtomicReference<>();
 
-    private RbdImage(Pointer handle, String name, long sizeBytes) {
+    private RbdImage(Pointer handle, String name, long sizeBytes, boolean readOnly) {
         this.handle = new AtomicReference<>(handle);
         this.name = name;
         this.sizeBytes = sizeBytes;
+        this.readOnly = readOnly;
     }
 
     /** librbd's version, e.g. {@code 1.16.0}. */
@@ -116,15 +128,70 @@ public final class RbdImage implements AutoCloseable {
             LibRbd.rbd_close(image);
             NativeCheck.checkNegErrno(rc, "rbd_get_size", "image", described);
         }
-        return new RbdImage(image, described, size.getValue());
+        return new RbdImage(image, described, size.getValue(), false);
     }
 
-    /** {@code pool[/namespace]/image}. */
+    /**
+     * Opens an image read-only, at snapshot {@code snapshot}, or at the head when it is null
+     * ({@code rbd_open_read_only}). Such a handle takes no lock and does not stop writers; writes
+     * through it fail with EROFS ({@link #aioWrite} at once, see there). {@link #name()} then ends
+     * in {@code @snapshot}, so every failure names the snapshot, and {@link #sizeBytes()} is the
+     * snapshot's size.
+     *
+     * @throws NativeIoException ENOENT when there is no such image or no such snapshot of it
+     */
+    public static RbdImage openReadOnly(IoContext io, String name, String snapshot) throws NativeIoException {
+        String described = io.describe() + "/" + name + (snapshot == null ? "" : "@" + snapshot);
+        PointerByReference out = new PointerByReference();
+        NativeCheck.checkNegErrno(LibRbd.rbd_open_read_only(io.handle(), name, out, snapshot),
+                "rbd_open_read_only", "image", described);
+        Pointer image = out.getValue();
+        LongByReference size = new LongByReference();
+        int rc = LibRbd.rbd_get_size(image, size);
+        if (rc < 0) {
+            LibRbd.rbd_close(image);
+            NativeCheck.checkNegErrno(rc, "rbd_get_size", "image", described);
+        }
+        return new RbdImage(image, described, size.getValue(), true);
+    }
+
+    /**
+     * The names of the images in {@code io}'s pool (and namespace), sorted ({@code rbd_list2}).
+     * Images in the trash are not among them.
+     */
+    public static List<String> list(IoContext io) throws NativeIoException {
+        long max = 64;
+        while (true) {
+            Memory specs = new Memory(IMAGE_SPEC_BYTES * max);
+            // librbd clears the array itself before it looks; cleared here too, so a failure leaves no garbage
+            specs.clear();
+            LongByReference count = new LongByReference(max);
+            int rc = LibRbd.rbd_list2(io.handle(), specs, count);
+            if (rc == -Errno.ERANGE.code() && count.getValue() > max) {
+                max = count.getValue(); // more images than room: librbd says how many, and fills nothing
+                continue;
+            }
+            NativeCheck.checkNegErrno(rc, "rbd_list2", "pool", io.describe());
+            List<String> names = new ArrayList<>();
+            try {
+                for (long i = 0; i < count.getValue(); i++) {
+                    Pointer imageName = specs.getPointer(i * IMAGE_SPEC_BYTES + 8);
+                    names.add(imageName.getString(0, StandardCharsets.UTF_8.name()));
+                }
+            } finally {
+                LibRbd.rbd_image_spec_list_cleanup(specs, count.getValue());
+            }
+            names.sort(null);
+            return List.copyOf(names);
+        }
+    }
+
+    /** {@code pool[/namespace]/image}, with {@code @snapshot} for a handle opened at one. */
     public String name() {
         return name;
     }
 
-    /** The image size when it was opened. */
+    /** The image size when it was opened; at a snapshot, the snapshot's size. */
     public long sizeBytes() {
         return sizeBytes;
     }
@@ -135,6 +202,21 @@ public final class RbdImage implements AutoCloseable {
         NativeCheck.checkNegErrno(LibRbd.rbd_get_features(ensureOpen(), features), "rbd_get_features",
                 "image", name);
         return features.getValue();
+    }
+
+    /**
+     * Whether the image (at this handle's snapshot, if any) has a fast-diff object map that librbd
+     * trusts: the fast-diff feature is on, and neither {@code RBD_FLAG_OBJECT_MAP_INVALID} nor
+     * {@code RBD_FLAG_FAST_DIFF_INVALID} is set. When it is, {@link #extents} with {@code wholeObject}
+     * reads the object map instead of asking every object.
+     */
+    public boolean fastDiffValid() throws NativeIoException {
+        if ((features() & LibRbd.RBD_FEATURE_FAST_DIFF) == 0) {
+            return false;
+        }
+        LongByReference flags = new LongByReference();
+        NativeCheck.checkNegErrno(LibRbd.rbd_get_flags(ensureOpen(), flags), "rbd_get_flags", "image", name);
+        return (flags.getValue() & (LibRbd.RBD_FLAG_OBJECT_MAP_INVALID | LibRbd.RBD_FLAG_FAST_DIFF_INVALID)) == 0;
     }
 
     /** The id of the pool holding the image's data: its own pool's, unless it was made with a data pool. */
@@ -179,26 +261,164 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /**
+     * The image's user snapshots, by id ({@code rbd_snap_list}): oldest first.
+     */
+    public List<Snapshot> snapshots() throws NativeIoException {
+        int max = 16;
+        while (true) {
+            Memory snaps = new Memory((long) SNAP_INFO_BYTES * max);
+            // zeroed: with no snapshot at all librbd may return 0 without writing the NULL-named end
+            // entry that rbd_snap_list_end stops at
+            snaps.clear();
+            IntByReference count = new IntByReference(max);
+            int rc = LibRbd.rbd_snap_list(ensureOpen(), snaps, count);
+            if (rc == -Errno.ERANGE.code() && count.getValue() > max) {
+                max = count.getValue(); // librbd wants room for every snapshot plus the end entry
+                continue;
+            }
+            int n = (int) NativeCheck.checkNegErrno(rc, "rbd_snap_list", "image", name);
+            List<Snapshot> result = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    long at = (long) i * SNAP_INFO_BYTES;
+                    result.add(new Snapshot(snaps.getLong(at), snaps.getPointer(at + 16)
+                            .getString(0, StandardCharsets.UTF_8.name()), snaps.getLong(at + 8)));
+                }
+            } finally {
+                LibRbd.rbd_snap_list_end(snaps);
+            }
+            result.sort(Comparator.comparingLong(Snapshot::id));
+            return List.copyOf(result);
+        }
+    }
+
+    /**
+     * Takes snapshot {@code snapshot} of the image now ({@code rbd_snap_create}); blocks until it
+     * exists. Writes completed before the call are in it; writes still in flight may or may not be.
+     *
+     * @throws NativeIoException EEXIST when the image has a snapshot of that name, EROFS on a
+     *     read-only handle
+     */
+    public void snapCreate(String snapshot) throws NativeIoException {
+        NativeCheck.checkNegErrno(LibRbd.rbd_snap_create(ensureOpen(), snapshot), "rbd_snap_create",
+                "image", name, "snapshot", snapshot);
+    }
+
+    /**
+     * Removes snapshot {@code snapshot} of the image ({@code rbd_snap_remove}); blocks.
+     *
+     * @throws NativeIoException ENOENT when there is no such snapshot, EBUSY when it is protected
+     */
+    public void snapRemove(String snapshot) throws NativeIoException {
+        NativeCheck.checkNegErrno(LibRbd.rbd_snap_remove(ensureOpen(), snapshot), "rbd_snap_remove",
+                "image", name, "snapshot", snapshot);
+    }
+
+    /**
+     * The allocated ranges of the image as this handle sees it (the head, or its snapshot) within
+     * {@code [offset, offset + length)}, in offset order, touching ones merged, each clipped to
+     * that range ({@code rbd_diff_iterate2} from the image's creation, parent data included).
+     * Everything outside them reads as zeros. Blocks.
+     *
+     * <p>With {@code wholeObject} false librbd asks each object, and reports it from its start to
+     * the end of the last byte written to it (the RADOS object's size): a hole between objects is
+     * found, a hole inside one object is not, so a write at object offset 100 shows as a range
+     * from the object's start. With {@code wholeObject} true each range covers whole objects, and
+     * when {@link #fastDiffValid()} librbd reads them from the object map alone, which is much
+     * faster on a large sparse image.
+     *
+     * @throws IllegalArgumentException for a range outside the image
+     */
+    public List<Extent> extents(long offset, long length, boolean wholeObject) throws NativeIoException {
+        return extents(offset, length, wholeObject, new DiffIterations.Collector());
+    }
+
+    /** {@link #extents(long, long, boolean)} into {@code collector}: tests make it throw. */
+    List<Extent> extents(long offset, long length, boolean wholeObject, DiffIterations.Collector collector)
+            throws NativeIoException {
+        Pointer image = ensureOpen();
+        checkRange(offset, length);
+        long id = DiffIterations.start(collector);
+        int rc;
+        try {
+            rc = LibRbd.rbd_diff_iterate2(image, null, offset, length, (byte) 1, (byte) (wholeObject ? 1 : 0),
+                    DiffIterations.callback(), new Pointer(id));
+        } finally {
+            DiffIterations.finish(id);
+        }
+        Throwable thrown = collector.failure();
+        if (thrown instanceof RuntimeException e) {
+            throw e;
+        }
+        if (thrown instanceof Error e) {
+            throw e;
+        }
+        if (thrown != null) {
+            throw new IllegalStateException("collecting the extents of " + name + " failed", thrown);
+        }
+        NativeCheck.checkNegErrno(rc, "rbd_diff_iterate2", "image", name, "offset", offset, "length", length,
+                "whole_object", wholeObject);
+        return collector.merged();
+    }
+
+    /**
+     * Starts reading {@code into.remaining()} bytes at {@code offset} into {@code into} from its
+     * position, with no copy: librbd writes straight into the buffer's memory. The buffer's position
+     * and limit are not changed; on {@link IoCompletion#completed()} the bytes from position to
+     * limit are the image's (zeros where nothing was written). The OSD is told the reads are
+     * sequential.
+     *
+     * <p>{@code done} is told {@link IoCompletion#completed()} only when every byte was read. A
+     * read that librbd clips because the image shrank after this handle was opened (the range is
+     * checked against {@link #sizeBytes()}) fails with a {@link ShortReadException} carrying the
+     * count; other failures are {@link NativeIoException}s naming {@code rbd_aio_read2}, the image
+     * (with its snapshot), offset and length, or {@link NativeTimeoutException}s. {@code done} runs
+     * on librbd's completion thread: it must not block, nor call back into this image.
+     *
+     * <p>Ownership: the caller keeps the buffer, and must not touch or free it until {@code done}
+     * has been told; this image keeps it referenced until then.
+     *
+     * @throws IllegalArgumentException for a heap buffer (JNA would read into a copy freed on
+     *     return) or a range outside the image
+     * @throws NativeIoException if librbd refuses the submission; {@code done} is then not called
+     */
+    public void aioRead(long offset, ByteBuffer into, IoCompletion done) throws NativeIoException {
+        if (!into.isDirect()) {
+            throw new IllegalArgumentException("rbd_aio_read2 needs a direct buffer");
+        }
+        long length = into.remaining();
+        submit("rbd_aio_read2", offset, length, into, done, length, (image, completion) ->
+                LibRbd.rbd_aio_read2(image, offset, length, into, completion, LibRbd.FADVISE_SEQUENTIAL));
+    }
+
+    /**
      * Starts writing {@code data} (position to limit) at {@code offset}, hinting the OSD that the
      * write is sequential and need not be cached.
      *
      * @throws IllegalArgumentException for a heap buffer (JNA would copy it to memory freed on
      *     return) or a range outside the image
-     * @throws NativeIoException if librbd refuses the submission; {@code done} is then not called
+     * @throws NativeIoException if librbd refuses the submission, or EROFS at once on a handle from
+     *     {@link #openReadOnly}; {@code done} is then not called
      */
     public void aioWrite(long offset, ByteBuffer data, IoCompletion done) throws NativeIoException {
         if (!data.isDirect()) {
             throw new IllegalArgumentException("rbd_aio_write needs a direct buffer");
         }
-        submit("rbd_aio_write2", offset, data.remaining(), data, done, (image, completion) ->
-                LibRbd.rbd_aio_write2(image, offset, data.remaining(), data, completion,
+        if (readOnly) {
+            // librbd 16 accepts a zero-copy write on a read-only handle and never fires its completion,
+            // not even at rbd_close (copying, it fails with EROFS): refused here with librbd's own answer
+            NativeCheck.checkNegErrno(-Errno.EROFS.code(), "rbd_aio_write2", "image", name, "offset", offset,
+                    "length", data.remaining());
+        }
+        submit("rbd_aio_write2", offset, data.remaining(), data, done, AioCompletions.NOT_A_READ,
+                (image, completion) -> LibRbd.rbd_aio_write2(image, offset, data.remaining(), data, completion,
                         LibRbd.FADVISE_SEQUENTIAL | LibRbd.FADVISE_NOCACHE));
     }
 
     /** Starts making {@code [offset, offset + length)} read as zeros ({@code rbd_aio_write_zeroes}). */
     public void aioWriteZeroes(long offset, long length, IoCompletion done) throws NativeIoException {
-        submit("rbd_aio_write_zeroes", offset, length, null, done, (image, completion) ->
-                LibRbd.rbd_aio_write_zeroes(image, offset, length, completion, 0, 0));
+        submit("rbd_aio_write_zeroes", offset, length, null, done, AioCompletions.NOT_A_READ,
+                (image, completion) -> LibRbd.rbd_aio_write_zeroes(image, offset, length, completion, 0, 0));
     }
 
     /**
@@ -207,8 +427,8 @@ public final class RbdImage implements AutoCloseable {
      * ({@code rbd_skip_partial_discard}): for "must read as zeros" use {@link #aioWriteZeroes}.
      */
     public void aioDiscard(long offset, long length, IoCompletion done) throws NativeIoException {
-        submit("rbd_aio_discard", offset, length, null, done, (image, completion) ->
-                LibRbd.rbd_aio_discard(image, offset, length, completion));
+        submit("rbd_aio_discard", offset, length, null, done, AioCompletions.NOT_A_READ,
+                (image, completion) -> LibRbd.rbd_aio_discard(image, offset, length, completion));
     }
 
     /** One librbd AIO call, given the image and a fresh completion. */
@@ -217,13 +437,13 @@ public final class RbdImage implements AutoCloseable {
         int submit(Pointer image, Pointer completion);
     }
 
-    private void submit(String call, long offset, long length, ByteBuffer data, IoCompletion done,
+    private void submit(String call, long offset, long length, ByteBuffer data, IoCompletion done, long readBytes,
                         AioCall aio) throws NativeIoException {
         Pointer image = ensureOpen();
         checkRange(offset, length);
         long id = AioCompletions.nextId();
         // counted in here, and out by the completion (or abandon): the image's one in-flight count
-        Pointer completion = AioCompletions.create(id, call, context(offset, length), data, this, done);
+        Pointer completion = AioCompletions.create(id, call, context(offset, length), data, this, done, readBytes);
         int rc = aio.submit(image, completion);
         if (rc < 0) {
             AioCompletions.abandon(id, completion);

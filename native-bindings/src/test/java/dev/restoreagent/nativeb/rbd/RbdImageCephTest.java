@@ -13,8 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +59,12 @@ class RbdImageCephTest {
             return; // no cluster: the test was skipped before it connected
         }
         try {
+            // an image with snapshots cannot be removed (ENOTEMPTY)
+            try (RbdImage image = RbdImage.open(pool, name)) {
+                for (Snapshot snapshot : image.snapshots()) {
+                    image.snapRemove(snapshot.name());
+                }
+            }
             RbdImage.remove(pool, name);
         } finally {
             pool.close();
@@ -292,5 +302,272 @@ class RbdImageCephTest {
             }
         }
         return tampered;
+    }
+
+    // ---- the read side: snapshots, extents, asynchronous reads ----
+
+    private static final long MIB = 1L << 20;
+    private static final String SNAPSHOT = "backup.b1.snap.1";
+
+    /** {@code length} bytes of a pattern that differs by {@code seed} and by position. */
+    private static ByteBuffer pattern(int length, int seed) {
+        ByteBuffer data = ByteBuffer.allocateDirect(length);
+        for (int i = 0; i < length; i++) {
+            data.put(i, (byte) (i * 31 + seed * 17 + 1));
+        }
+        return data;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+
+    /** Reads with {@link RbdImage#aioRead} and waits; the bytes from the buffer's position. */
+    private static byte[] aioRead(RbdImage image, long offset, int length) throws Exception {
+        ByteBuffer into = ByteBuffer.allocateDirect(length);
+        IoCompletion[] listener = new IoCompletion[1];
+        CompletableFuture<Void> done = listen(new CompletableFuture<>(), listener);
+        image.aioRead(offset, into, listener[0]);
+        done.get(60, TimeUnit.SECONDS);
+        return bytes(into);
+    }
+
+    /**
+     * Data in four places, with holes between and inside objects (4 MiB each), then the snapshot, then
+     * two later writes: the first 8 KiB again and 4 KiB at 40 MiB.
+     */
+    private void writeSnapshotAndLater() throws Exception {
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            write(image, 0, pattern(8192, 1));
+            write(image, 5 * MIB + 100, pattern(3000, 2));
+            write(image, 20 * MIB, pattern(8192, 3));
+            write(image, 24 * MIB - 4096, pattern(8192, 4)); // the end of object 5 and the start of object 6
+            image.snapCreate(SNAPSHOT);
+            write(image, 0, pattern(8192, 9));
+            write(image, 40 * MIB, pattern(4096, 10));
+        }
+    }
+
+    @Test
+    void aSnapshotReadsItsOwnBytesAndNotLaterWrites() throws Exception {
+        writeSnapshotAndLater();
+        try (RbdImage snapshot = RbdImage.openReadOnly(pool, name, SNAPSHOT)) {
+            assertThat(snapshot.name()).isEqualTo("rbd/" + name + "@" + SNAPSHOT);
+            assertThat(snapshot.sizeBytes()).isEqualTo(64 * MIB);
+            assertThat(aioRead(snapshot, 0, 8192)).isEqualTo(bytes(pattern(8192, 1)));
+            assertThat(aioRead(snapshot, 5 * MIB + 100, 3000)).isEqualTo(bytes(pattern(3000, 2)));
+            assertThat(aioRead(snapshot, 40 * MIB, 4096)).isEqualTo(new byte[4096]);
+        }
+        try (RbdImage head = RbdImage.openReadOnly(pool, name, null)) {
+            assertThat(head.name()).isEqualTo("rbd/" + name);
+            assertThat(aioRead(head, 0, 8192)).isEqualTo(bytes(pattern(8192, 9)));
+            assertThat(aioRead(head, 40 * MIB, 4096)).isEqualTo(bytes(pattern(4096, 10)));
+        }
+    }
+
+    @Test
+    void snapshotsAreListedOldestFirst() throws Exception {
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            assertThat(image.snapshots()).isEmpty();
+            image.snapCreate("backup.b1.snap.1");
+            image.snapCreate("backup.b2.snap.2");
+            List<Snapshot> snapshots = image.snapshots();
+            assertThat(snapshots).extracting(Snapshot::name).containsExactly("backup.b1.snap.1", "backup.b2.snap.2");
+            assertThat(snapshots).extracting(Snapshot::sizeBytes).containsExactly(64 * MIB, 64 * MIB);
+            assertThat(snapshots.get(0).id()).isLessThan(snapshots.get(1).id());
+            image.snapRemove("backup.b1.snap.1");
+            assertThat(image.snapshots()).extracting(Snapshot::name).containsExactly("backup.b2.snap.2");
+            assertThatThrownBy(() -> image.snapRemove("backup.b1.snap.1"))
+                    .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(2))
+                    .hasMessage("rbd_snap_remove failed: ENOENT (errno=2) (image=rbd/" + name
+                            + ",snapshot=backup.b1.snap.1)");
+        }
+        try (RbdImage snapshot = RbdImage.openReadOnly(pool, name, "backup.b2.snap.2")) {
+            assertThat(snapshot.snapshots()).extracting(Snapshot::name).containsExactly("backup.b2.snap.2");
+        }
+    }
+
+    @Test
+    void extentsAreTheWrittenRangesPerObject() throws Exception {
+        writeSnapshotAndLater();
+        try (RbdImage snapshot = RbdImage.openReadOnly(pool, name, SNAPSHOT)) {
+            // per object, from its start to the end of its last written byte; the 40 MiB write came later
+            assertThat(snapshot.extents(0, 64 * MIB, false)).containsExactly(
+                    new Extent(0, 8192, true),
+                    new Extent(4 * MIB, MIB + 100 + 3000, true),
+                    new Extent(20 * MIB, 4 * MIB + 4096, true));
+            // clipped to the range asked for
+            assertThat(snapshot.extents(5 * MIB + 200, 1000, false))
+                    .containsExactly(new Extent(5 * MIB + 200, 1000, true));
+            assertThat(snapshot.extents(8 * MIB, 12 * MIB, false)).isEmpty();
+        }
+        try (RbdImage head = RbdImage.open(pool, name)) {
+            assertThat(head.extents(32 * MIB, 32 * MIB, false)).containsExactly(new Extent(40 * MIB, 4096, true));
+        }
+    }
+
+    @Test
+    void wholeObjectExtentsAreObjectAlignedFromTheObjectMap() throws Exception {
+        writeSnapshotAndLater();
+        try (RbdImage snapshot = RbdImage.openReadOnly(pool, name, SNAPSHOT)) {
+            assertThat(snapshot.features() & 16).as("fast-diff, in the cluster's default features").isEqualTo(16);
+            assertThat(snapshot.fastDiffValid()).isTrue();
+            assertThat(snapshot.extents(0, 64 * MIB, true)).containsExactly(
+                    new Extent(0, 8 * MIB, true),
+                    new Extent(20 * MIB, 8 * MIB, true));
+            assertThat(snapshot.extents(5 * MIB, MIB, true)).containsExactly(new Extent(5 * MIB, MIB, true));
+        }
+    }
+
+    @Test
+    void wholeObjectExtentsWithoutFastDiffAskEachObject() throws Exception {
+        String plain = CephTestCluster.uniqueImageName("nb-nofastdiff");
+        RbdImage.create(pool, plain, 16 * MIB, new ImageCreateOptions(22, 1, null)); // layering only
+        try (RbdImage image = RbdImage.open(pool, plain)) {
+            assertThat(image.fastDiffValid()).isFalse();
+            write(image, 4 * MIB + 100, pattern(10, 1));
+            assertThat(image.extents(0, 16 * MIB, true)).containsExactly(new Extent(4 * MIB, 4 * MIB, true));
+            assertThat(image.extents(0, 16 * MIB, false)).containsExactly(new Extent(4 * MIB, 110, true));
+        } finally {
+            RbdImage.remove(pool, plain);
+        }
+    }
+
+    @Test
+    void extentsOutsideTheImageAreRefused() throws Exception {
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            assertThatThrownBy(() -> image.extents(60 * MIB, 8 * MIB, false))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("range 62914560+8388608 is outside image rbd/" + name + " of 67108864 bytes");
+        }
+    }
+
+    @Test
+    void anExceptionInTheExtentCallbackIsRethrownAfterTheCall() throws Exception {
+        writeSnapshotAndLater();
+        IllegalStateException boom = new IllegalStateException("boom");
+        List<Extent> seen = new ArrayList<>();
+        DiffIterations.Collector throwing = new DiffIterations.Collector() {
+            @Override
+            synchronized int add(long offset, long length, boolean exists) {
+                seen.add(new Extent(offset, length, exists));
+                throw boom;
+            }
+        };
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            assertThatThrownBy(() -> image.extents(0, 64 * MIB, false, throwing)).isSameAs(boom);
+            // objects already asked for still call back; the collector is not called again
+            assertThat(seen).hasSize(1);
+            assertThat(image.extents(0, 64 * MIB, false)).hasSize(4);
+        }
+    }
+
+    @Test
+    void manyReadsInFlightReturnTheirBytes() throws Exception {
+        byte[] model = new byte[(int) (28 * MIB)];
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            for (long[] w : new long[][] {{0, 8192, 1}, {5 * MIB + 100, 3000, 2}, {20 * MIB, 8192, 3},
+                    {24 * MIB - 4096, 8192, 4}, {7 * MIB, MIB, 5}}) {
+                ByteBuffer data = pattern((int) w[1], (int) w[2]);
+                write(image, w[0], data);
+                data.get(0, model, (int) w[0], (int) w[1]);
+            }
+        }
+        // offset, length: object starts and middles, holes, object boundaries, unaligned
+        long[][] reads = {{0, 8192}, {5 * MIB, MIB}, {5 * MIB + 99, 3002}, {20 * MIB - 1, 9000},
+                {24 * MIB - 5000, 10_000}, {6 * MIB + 17, 3 * MIB}, {12 * MIB, 4096}, {1, 1}};
+        try (RbdImage image = RbdImage.openReadOnly(pool, name, null)) {
+            List<ByteBuffer> buffers = new ArrayList<>();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (long[] r : reads) {
+                // each read lands from a position in the middle of a larger buffer
+                ByteBuffer into = ByteBuffer.allocateDirect((int) r[1] + 200).position(100).limit(100 + (int) r[1]);
+                IoCompletion[] listener = new IoCompletion[1];
+                done.add(listen(new CompletableFuture<>(), listener));
+                image.aioRead(r[0], into, listener[0]);
+                buffers.add(into);
+            }
+            for (CompletableFuture<Void> d : done) {
+                d.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(image.inFlight()).isZero();
+            for (int i = 0; i < reads.length; i++) {
+                ByteBuffer into = buffers.get(i);
+                assertThat(into.position()).as("read %d leaves the position", i).isEqualTo(100);
+                int from = (int) reads[i][0];
+                assertThat(bytes(into)).as("read %d at %d", i, from)
+                        .isEqualTo(Arrays.copyOfRange(model, from, from + (int) reads[i][1]));
+                // librbd wrote from the position to the limit and nothing around it
+                ByteBuffer whole = into.duplicate().clear();
+                assertThat(whole.get(99)).as("before the range").isZero();
+                assertThat(whole.get(into.limit())).as("after the range").isZero();
+            }
+        }
+    }
+
+    @Test
+    void aioReadRefusesHeapBuffersAndRangesOutsideTheImage() throws Exception {
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            image.snapCreate(SNAPSHOT);
+        }
+        try (RbdImage snapshot = RbdImage.openReadOnly(pool, name, SNAPSHOT)) {
+            assertThatThrownBy(() -> snapshot.aioRead(0, ByteBuffer.allocate(10), null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("rbd_aio_read2 needs a direct buffer");
+            assertThatThrownBy(() -> snapshot.aioRead(64 * MIB - 1, ByteBuffer.allocateDirect(2), null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("range 67108863+2 is outside image rbd/" + name + "@" + SNAPSHOT
+                            + " of 67108864 bytes");
+            assertThat(snapshot.inFlight()).isZero();
+        }
+    }
+
+    @Test
+    void aMissingSnapshotIsEnoentNamingIt() {
+        assertThatThrownBy(() -> RbdImage.openReadOnly(pool, name, "backup.gone.snap.1"))
+                .isInstanceOfSatisfying(NativeIoException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(2);
+                    assertThat(e.call()).isEqualTo("rbd_open_read_only");
+                })
+                .hasMessage("rbd_open_read_only failed: ENOENT (errno=2) (image=rbd/" + name + "@backup.gone.snap.1)");
+        assertThatThrownBy(() -> RbdImage.openReadOnly(pool, "no-such-image", "s"))
+                .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(2))
+                .hasMessage("rbd_open_read_only failed: ENOENT (errno=2) (image=rbd/no-such-image@s)");
+    }
+
+    @Test
+    void writesThroughAReadOnlyHandleFailWithErofs() throws Exception {
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            image.snapCreate(SNAPSHOT);
+        }
+        try (RbdImage snapshot = RbdImage.openReadOnly(pool, name, SNAPSHOT)) {
+            // under zero-copy librbd would accept this one and never complete it
+            assertThatThrownBy(() -> snapshot.aioWrite(0, ByteBuffer.allocateDirect(10), null))
+                    .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(30))
+                    .hasMessage("rbd_aio_write2 failed: EROFS (errno=30) (image=rbd/" + name + "@" + SNAPSHOT
+                            + ",offset=0,length=10)");
+            assertThat(snapshot.inFlight()).isZero();
+            IoCompletion[] listener = new IoCompletion[1];
+            CompletableFuture<Void> done = listen(new CompletableFuture<>(), listener);
+            snapshot.aioWriteZeroes(0, 4096, listener[0]);
+            assertThatThrownBy(() -> done.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(30));
+            assertThatThrownBy(() -> snapshot.snapCreate("another"))
+                    .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(30));
+        }
+    }
+
+    @Test
+    void listNamesThePoolsImagesSorted() throws Exception {
+        String other = CephTestCluster.uniqueImageName("nb-a-list");
+        RbdImage.create(pool, other, MIB, ImageCreateOptions.DEFAULTS);
+        try {
+            List<String> names = RbdImage.list(pool);
+            assertThat(names).contains(name, other).isSorted().doesNotHaveDuplicates();
+        } finally {
+            RbdImage.remove(pool, other);
+        }
+        assertThat(RbdImage.list(pool)).contains(name).doesNotContain(other);
     }
 }

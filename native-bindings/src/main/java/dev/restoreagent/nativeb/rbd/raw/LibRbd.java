@@ -30,6 +30,14 @@ public final class LibRbd {
         void invoke(Pointer completion, Pointer arg);
     }
 
+    /**
+     * The {@code cb} of {@code rbd_diff_iterate2}: {@code int (*)(uint64_t off, size_t len, int exists, void *arg)},
+     * called for each allocated extent; a negative result stops the iteration, which then returns it.
+     */
+    public interface DiffCallback extends Callback {
+        int invoke(long offset, long length, int exists, Pointer arg);
+    }
+
     public static final int RBD_LOCK_MODE_EXCLUSIVE = 0;
     public static final int RBD_IMAGE_OPTION_ORDER = 2;
     public static final int RBD_IMAGE_OPTION_FEATURES = 1;
@@ -38,6 +46,12 @@ public final class LibRbd {
     public static final int FADVISE_SEQUENTIAL = 0x8;
     /** LIBRADOS_OP_FLAG_FADVISE_NOCACHE: the OSD need not cache what a restore writes. */
     public static final int FADVISE_NOCACHE = 0x40;
+    /** {@code RBD_FEATURE_FAST_DIFF} ({@code rbd/features.h}). */
+    public static final long RBD_FEATURE_FAST_DIFF = 1L << 4;
+    /** {@code RBD_FLAG_OBJECT_MAP_INVALID}, of {@code rbd_get_flags}. */
+    public static final long RBD_FLAG_OBJECT_MAP_INVALID = 1L;
+    /** {@code RBD_FLAG_FAST_DIFF_INVALID}, of {@code rbd_get_flags}. */
+    public static final long RBD_FLAG_FAST_DIFF_INVALID = 1L << 1;
 
     public static native void rbd_version(IntByReference major, IntByReference minor, IntByReference extra);
 
@@ -59,7 +73,32 @@ public final class LibRbd {
 
     public static native int rbd_open(Pointer ioctx, String name, PointerByReference image, String snapName);
 
+    /** {@code snapName} null opens the head, read-only. */
+    public static native int rbd_open_read_only(Pointer ioctx, String name, PointerByReference image,
+                                                String snapName);
+
     public static native int rbd_close(Pointer image);
+
+    /** {@code images}: an array of {@code rbd_image_spec_t} ({@code char *id; char *name;}, 16 bytes). */
+    public static native int rbd_list2(Pointer ioctx, Pointer images, LongByReference maxImages);
+
+    public static native void rbd_image_spec_list_cleanup(Pointer images, long count);
+
+    /** {@code snaps}: an array of {@code rbd_snap_info_t} ({@code uint64_t id, size; const char *name;}, 24 bytes). */
+    public static native int rbd_snap_list(Pointer image, Pointer snaps, IntByReference maxSnaps);
+
+    public static native void rbd_snap_list_end(Pointer snaps);
+
+    public static native int rbd_snap_create(Pointer image, String snapName);
+
+    public static native int rbd_snap_remove(Pointer image, String snapName);
+
+    public static native int rbd_get_flags(Pointer image, LongByReference flags);
+
+    /** {@code include_parent} and {@code whole_object} are {@code uint8_t}: 0 or 1. */
+    public static native int rbd_diff_iterate2(Pointer image, String fromSnapName, long offset, long length,
+                                               byte includeParent, byte wholeObject, DiffCallback callback,
+                                               Pointer arg);
 
     public static native int rbd_get_size(Pointer image, LongByReference size);
 
@@ -74,6 +113,9 @@ public final class LibRbd {
 
     public static native int rbd_aio_write2(Pointer image, long offset, long length, ByteBuffer buffer,
                                             Pointer completion, int opFlags);
+
+    public static native int rbd_aio_read2(Pointer image, long offset, long length, ByteBuffer buffer,
+                                           Pointer completion, int opFlags);
 
     public static native int rbd_aio_write_zeroes(Pointer image, long offset, long length, Pointer completion,
                                                   int zeroFlags, int opFlags);
