@@ -1,8 +1,8 @@
 #!/bin/bash
 # A throw-away single-node Ceph cluster (Debian 12 / Ceph 16.2 Pacific) for tests, CI and the demo:
-# one monitor (mon.a), one memstore OSD (osd.0), cephx on, everything on 127.0.0.1, pool `rbd`, and a
-# RADOS Gateway (client.rgw.a) serving S3 and Swift. No systemd, no mgr; every file of the cluster lives
-# in one directory. Background: shared/ceph-notes.md, shared/objectstore-notes.md.
+# one monitor (mon.a), one memstore OSD (osd.0), cephx on, everything on 127.0.0.1, pool `rbd` (or
+# CEPH_DEV_POOL), and a RADOS Gateway (client.rgw.a) serving S3 and Swift. No systemd, no mgr; every file
+# of the cluster lives in one directory. Background: shared/ceph-notes.md, shared/objectstore-notes.md.
 #
 #   scripts/ceph-cluster.sh install        install the Debian packages if missing (quiet when present)
 #   scripts/ceph-cluster.sh start  [DIR]   start (or reuse) the cluster; prints CEPH_CONF=DIR/ceph.conf
@@ -18,9 +18,25 @@
 #   CEPH_DEV_START_TIMEOUT    seconds `start` may take before it gives up (default 90)
 #   CEPH_DEV_VERBOSE=1        progress on stderr (otherwise stderr is used only on failure)
 #   CEPH_DEV_RGW=0            no RADOS Gateway (default 1: it starts, and `start` fails when it does not)
+#   CEPH_DEV_POOL=NAME        the RBD pool made, initialised (rbd pool init) and probed (default rbd); the
+#                             only pool of the cluster besides the gateway's own
+#   CEPH_DEV_USERS="ID=PROFILE ..."   cephx users besides client.admin, PROFILE rbd or rbd-read-only: each
+#                             client.ID gets caps mon 'profile rbd' osd 'profile PROFILE pool=POOL' (as Ceph's
+#                             OpenStack guide gives them) and its own keyring, see below. E.g. the backup
+#                             cluster of scripts/with-ceph.sh: "cinder-backup=rbd restore-agent=rbd-read-only".
+# The pool and the users are made by the first `start` of a DIR; a running cluster is reused as it is, and
+# `start` fails if it lacks a user asked for or has another pool (stop it first).
 #
 # A client needs nothing but the conf: rados_create2(&c, "ceph", "client.admin", 0) and
 # rados_conf_read_file(c, "DIR/ceph.conf") (its [client] section names the admin keyring).
+#
+# With CEPH_DEV_USERS, each user's keyring is DIR/ceph.client.ID.keyring (mode 0600, its key only; the caps
+# live in the mon's auth database, imported at mkfs, so the users cost no extra start time), and
+# DIR/client.conf is the cluster's conf for them: the same [global] (fsid, mon_host, cephx), and in [client]
+# no admin key but keyring = DIR/ceph.$name.keyring, so that `rbd --conf DIR/client.conf --id ID`
+# and rados.Rados(rados_id=ID, conffile=DIR/client.conf) find the user's own keyring by name (as kolla's
+# /etc/ceph/ceph.client.ID.keyring is found), while client.admin finds none there and is refused.
+# An explicit --keyring (rados_conf_set "keyring") works as well.
 #
 # The RADOS Gateway listens on http://127.0.0.1:PORT (beast) for one user, restore-test, whose keys are
 # made up for each cluster. `start` still prints only the CEPH_CONF line; an S3 or Swift client reads
@@ -48,6 +64,8 @@ readonly PACKAGES=(ceph-mon ceph-osd ceph-common librbd-dev radosgw python3-boto
 
 VERBOSE=${CEPH_DEV_VERBOSE:-0}
 WITH_RGW=${CEPH_DEV_RGW:-1}
+POOL=${CEPH_DEV_POOL:-rbd}
+read -r -a USERS <<<"${CEPH_DEV_USERS:-}"   # ID=PROFILE words
 T0=$EPOCHREALTIME
 
 say() { echo "$PROG: $*" >&3; }
@@ -69,6 +87,7 @@ set_paths() { # set_paths DIR: the absolute paths of everything belonging to the
             die "refusing to use $DIR as a cluster directory" ;;
     esac
     CONF=$DIR/ceph.conf
+    CLIENT_CONF=$DIR/client.conf   # for the CEPH_DEV_USERS: no admin key (see the header)
     PIDS=$DIR/pids              # "NAME PID" per daemon, written right after each launch
     SETUP_OUT=$DIR/setup.out    # output of the set-up commands; its tail is shown on failure
     LOGS=$DIR/log
@@ -107,6 +126,17 @@ alive() { # alive NAME...: each of these daemons was recorded and still runs
     local name
     for name; do
         is_ours "$(awk -v n="$name" '$1 == n { print $2 }' "$PIDS" 2>/dev/null)" || return 1
+    done
+}
+
+user_keyring() { echo "$DIR/ceph.client.$1.keyring"; }   # user_keyring ID: where `start` writes its key
+
+has_users() { # every user asked for has its keyring here, and the pool is the one asked for
+    local user
+    # a cluster started before DIR/pool was written has pool rbd
+    [ "$(cat "$DIR/pool" 2>/dev/null || echo rbd)" = "$POOL" ] || return 1
+    for user in "${USERS[@]}"; do
+        [ -f "$(user_keyring "${user%%=*}")" ] || return 1
     done
 }
 
@@ -268,12 +298,9 @@ pick_port() { # a free block's P, starting at a random block of the range; calle
 
 gen_key() { ceph-authtool --gen-print-key; }
 
-write_conf() { # write_conf FSID PORT
+global_section() { # global_section FSID PORT: the [global] of ceph.conf and client.conf
     local fsid=$1 port=$2
-    local bytes=${CEPH_DEV_MEMSTORE_BYTES:-$((4 << 30))}
-    [[ "$bytes" =~ ^[0-9]+$ ]] || die "CEPH_DEV_MEMSTORE_BYTES must be a number of bytes, not '$bytes'"
-    cat >"$CONF" <<EOF
-# Throw-away test cluster made by scripts/ceph-cluster.sh; see shared/ceph-notes.md.
+    cat <<EOF
 [global]
 fsid = $fsid
 mon_host = [v2:127.0.0.1:$port,v1:127.0.0.1:$((port + 1))]
@@ -297,6 +324,17 @@ mon_warn_on_pool_no_redundancy = false
 mon_allow_pool_delete = true
 # Fail in 30 s instead of Ceph's 300 when the cluster is not there.
 client_mount_timeout = 30
+EOF
+}
+
+write_conf() { # write_conf FSID PORT
+    local fsid=$1 port=$2
+    local bytes=${CEPH_DEV_MEMSTORE_BYTES:-$((4 << 30))}
+    [[ "$bytes" =~ ^[0-9]+$ ]] || die "CEPH_DEV_MEMSTORE_BYTES must be a number of bytes, not '$bytes'"
+    { echo "# Throw-away test cluster made by scripts/ceph-cluster.sh; see shared/ceph-notes.md."
+      global_section "$fsid" "$port"
+    } >"$CONF"
+    cat >>"$CONF" <<EOF
 
 [mon]
 mon_data = $DIR/mon.a
@@ -333,6 +371,20 @@ keyring = $DIR/keyring
 # Per process (\$pid.\$cctid), so parallel clients do not collide (notes §6.6).
 admin_socket = $SOCKDIR/\$cluster-\$name.\$pid.\$cctid.asok
 EOF
+    if [ ${#USERS[@]} -gt 0 ]; then
+        { echo "# The cluster of $CONF for its users other than client.admin (CEPH_DEV_USERS): no admin key here."
+          global_section "$fsid" "$port"
+          cat <<EOF
+
+[client]
+# Each user's own keyring, by name: DIR/ceph.client.ID.keyring; client.admin has none here.
+# \$name, not \$cluster.\$name: the CLI takes the cluster name from the conf's file name ("client" here),
+# librados does not ("ceph"), so \$cluster would send the two to different files.
+keyring = $DIR/ceph.\$name.keyring
+admin_socket = $SOCKDIR/\$cluster-\$name.\$pid.\$cctid.asok
+EOF
+        } >"$CLIENT_CONF"
+    fi
     [ "$WITH_RGW" = 1 ] || return 0
     cat >>"$CONF" <<EOF
 
@@ -402,6 +454,13 @@ EOF
 	caps osd = "allow rwx"
 EOF
           fi
+          local user id profile key
+          for user in "${USERS[@]}"; do
+              id=${user%%=*} profile=${user#*=} key=$(gen_key)
+              printf '[client.%s]\n\tkey = %s\n' "$id" "$key" >"$(user_keyring "$id")"
+              printf '[client.%s]\n\tkey = %s\n\tcaps mon = "profile rbd"\n\tcaps osd = "profile %s pool=%s"\n' \
+                  "$id" "$key" "$profile" "$POOL"
+          done
           cat "$DIR/keyring"
         } >"$DIR/mon-init.keyring"
     )
@@ -444,18 +503,19 @@ start_osd() { # register osd.0, mkfs its memstore, start it
     launch osd.0 ceph-osd -i 0
 }
 
-make_pool() { # pool rbd: 8 PGs, size 1 / min_size 1
+make_pool() { # pool POOL (rbd unless CEPH_DEV_POOL): 8 PGs, size 1 / min_size 1
     # Size 1 at creation (allowed by mon_allow_pool_size_one; min_size follows the conf's default of 1):
     # one call instead of create + two `pool set ... --yes-i-really-mean-it`, ~0.6 s less per start.
-    ceph_cli osd pool create rbd 8 8 replicated --size 1 >>"$SETUP_OUT" || die "pool create failed"
-    log "pool rbd created"
+    ceph_cli osd pool create "$POOL" 8 8 replicated --size 1 >>"$SETUP_OUT" || die "pool create failed"
+    echo "$POOL" >"$DIR/pool"
+    log "pool $POOL created"
     # Waits for the OSD to be up and the PGs active.
-    rbd_cli pool init rbd || die "rbd pool init failed"
-    log "pool rbd initialised"
+    rbd_cli pool init "$POOL" || die "rbd pool init failed"
+    log "pool $POOL initialised"
 }
 
 probe_io() { # the cluster is ready only when a client can really write through librbd
-    local img=rbd/ceph-cluster-probe-$$
+    local img=$POOL/ceph-cluster-probe-$$
     rbd_cli create --size 16M "$img" || die "probe: rbd create failed"
     rbd_cli bench --io-type write --io-size 4M --io-total 8M "$img" || die "probe: rbd bench failed"
     rbd_cli rm --no-progress "$img" || die "probe: rbd rm failed"
@@ -555,6 +615,13 @@ cmd_install() {
 
 cmd_start() {
     [[ "$WITH_RGW" =~ ^[01]$ ]] || die "CEPH_DEV_RGW must be 0 or 1, not '$WITH_RGW'"
+    [[ "$POOL" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] || die "CEPH_DEV_POOL is not a pool name: '$POOL'"
+    local user
+    for user in "${USERS[@]}"; do
+        # admin and rgw.a are the cluster's own
+        [[ "$user" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]*=(rbd|rbd-read-only)$ ]] && [ "${user%%=*}" != admin ] ||
+            die "CEPH_DEV_USERS takes ID=rbd or ID=rbd-read-only words (ID not admin), not '$user'"
+    done
     local bin bins=(ceph ceph-mon ceph-osd ceph-authtool monmaptool rbd)
     [ "$WITH_RGW" = 0 ] || bins+=(radosgw radosgw-admin /usr/bin/python3)
     for bin in "${bins[@]}"; do
@@ -565,6 +632,7 @@ cmd_start() {
         if [ "$WITH_RGW" = 1 ] && ! has_rgw; then
             die "the cluster in $DIR runs without a RADOS Gateway (CEPH_DEV_RGW=0); stop it first"
         fi
+        has_users || die "the cluster in $DIR runs without pool $POOL or a user of CEPH_DEV_USERS; stop it first"
         log "already running"
         echo "CEPH_CONF=$CONF"
         return 0

@@ -13,9 +13,40 @@ Ceilometer).
       [--parent-id PID] [--compression zlib|zstd|bz2|none|...] [--chunk-size BYTES]
       [--sha-block-size BYTES] [--container NAME] [--db FILE] [--record FILE]
   cinder_driver.py restore --driver posix --backup-path DIR --backup-id ID --output FILE [--db FILE]
+  cinder_driver.py backup --driver ceph --db FILE --rbd-volume --size-gib N --backup-id ID --volume-id VID
+      [--parent-id PID] [--edits FILE] [--volume-conf CONF] [--volume-user ID] [--volume-pool POOL]
+      [--chunk-size BYTES] [--record FILE] [--result FILE]
+  cinder_driver.py backup --driver ceph --db FILE --volume FILE [--size-gib N] [--snapshot-id SID] ...
+  cinder_driver.py remove-ceph-volume --db FILE --volume-id VID [--volume-conf CONF] ...
 
 --driver swift|s3 need --db; they reach the test cluster's gateway from RGW_* in the environment
 (scripts/with-ceph.sh exports them), and any other store, or any [DEFAULT] option, as --set OPTION=VALUE.
+
+--driver ceph is Cinder's CephBackupDriver: backup_ceph_conf, backup_ceph_user and backup_ceph_pool come
+from BACKUP_CEPH_CONF, BACKUP_CEPH_CINDER_USER and BACKUP_CEPH_POOL (the backup cluster of
+scripts/with-ceph.sh: its client.conf, cinder-backup, backups), or --set. Its volume is either
+  --rbd-volume: the RBD image volume-VID in --volume-pool (rbd) of the volume cluster (--volume-conf, default
+      $CEPH_CONF, as --volume-user, default admin), made at --size-gib GiB as Cinder's RBD driver makes a
+      volume if it is not there; the --edits (a JSON list of {"op": "write", "offset": N, "file": PATH} and
+      {"op": "discard", "offset": N, "length": N}) are applied to it first. It is handed to the driver as
+      os-brick's RBD connector hands an RBD volume to the backup manager (linuxrbd.RBDVolumeIOWrapper), so the
+      driver takes its RBD path: rbd export-diff | rbd import-diff into the backup pool;
+  --volume FILE: a plain file, which the driver copies in chunks (_full_backup) into a new image
+      volume-VID.backup.ID, with no service_metadata. --size-gib (default: the file's size rounded up) is the
+      volume's size, and the image's; a shorter file stands for the volume's first bytes, the rest zeros (the
+      image's tail is left unwritten, see backup(): the copy writes every byte it reads, zeros too, and
+      memstore keeps ~2 bytes of RAM per byte written).
+--snapshot-id makes it a backup of that snapshot (a snapshot row, the backup's snapshot_id), which the driver
+always copies in chunks, whatever the volume is, and always into volume-VID.backup.base: Zed still writes
+that legacy name for backups of snapshots (_full_backup names them with _get_backup_base_name(volume_id),
+without the backup), so no renaming is needed to get the legacy layout. --result writes what the driver
+made, as JSON: the pool, base image, snapshot (or null), metadata object, service_metadata, and the sha256 of
+the volume's size_gib GiB as the backup saw them, read back from the volume right after it. remove-ceph-volume
+removes volume-VID (with its snapshots) from the volume cluster, and from the backup pool the images
+volume-VID.backup.* (with theirs) and the metadata objects of the volume's backups in --db.
+Note: Zed's own restore (restore --driver ceph) of a chunked copy made without a snapshot fails with
+ImageNotFound: with no service_metadata, _full_restore opens volume-VID.backup.base, not the
+volume-VID.backup.ID the backup wrote. Backups of snapshots and RBD-path backups restore.
 
 backup runs what BackupManager.create_backup/continue_backup/_finish_backup do around the driver:
 the volume goes to 'backing-up', the driver's backup() reads the volume file opened 'rb' through
@@ -42,6 +73,7 @@ import threading  # noqa: E402
 orig_threading.current_thread.__globals__['_active'] = threading._active
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
@@ -111,6 +143,14 @@ def _configure_swift(args):
     _from_env('backup_swift_key', 'RGW_SWIFT_KEY')
 
 
+def _configure_ceph(args):
+    # the backup cluster of scripts/with-ceph.sh, when it is there: its conf for users (no admin key; the
+    # user's keyring is found by name), the user Cinder's driver writes as, and the pool
+    _from_env('backup_ceph_conf', 'BACKUP_CEPH_CONF')
+    _from_env('backup_ceph_user', 'BACKUP_CEPH_CINDER_USER')
+    _from_env('backup_ceph_pool', 'BACKUP_CEPH_POOL')
+
+
 DRIVERS = {
     'posix': Driver('cinder.backup.drivers.posix.PosixBackupDriver', 'backup_file_size',
                     'backup_sha_block_size_bytes', 'backup_container', _configure_posix),
@@ -118,6 +158,9 @@ DRIVERS = {
                  'backup_s3_block_size', 'backup_s3_store_bucket', _configure_s3),
     'swift': Driver('cinder.backup.drivers.swift.SwiftBackupDriver', 'backup_swift_object_size',
                     'backup_swift_block_size', 'backup_swift_container', _configure_swift),
+    # no sha blocks: an RBD image per backup, and RBD snapshots for the increments
+    'ceph': Driver('cinder.backup.drivers.ceph.CephBackupDriver', 'backup_ceph_chunk_size', None,
+                   'backup_ceph_pool', _configure_ceph),
 }
 
 
@@ -153,6 +196,8 @@ def _setup(args):
     if getattr(args, 'chunk_size', None):
         CONF.set_override(driver.chunk_option, args.chunk_size)
     if getattr(args, 'sha_block_size', None):
+        if driver.sha_option is None:
+            raise SystemExit('cinder_driver: --driver %s has no sha blocks' % args.driver)
         CONF.set_override(driver.sha_option, args.sha_block_size)
     objects.register_all()
     if not os.path.exists(database):
@@ -177,28 +222,87 @@ def _volume_row(ctxt, volume_id, size_gib, status, name):
     return objects.Volume.get_by_id(ctxt, volume_id)
 
 
+def _snapshot_row(ctxt, snapshot_id, volume, status):
+    """The snapshot's row, made as the API makes it if it is not there yet, in this status."""
+    try:
+        db.snapshot_get(ctxt, snapshot_id)
+    except exception.SnapshotNotFound:
+        db.snapshot_create(ctxt, {
+            'id': snapshot_id, 'volume_id': volume.id, 'user_id': USER_ID, 'project_id': PROJECT_ID,
+            'status': 'available', 'progress': '100%', 'volume_size': volume.size,
+            'display_name': 'bench snapshot', 'volume_type_id': volume.volume_type_id,
+        })
+    db.snapshot_update(ctxt, snapshot_id, {'status': status})
+
+
+def _check_backup_args(args):
+    if args.rbd_volume:
+        if args.driver != 'ceph':
+            raise SystemExit('cinder_driver: --rbd-volume needs --driver ceph')
+        if args.volume or not args.size_gib:
+            raise SystemExit('cinder_driver: --rbd-volume takes --size-gib and no --volume')
+    elif not args.volume:
+        raise SystemExit('cinder_driver: backup needs --volume FILE (or, with --driver ceph, --rbd-volume)')
+    elif args.edits:
+        raise SystemExit('cinder_driver: --edits needs --rbd-volume')
+    if args.result and args.driver != 'ceph':
+        raise SystemExit('cinder_driver: --result needs --driver ceph')
+
+
 def backup(args):
+    _check_backup_args(args)
     driver = _setup(args)
     ctxt = _context()
-    size_gib = max(1, -(-os.path.getsize(args.volume) // GIB))
-    volume = _volume_row(ctxt, args.volume_id, size_gib, 'backing-up', 'bench-volume')
+    size_gib = args.size_gib or max(1, -(-os.path.getsize(args.volume) // GIB))
+    # a backup of a snapshot leaves the volume as it is and takes the snapshot to 'backing-up'
+    volume = _volume_row(ctxt, args.volume_id, size_gib, 'available' if args.snapshot_id else 'backing-up',
+                         'bench-volume')
+    if args.snapshot_id:
+        _snapshot_row(ctxt, args.snapshot_id, volume, 'backing-up')
     parent = objects.Backup.get_by_id(ctxt, args.parent_id) if args.parent_id else None
     # the row cinder.backup.api.API.create makes
     db.backup_create(ctxt, {
         'id': args.backup_id, 'volume_id': volume.id, 'user_id': USER_ID, 'project_id': PROJECT_ID,
-        'display_name': 'bench ' + os.path.basename(args.volume), 'display_description': None,
+        'display_name': 'bench ' + (os.path.basename(args.volume) if args.volume else volume.name),
+        'display_description': None,
         'status': fields.BackupStatus.CREATING, 'container': args.container, 'parent_id': args.parent_id,
         'size': volume.size, 'host': HOST, 'availability_zone': CONF.storage_availability_zone,
-        'data_timestamp': timeutils.utcnow(), 'snapshot_id': None,
+        'data_timestamp': timeutils.utcnow(), 'snapshot_id': args.snapshot_id,
     })
     record = objects.Backup.get_by_id(ctxt, args.backup_id)
     # BackupManager.create_backup, continue_backup, _finish_backup
     record.service = driver.class_path
     record.save()
+    if (args.driver == 'ceph' and args.volume and os.path.getsize(args.volume) < size_gib * GIB
+            and not any(o.startswith('restore_discard_excess_bytes=') for o in args.set or [])):
+        # A file shorter than the volume: the chunked copy stops at its end and, with this option on (the
+        # default), discards the rest of the new backup image. Zed's _discard_bytes fails there on the
+        # RBD wrapper behind tpool.Proxy ("'function' object has no attribute 'discard'": the Proxy wraps
+        # the image as a function), so the rest is left unwritten instead, which reads as zeros just the
+        # same. A file of the volume's full size would be copied whole, zeros and all: GiBs of OSD RAM.
+        CONF.set_override('restore_discard_excess_bytes', False)
     service = importutils.import_class(driver.class_path)(ctxt)
-    with open(args.volume, 'rb') as device_file:
-        updates = service.backup(record, tpool.Proxy(device_file))
-    db.volume_update(ctxt, volume.id, {'status': 'available', 'previous_status': 'backing-up'})
+    sha256 = None
+    if args.rbd_volume:
+        # BackupManager._run_backup: an RBD volume comes from os-brick's connector already file-like, and is
+        # handed to the driver as it is (in tpool.Proxy)
+        device = _rbd_volume(args, volume, size_gib)
+        try:
+            _apply_edits(device.rbd_image, args.edits)
+            updates = service.backup(record, tpool.Proxy(device))
+            if args.result:
+                sha256 = _sha256_rbd(device.rbd_image, size_gib * GIB)
+        finally:
+            device.close()
+    else:
+        with open(args.volume, 'rb') as device_file:
+            updates = service.backup(record, tpool.Proxy(device_file))
+        if args.result:
+            sha256 = _sha256_file(args.volume, size_gib * GIB)
+    if args.snapshot_id:
+        db.snapshot_update(ctxt, args.snapshot_id, {'status': 'available'})
+    else:
+        db.volume_update(ctxt, volume.id, {'status': 'available', 'previous_status': 'backing-up'})
     record.refresh()
     record.status = fields.BackupStatus.AVAILABLE
     record.size = volume.size
@@ -217,6 +321,169 @@ def backup(args):
             f.write(text + '\n')
     else:
         print(text)
+    if args.result:
+        with open(args.result, 'w') as f:
+            f.write(json.dumps(_ceph_result(service, record, size_gib, sha256)) + '\n')
+
+
+# -------------------------------------------------------------------------- Cinder's Ceph backup driver
+
+def _volume_cluster(args):
+    """The volume cluster's conf, user and pool: what Cinder's RBD volume driver has in its backend."""
+    conf = args.volume_conf or os.environ.get('CEPH_CONF')
+    if not conf:
+        raise SystemExit('cinder_driver: no --volume-conf and no CEPH_CONF')
+    return os.path.abspath(conf), args.volume_user, args.volume_pool
+
+
+def _rbd_volume(args, volume, size_gib):
+    """The RBD volume as os-brick's RBDConnector._get_rbd_handle opens it for the backup manager.
+
+    The image is made first if it is missing, as RBDDriver.create_volume makes it: volume.name
+    (volume-VID), the conf's rbd_default_features, 4 MiB objects (rbd_store_chunk_size)."""
+    import rbd
+    from os_brick.initiator import linuxrbd
+    conf, user, pool = _volume_cluster(args)
+    client = linuxrbd.RBDClient(user, pool, conffile=conf, rbd_cluster_name='ceph')
+    try:
+        if volume.name not in rbd.RBD().list(client.ioctx):
+            features = int(client.client.conf_get('rbd_default_features'))
+            rbd.RBD().create(client.ioctx, volume.name, size_gib * GIB, order=22, old_format=False,
+                             features=features)
+        rbd_volume = linuxrbd.RBDVolume(client, volume.name)
+    except Exception:
+        client.disconnect()
+        raise
+    # os-brick hands over its own conf (a temporary file naming the mons and the user's keyring); this is
+    # the volume cluster's, which names both. The driver passes it, the user and the pool to `rbd export-diff`.
+    return linuxrbd.RBDVolumeIOWrapper(linuxrbd.RBDImageMetadata(rbd_volume, pool, user, conf))
+
+
+def _apply_edits(image, edits_file):
+    """Writes and discards on the volume before its backup, as a guest would make them."""
+    if not edits_file:
+        return
+    with open(edits_file) as f:
+        edits = json.load(f)
+    for edit in edits:
+        if edit['op'] == 'write':
+            offset = int(edit['offset'])
+            with open(edit['file'], 'rb') as source:
+                while True:
+                    data = source.read(4 << 20)
+                    if not data:
+                        break
+                    image.write(data, offset)
+                    offset += len(data)
+        elif edit['op'] == 'discard':
+            image.discard(int(edit['offset']), int(edit['length']))
+        else:
+            raise SystemExit('cinder_driver: unknown edit %r' % (edit,))
+    image.flush()
+
+
+def _sha256_rbd(image, length):
+    digest = hashlib.sha256()
+    step = 8 << 20
+    for offset in range(0, length, step):
+        digest.update(image.read(offset, min(step, length - offset)))
+    return digest.hexdigest()
+
+
+def _sha256_file(path, length):
+    """The sha256 of what the driver's chunked copy makes of the file: its first LENGTH bytes, padded with
+    zeros to LENGTH when it is shorter (the driver discards the rest of the backup image)."""
+    digest = hashlib.sha256()
+    done = 0
+    with open(path, 'rb') as f:
+        while done < length:
+            data = f.read(min(8 << 20, length - done))
+            if not data:
+                break
+            digest.update(data)
+            done += len(data)
+    zeros = bytes(8 << 20)
+    while done < length:
+        n = min(len(zeros), length - done)
+        digest.update(zeros[:n])
+        done += n
+    return digest.hexdigest()
+
+
+def _ceph_result(service, record, size_gib, sha256):
+    """Where Cinder's Ceph driver put the backup, found by the driver's own naming and looked up in the pool."""
+    import rbd
+    from cinder.backup.drivers import ceph
+    from cinder.volume.drivers import rbd as rbd_driver
+    if record.snapshot_id:
+        # _full_backup of a snapshot: the name without a backup, volume-VID.backup.base
+        base = service._get_backup_base_name(record.volume_id)
+    else:
+        # service_metadata's base (the RBD path, its increments), else volume-VID.backup.ID (_full_backup)
+        base = service._get_backup_base_name(record.volume_id, backup=record)
+    with rbd_driver.RADOSClient(service, record.container) as client:
+        if base not in rbd.RBD().list(client.ioctx):
+            raise RuntimeError('the driver made no image %s in pool %s' % (base, record.container))
+        image = rbd.Image(client.ioctx, base, read_only=True)
+        try:
+            snapshot = service._get_backup_snap_name(image, base, record.id)
+        finally:
+            image.close()
+        # _backup_metadata's object (written whenever the volume has metadata to save, which is always:
+        # its base fields)
+        meta = ceph.VolumeMetadataBackup(client, record.id).name
+        metadata_object = meta if _object_exists(client.ioctx, meta) else None
+    return {'backup_id': record.id, 'volume_id': record.volume_id, 'parent_id': record.parent_id,
+            'snapshot_id': record.snapshot_id, 'pool': record.container, 'base': base, 'snapshot': snapshot,
+            'metadata_object': metadata_object, 'service_metadata': record.service_metadata,
+            'size_gib': size_gib, 'sha256': sha256}
+
+
+def _object_exists(ioctx, name):
+    import rados
+    try:
+        ioctx.stat(name)
+        return True
+    except rados.ObjectNotFound:
+        return False
+
+
+def _remove_image(ioctx, name):
+    """Removes an image and its snapshots (unprotected first)."""
+    import rbd
+    image = rbd.Image(ioctx, name)
+    try:
+        for snap in list(image.list_snaps()):
+            if image.is_protected_snap(snap['name']):
+                image.unprotect_snap(snap['name'])
+            image.remove_snap(snap['name'])
+    finally:
+        image.close()
+    rbd.RBD().remove(ioctx, name)
+
+
+def remove_ceph_volume(args):
+    """The volume's image in the volume cluster, and its backups' images and metadata objects in the pool."""
+    import rbd
+    from os_brick.initiator import linuxrbd
+    from cinder.backup.drivers import ceph
+    from cinder.volume.drivers import rbd as rbd_driver
+    args.driver = 'ceph'
+    _setup(args)
+    ctxt = _context()
+    service = ceph.CephBackupDriver(ctxt)
+    prefix = 'volume-%s.backup.' % args.volume_id
+    with rbd_driver.RADOSClient(service, CONF.backup_ceph_pool) as client:
+        for name in rbd.RBD().list(client.ioctx):
+            if name.startswith(prefix):
+                _remove_image(client.ioctx, name)
+        for row in db.backup_get_all_by_volume(ctxt, args.volume_id, PROJECT_ID):
+            ceph.VolumeMetadataBackup(client, row.id).remove_if_exists()
+    conf, user, pool = _volume_cluster(args)
+    with linuxrbd.RBDClient(user, pool, conffile=conf, rbd_cluster_name='ceph') as client:
+        name = CONF.volume_name_template % args.volume_id
+        if name in rbd.RBD().list(client.ioctx):
+            _remove_image(client.ioctx, name)
 
 
 def restore(args):
@@ -276,16 +543,27 @@ def _size(text):
 def main(argv):
     parser = argparse.ArgumentParser(description="Runs Cinder's own backup drivers in process.")
     commands = parser.add_subparsers(dest='command', required=True)
-    for name in ('backup', 'restore'):
+    for name in ('backup', 'restore', 'remove-ceph-volume'):
         p = commands.add_parser(name)
-        p.add_argument('--driver', choices=sorted(DRIVERS), default='posix')
-        p.add_argument('--backup-path', help='backup_posix_path (posix)')
+        if name != 'remove-ceph-volume':
+            p.add_argument('--driver', choices=sorted(DRIVERS), default='posix')
+            p.add_argument('--backup-path', help='backup_posix_path (posix)')
+            p.add_argument('--backup-id', required=True)
         p.add_argument('--db', help='SQLite file of the rows (default: BACKUP_PATH/cinder.sqlite)')
-        p.add_argument('--backup-id', required=True)
         p.add_argument('--set', action='append', metavar='OPTION=VALUE',
                        help="any option of cinder.conf's [DEFAULT], e.g. the object store's endpoint")
+        if name != 'restore':
+            p.add_argument('--volume-conf', help="ceph: the volume cluster's conf (default: $CEPH_CONF)")
+            p.add_argument('--volume-user', default='admin', help='ceph: the user that opens the RBD volume')
+            p.add_argument('--volume-pool', default='rbd', help="ceph: the RBD volume's pool")
     b = commands.choices['backup']
-    b.add_argument('--volume', required=True, help='the volume: a file, read as the attached device')
+    b.add_argument('--volume', help='the volume: a file, read as the attached device')
+    b.add_argument('--rbd-volume', action='store_true',
+                   help='ceph: the volume is the RBD image volume-VID of the volume cluster (see above)')
+    b.add_argument('--size-gib', type=int, help="the volume's size (default: the file's, rounded up)")
+    b.add_argument('--edits', help='ceph, --rbd-volume: a JSON file of writes and discards made before')
+    b.add_argument('--snapshot-id', help='a backup of this snapshot of the volume')
+    b.add_argument('--result', help="ceph: write what the driver made here, as JSON")
     b.add_argument('--volume-id', required=True)
     b.add_argument('--parent-id', help='an incremental backup on top of this backup')
     b.add_argument('--compression', help='backup_compression_algorithm (default: zlib, as Cinder)')
@@ -295,9 +573,10 @@ def main(argv):
     b.add_argument('--record', help='write the export record here instead of stdout')
     r = commands.choices['restore']
     r.add_argument('--output', required=True, help='the target: a file, opened as the attached device')
+    commands.choices['remove-ceph-volume'].add_argument('--volume-id', required=True)
     args = parser.parse_args(argv)
     try:
-        {'backup': backup, 'restore': restore}[args.command](args)
+        {'backup': backup, 'restore': restore, 'remove-ceph-volume': remove_ceph_volume}[args.command](args)
     except exception.CinderException as e:
         sys.stderr.write('cinder_driver: %s: %s\n' % (type(e).__name__, e))
         return 1

@@ -10,19 +10,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Cinder's own backup drivers, run by {@code cinder_driver.py} (in this jar, from src/main/python) under the
  * system's Python with Debian's {@code python3-cinder}: backups written by Cinder's code and Cinder's own
  * restore step, for the tests and the bench. One instance is one backup repository (posix: a
- * {@code backup_posix_path}) with the SQLite file of its rows; not thread-safe.
+ * {@code backup_posix_path}; ceph: a pool of the {@link CephBackupCluster}) with the SQLite file of its rows; not
+ * thread-safe.
  */
 public final class CinderDriver {
     /** The interpreter that has python3-cinder; a pyenv {@code python3} on PATH does not. */
     public static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    /** The class Cinder records as the backup service of its Ceph backups (an export record's backup_service). */
+    public static final String CEPH_SERVICE = "cinder.backup.drivers.ceph.CephBackupDriver";
 
     private static final String SCRIPT_RESOURCE = "cinder_driver.py";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +75,36 @@ public final class CinderDriver {
     }
 
     /**
+     * Why Cinder's Ceph backup driver cannot run here, or null when it can: its module with python3-rados and
+     * python3-rbd, os-brick's RBD wrapper, and the {@code rbd} command it pipes export-diff into import-diff with.
+     */
+    public static String cephUnavailableReason() {
+        if (!Files.isExecutable(PYTHON)) {
+            return PYTHON + " is missing";
+        }
+        try {
+            Process p = new ProcessBuilder(PYTHON.toString(), "-c",
+                    "import shutil, cinder.backup.drivers.ceph, rados, rbd; from os_brick.initiator import linuxrbd;"
+                            + " assert shutil.which('rbd'), 'no rbd command on PATH'")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "importing Cinder's ceph driver did not finish in 60 s";
+            }
+            return p.exitValue() == 0 ? null
+                    : "Cinder's Ceph backup driver cannot run under " + PYTHON
+                            + " (apt-get install python3-cinder python3-rados python3-rbd ceph-common): "
+                            + lastLine(out);
+        } catch (IOException e) {
+            return "cannot run " + PYTHON + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
      * Cinder's PosixBackupDriver with {@code backupPath} as {@code backup_posix_path}; the script is copied into
      * {@code workDir} (created if missing).
      */
@@ -97,6 +133,22 @@ public final class CinderDriver {
         }
         return new CinderDriver(script(workDir), store, null, workDir.resolve("cinder-" + store + ".sqlite"),
                 environment);
+    }
+
+    /**
+     * Cinder's CephBackupDriver as a cinder-backup node of a kolla-ansible deployment runs it: backups go to
+     * {@code backups}' cluster ({@code backup_ceph_conf} = its {@link CephBackupCluster#conf()},
+     * {@code backup_ceph_user} = its {@link CephBackupCluster#cinderBackupId()}, {@code backup_ceph_pool} = its
+     * {@link CephBackupCluster#pool()}), RBD volumes live in the volume cluster of {@code volumeConf} (pool
+     * {@code rbd}, opened as client.admin, whose keyring that conf names), and the rows are kept in {@code workDir}.
+     */
+    public static CinderDriver ceph(CephBackupCluster backups, Path volumeConf, Path workDir) throws IOException {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("BACKUP_CEPH_CONF", backups.conf().toAbsolutePath().toString());
+        environment.put("BACKUP_CEPH_CINDER_USER", backups.cinderBackupId());
+        environment.put("BACKUP_CEPH_POOL", backups.pool());
+        environment.put("CEPH_CONF", volumeConf.toAbsolutePath().toString());
+        return new CinderDriver(script(workDir), "ceph", null, workDir.resolve("cinder-ceph.sqlite"), environment);
     }
 
     private static Path script(Path workDir) throws IOException {
@@ -157,6 +209,188 @@ public final class CinderDriver {
         return new Made(recordFile, container, prefix, CinderBackup.read(backupPath, metadata));
     }
 
+    /** A change made to an RBD volume before its backup, as a guest would make it. */
+    public sealed interface VolumeEdit {
+        /** The bytes of {@code source} written at {@code offsetBytes}. */
+        record Write(long offsetBytes, Path source) implements VolumeEdit {
+            public Write {
+                Objects.requireNonNull(source, "source");
+            }
+        }
+
+        /**
+         * A discard (rbd_discard). librbd zeroes whole 64 KiB granules only (rbd_discard_granularity_bytes) and skips
+         * partial ones, so use object-aligned ranges where the zeros matter.
+         */
+        record Discard(long offsetBytes, long lengthBytes) implements VolumeEdit {
+        }
+
+        static VolumeEdit write(long offsetBytes, Path source) {
+            return new Write(offsetBytes, source);
+        }
+
+        static VolumeEdit discard(long offsetBytes, long lengthBytes) {
+            return new Discard(offsetBytes, lengthBytes);
+        }
+    }
+
+    /**
+     * What Cinder's Ceph driver backs up; make one with {@link #rbd}, {@link #file} or {@link #snapshot}.
+     *
+     * @param volumeFile     null: the RBD volume {@code rbd/volume-VOLUMEID} of the volume cluster, made at
+     *                       {@code sizeGib} if missing, which the driver backs up by its RBD path (export-diff into
+     *                       import-diff); else a plain file, which it copies in chunks
+     * @param sizeGib        the volume's size, as Cinder's row has it: the backup image's size
+     * @param edits          the RBD volume's changes made before the backup (empty for a file)
+     * @param chunkSizeBytes backup_ceph_chunk_size for the chunked copy; null for Cinder's 128 MiB
+     */
+    public record CephBackupSpec(String backupId, String volumeId, String parentId, String snapshotId, int sizeGib,
+                                 Path volumeFile, List<VolumeEdit> edits, Long chunkSizeBytes) {
+        public CephBackupSpec {
+            Objects.requireNonNull(backupId, "backupId");
+            Objects.requireNonNull(volumeId, "volumeId");
+            edits = List.copyOf(edits);
+            if (sizeGib < 1) {
+                throw new IllegalArgumentException("sizeGib must be at least 1: " + sizeGib);
+            }
+            if (volumeFile != null && (!edits.isEmpty() || parentId != null)) {
+                throw new IllegalArgumentException("edits and a parent need the RBD volume, not a file");
+            }
+        }
+
+        /**
+         * A backup of the RBD volume by the driver's RBD path: with {@code parentId} null a full one (a new base image
+         * {@code volume-VOLUMEID.backup.BACKUPID} in the pool), else an increment onto the parent's base image. Each
+         * leaves a snapshot {@code backup.BACKUPID.snap.TIME} on the volume and on the base image.
+         */
+        public static CephBackupSpec rbd(String backupId, String volumeId, String parentId, int sizeGib,
+                List<VolumeEdit> edits) {
+            return new CephBackupSpec(backupId, volumeId, parentId, null, sizeGib, null, edits, null);
+        }
+
+        /**
+         * A full backup of a plain file, the driver's chunked copy into {@code volume-VOLUMEID.backup.BACKUPID}. A file
+         * shorter than {@code sizeGib} stands for the volume's first bytes, the rest zeros (see cinder_driver.py).
+         */
+        public static CephBackupSpec file(Path volumeFile, String backupId, String volumeId, int sizeGib) {
+            return new CephBackupSpec(backupId, volumeId, null, null, sizeGib, Objects.requireNonNull(volumeFile),
+                    List.of(), null);
+        }
+
+        /**
+         * A backup of snapshot {@code snapshotId} of the volume, whose bytes {@code volumeFile} holds (the manager
+         * would attach the snapshot; the driver only looks at the backup's snapshot_id): always the chunked copy, into
+         * the legacy name {@code volume-VOLUMEID.backup.base}, which Zed still writes for these.
+         */
+        public static CephBackupSpec snapshot(Path volumeFile, String snapshotId, String backupId, String volumeId,
+                int sizeGib) {
+            return new CephBackupSpec(backupId, volumeId, null, Objects.requireNonNull(snapshotId), sizeGib,
+                    Objects.requireNonNull(volumeFile), List.of(), null);
+        }
+
+        public CephBackupSpec withChunkSize(long chunkSizeBytes) {
+            return new CephBackupSpec(backupId, volumeId, parentId, snapshotId, sizeGib, volumeFile, edits,
+                    chunkSizeBytes);
+        }
+    }
+
+    /**
+     * A backup Cinder's Ceph driver wrote, and where.
+     *
+     * @param pool            the backup's container: the pool in the backup cluster
+     * @param baseImage       the RBD image in that pool holding the backup ({@code volume-VOLUMEID.backup.FULLID}
+     *                        for the RBD path and its increments, {@code volume-VOLUMEID.backup.BACKUPID} for a
+     *                        chunked copy, {@code volume-VOLUMEID.backup.base} for a snapshot's)
+     * @param snapshot        the base image's snapshot that is this backup ({@code backup.BACKUPID.snap.TIME}), or null
+     *                        when the whole image is (the chunked copies)
+     * @param volumeSizeGib   the volume's size, and the base image's
+     * @param sha256          the sha256 of the volume's {@code volumeSizeGib} GiB as the backup saw them, read back
+     *                        from the volume right after it (a shorter file padded with zeros)
+     * @param serviceMetadata the row's service_metadata as the driver set it ({"base": "..."} on the RBD path; null for
+     *                        the chunked copies)
+     * @param metadataObject  the RADOS object of the volume's metadata in the pool ({@code backup.BACKUPID.meta}), or
+     *                        null if the driver wrote none
+     * @param recordFile      {@code cinder backup-export}'s record of the backup
+     */
+    public record CephBackup(String backupId, String volumeId, String parentId, String snapshotId, String pool,
+                             String baseImage, String snapshot, int volumeSizeGib, String sha256,
+                             String serviceMetadata, String metadataObject, Path recordFile) {
+    }
+
+    /**
+     * Runs Cinder's CephBackupDriver.backup() as the backup manager does (this instance must be {@link #ceph}); the
+     * export record goes to {@code recordFile}. The RBD volume stays (later backups of it are increments), as do the
+     * backups: {@link #removeCephVolume} removes them.
+     */
+    public CephBackup backupCeph(CephBackupSpec spec, Path recordFile) throws IOException {
+        if (!driver.equals("ceph")) {
+            throw new IllegalStateException("not Cinder's Ceph driver: " + driver);
+        }
+        Path work = script.getParent();
+        Path result = Files.createTempFile(work, "ceph-backup", ".json");
+        Path edits = null;
+        try {
+            List<String> args = new ArrayList<>(List.of("backup", "--backup-id", spec.backupId(), "--volume-id",
+                    spec.volumeId(), "--size-gib", Integer.toString(spec.sizeGib()), "--record", recordFile.toString(),
+                    "--result", result.toString()));
+            if (spec.volumeFile() == null) {
+                args.add("--rbd-volume");
+            } else {
+                add(args, "--volume", spec.volumeFile().toAbsolutePath());
+            }
+            add(args, "--parent-id", spec.parentId());
+            add(args, "--snapshot-id", spec.snapshotId());
+            add(args, "--chunk-size", spec.chunkSizeBytes());
+            if (!spec.edits().isEmpty()) {
+                edits = Files.createTempFile(work, "ceph-edits", ".json");
+                JSON.writeValue(edits.toFile(), spec.edits().stream().map(CinderDriver::editJson).toList());
+                add(args, "--edits", edits);
+            }
+            run(args);
+            JsonNode r = JSON.readTree(result.toFile());
+            return new CephBackup(r.get("backup_id").asText(), r.get("volume_id").asText(), text(r, "parent_id"),
+                    text(r, "snapshot_id"), r.get("pool").asText(), r.get("base").asText(), text(r, "snapshot"),
+                    r.get("size_gib").asInt(), r.get("sha256").asText(), text(r, "service_metadata"),
+                    text(r, "metadata_object"), recordFile);
+        } finally {
+            Files.deleteIfExists(result);
+            if (edits != null) {
+                Files.deleteIfExists(edits);
+            }
+        }
+    }
+
+    /**
+     * Removes what {@link #backupCeph} made for the volume: its RBD image {@code rbd/volume-VOLUMEID} with its
+     * snapshots, and in the backup pool the images {@code volume-VOLUMEID.backup.*} with theirs and the metadata
+     * objects of its backups. Missing ones are no error.
+     */
+    public void removeCephVolume(String volumeId) throws IOException {
+        if (!driver.equals("ceph")) {
+            throw new IllegalStateException("not Cinder's Ceph driver: " + driver);
+        }
+        run(List.of("remove-ceph-volume", "--volume-id", volumeId));
+    }
+
+    private static Map<String, Object> editJson(VolumeEdit edit) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (edit instanceof VolumeEdit.Write w) {
+            json.put("op", "write");
+            json.put("offset", w.offsetBytes());
+            json.put("file", w.source().toAbsolutePath().toString());
+        } else if (edit instanceof VolumeEdit.Discard d) {
+            json.put("op", "discard");
+            json.put("offset", d.offsetBytes());
+            json.put("length", d.lengthBytes());
+        }
+        return json;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
     /**
      * Cinder's own restore step, as its manager's _run_restore runs it, into {@code output} (opened 'wb').
      *
@@ -186,8 +420,12 @@ public final class CinderDriver {
     private String run(List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));
         command.add(args.get(0));
-        command.addAll(backupPath != null ? List.of("--driver", driver, "--backup-path", backupPath.toString())
-                : List.of("--driver", driver, "--db", db.toString()));
+        if (args.get(0).equals("remove-ceph-volume")) {
+            command.addAll(List.of("--db", db.toString()));
+        } else {
+            command.addAll(backupPath != null ? List.of("--driver", driver, "--backup-path", backupPath.toString())
+                    : List.of("--driver", driver, "--db", db.toString()));
+        }
         command.addAll(args.subList(1, args.size()));
         Path err = Files.createTempFile(script.getParent(), "cinder-driver", ".err");
         try {
