@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 /**
  * What to restore where: the choices of {@code restore-agent restore}, and the body of
  * {@code POST /v1/restores} (JSON, snake_case names). Exactly one source: {@code backupId} or
- * {@code cinderRecord} (both with {@code backupRoot} or {@code store}), or {@code image}.
+ * {@code cinderRecord} (both with {@code backupRoot} or {@code store}; or, for a backup of Cinder's
+ * Ceph driver, {@code backupId} with {@code volumeId}, and a record of that driver, with the backup
+ * cluster's {@code store} or {@code backupCluster}, or none for the target's cluster), {@code image},
+ * or {@code from} (an RBD image or snapshot).
  *
  * @param imageFormat auto, raw, zstd, zlib, gzip or bz2
  * @param size size of the RBD image {@code create} makes, e.g. {@code 20GiB}; null for the data's extent
@@ -19,7 +22,13 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param store instead of {@code backupRoot}: the Swift or S3 store agent.conf names so
  *     ({@code store.<name>.type}); {@code container} is then its bucket or container
  * @param serviceMetadata with {@code backupId}: the backup's object prefix, as Cinder's backup row
- *     has it ({@code service_metadata}), so that it is found without listing its container
+ *     has it ({@code service_metadata}), so that it is found without listing its container; for the
+ *     Ceph driver, its base image ({@code {"base": "volume-...backup..."}})
+ * @param volumeId with {@code backupId}: the backup is one of Cinder's Ceph driver, of this volume
+ * @param from an RBD snapshot or image to restore, {@code rbd:POOL[/NAMESPACE]/IMAGE[@SNAP]}, read
+ *     from the backup cluster
+ * @param backupCluster where Ceph-driver backups are read: Cinder's {@code backup_ceph_*} options;
+ *     null for a {@code store} of type ceph, or the target's cluster
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,7 +36,16 @@ public record RestoreRequest(String backupRoot, String backupId, String containe
                              String imageFormat, String to, Boolean create, String size, Boolean force,
                              Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions,
                              String verify, Boolean verifyAfter, String store,
-                             String serviceMetadata) {
+                             String serviceMetadata, String volumeId, String from, BackupCluster backupCluster) {
+
+    /** A request of the chunked drivers' backups or an image: no Ceph-driver fields. */
+    public RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
+                          String imageFormat, String to, Boolean create, String size, Boolean force,
+                          Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions,
+                          String verify, Boolean verifyAfter, String store, String serviceMetadata) {
+        this(backupRoot, backupId, container, cinderRecord, image, imageFormat, to, create, size, force, targetZeroed,
+                idempotencyKey, createOptions, verify, verifyAfter, store, serviceMetadata, null, null, null);
+    }
 
     @JsonIgnore
     public boolean isCreate() {

@@ -1,26 +1,27 @@
 package dev.restoreagent.agent.cli;
 
+import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobListener;
 import dev.restoreagent.agent.job.JobRunner;
-import dev.restoreagent.api.JobState;
 import dev.restoreagent.agent.job.RestoreJob;
-import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
-import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.api.JobState;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
 
+import dev.restoreagent.agent.source.rbd.BackupClusters;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.nativeb.libc.Terminal;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
-import dev.restoreagent.agent.source.store.ObjectStoreException;
-import dev.restoreagent.agent.source.store.Stores;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -148,8 +149,10 @@ final class RestoreCommand implements Callable<Integer> {
             err.println("restore-agent: no state directory: cannot make a private one: " + e.getMessage());
             return ExitCode.INTERNAL;
         }
-        try (stores; SharedConnection connection = new SharedConnection(ceph::connect)) {
-            JobRunner runner = new JobRunner(budget, settings, new TargetOpener(connection), stores, state,
+        try (SharedConnection connection = new SharedConnection(ceph::connect);
+             Stores sources = stores.withClusters(new BackupClusters(connection::get,
+                     Duration.ofSeconds(ceph.osdOpTimeoutSeconds)))) {
+            JobRunner runner = new JobRunner(budget, settings, new TargetOpener(connection), sources, state,
                     new JobListener() {
                 @Override
                 public void sourceResolved(RestoreJob job, RestoreSource source) {

@@ -3,6 +3,7 @@ package dev.restoreagent.agent.cli;
 import dev.restoreagent.api.CreateOptions;
 import dev.restoreagent.api.RestoreRequest;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -30,7 +31,21 @@ final class RestoreOptions {
         @Option(names = "--image", paramLabel = "FILE|-",
                 description = "Disk image stream, raw or zstd/zlib/gzip/bz2 compressed; - reads standard input.")
         String image;
+
+        @Option(names = "--from", paramLabel = "rbd:POOL/IMAGE[@SNAP]",
+                description = "An RBD snapshot (or an image, read-only) of the backup cluster (--backup-ceph-*; default:"
+                        + " the target's cluster).")
+        String from;
     }
+
+    @Option(names = "--volume-id", paramLabel = "VOL",
+            description = "With --backup-id: the backup is one of Cinder's Ceph driver, of this volume; found as Cinder"
+                    + " finds it (a snapshot backup.ID.snap.* of volume-VOL.backup.*, else volume-VOL.backup.ID, else"
+                    + " volume-VOL.backup.base).")
+    String volumeId;
+
+    @Mixin
+    BackupClusterOptions backupCluster;
 
     @Option(names = "--backup-root", paramLabel = "DIR",
             description = "Backup repository: backup_posix_path, or the NFS share's mount point.")
@@ -107,7 +122,7 @@ final class RestoreOptions {
                 size, force ? true : null, targetZeroed ? true : null, idempotencyKey,
                 dataPool == null && imageFeatures == null && objectSize == null ? null
                         : new CreateOptions(dataPool, imageFeatures, objectSize), verify, verifyAfter ? true : null,
-                store, null);
+                store, null, volumeId, source.from, backupCluster.toBackupCluster());
     }
 
     private static String absolute(Path path) {

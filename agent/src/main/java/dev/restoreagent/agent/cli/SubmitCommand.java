@@ -1,9 +1,9 @@
 package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.client.ControlClient;
+import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.api.JobView;
 import dev.restoreagent.api.RestoreRequest;
-import dev.restoreagent.agent.job.RestoreRequests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +38,8 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--store", paramLabel = "NAME",
             description = "Read the backup from the Swift or S3 store agent.conf names so (store.NAME.type), in"
-                    + " --container (its bucket or container; default: the export record's, else volumebackups).")
+                    + " --container (its bucket or container; default: the export record's, else volumebackups); or"
+                    + " a Ceph-driver backup (or --from) from the Ceph cluster it names (store.NAME.type = ceph).")
     String store;
 
     @Option(names = "--idempotency-key", paramLabel = "KEY",

@@ -1,32 +1,37 @@
 package dev.restoreagent.agent.cli;
 
 import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.agent.job.CephDriverSources;
+import dev.restoreagent.agent.job.RestoreRequests;
 import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.Verify;
 import dev.restoreagent.agent.source.cinder.BackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
-import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
-import dev.restoreagent.agent.source.store.ObjectStoreException;
-import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.cinder.LocatedBackup;
+import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
 import dev.restoreagent.agent.source.cinder.Sha256File;
 import dev.restoreagent.agent.source.cinder.Sha256FileException;
+import dev.restoreagent.agent.source.rbd.BackupClusters;
+import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.targets.ConnectFailure;
-import dev.restoreagent.agent.verify.TargetReaders;
+import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.verify.TargetReader;
+import dev.restoreagent.agent.verify.TargetReaders;
 import dev.restoreagent.agent.verify.TargetVerifier;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.memory.DirectBufferPool;
 import dev.restoreagent.io.rbd.RbdConnection;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.units.Sizes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,16 +44,31 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reads a restored target back and checks every block of the volume against the sha256file"
                 + " of the backup (the top of its chain): exit 0 if all match, 4 naming the first that does not.",
+                "A backup of Cinder's Ceph driver (--backup-id with --volume-id) or an RBD snapshot (--from) carries"
+                + " no checksum: the target is compared with the snapshot, block by block.",
                 "",
-                "Example:",
-                "  restore-agent verify --backup-root /var/lib/cinder/backup --backup-id ID --target /dev/sdb"})
+                "Examples:",
+                "  restore-agent verify --backup-root /var/lib/cinder/backup --backup-id ID --target /dev/sdb",
+                "  restore-agent verify --backup-id ID --volume-id VOL --backup-ceph-conf /etc/ceph/backup.conf"
+                        + " --backup-ceph-user restore-agent --target rbd:volumes/volume-VOL"})
 final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--backup-root", paramLabel = "DIR",
             description = "Where the backups are (or the --s3-*/--swift-* options of their store).")
     Path backupRoot;
 
-    @Option(names = "--backup-id", required = true, paramLabel = "ID", description = "The backup the target holds.")
+    @Option(names = "--backup-id", paramLabel = "ID", description = "The backup the target holds.")
     String backupId;
+
+    @Option(names = "--volume-id", paramLabel = "VOL",
+            description = "With --backup-id: the backup is one of Cinder's Ceph driver, of this volume.")
+    String volumeId;
+
+    @Option(names = "--from", paramLabel = "rbd:POOL/IMAGE[@SNAP]",
+            description = "Instead of a backup: the RBD snapshot (or image) the target was restored from.")
+    String from;
+
+    @Mixin
+    BackupClusterOptions backupCluster;
 
     @Option(names = "--container", paramLabel = "REL",
             description = "The backup's container relative to --backup-root, if not Cinder's default.")
@@ -82,6 +102,12 @@ final class VerifyCommand implements Callable<Integer> {
         PrintStream err = System.err;
         long start = System.nanoTime();
         int bytes = Math.toIntExact(Sizes.parse(bufferSize));
+        if ((backupId == null) == (from == null)) {
+            throw new ParameterException(spec.commandLine(), "give --backup-id or --from, one of them");
+        }
+        if (from != null || volumeId != null) {
+            return compareWithSnapshot(err, start, bytes);
+        }
         if ((backupRoot == null) == !storeOptions.given()) {
             throw new ParameterException(spec.commandLine(), "give --backup-root or a store's options (--s3-*,"
                     + " --swift-*), one of them");
@@ -149,6 +175,40 @@ final class VerifyCommand implements Callable<Integer> {
             // closing a source's sha256files: nothing the check depended on
             err.println("restore-agent: " + RestoreFailure.internal(e).getMessage());
             return ExitCode.INTERNAL;
+        }
+    }
+
+    /** A Ceph-driver backup or a snapshot: the target beside it, block by block. */
+    private int compareWithSnapshot(PrintStream err, long start, int bytes) {
+        if (backupRoot != null || storeOptions.given()) {
+            throw new ParameterException(spec.commandLine(), "--backup-root and the --s3-*/--swift-* options go with"
+                    + " the chunked drivers' backups, not --from or --volume-id");
+        }
+        RestoreRequest request = new RestoreRequest(null, backupId, container, null, null, null, target, null, null,
+                null, null, null, null, null, null, null, null, volumeId, from, backupCluster.toBackupCluster());
+        try {
+            RestoreRequests.validate(request);
+        } catch (RestoreRequests.FieldException e) {
+            throw new ParameterException(spec.commandLine(), e.withOptionNames(), e);
+        }
+        try (SharedConnection connection = new SharedConnection(ceph::connect);
+             Stores stores = Stores.NONE.withClusters(new BackupClusters(connection::get,
+                     Duration.ofSeconds(ceph.osdOpTimeoutSeconds)))) {
+            TargetVerifier.Verified verified = CephDriverSources.compare(request, stores,
+                    TargetReaders.isRbd(target) ? connection.get() : null, -1, bytes, () -> false);
+            err.println(String.format(Locale.ROOT, "verified %s against %s: %s in %d blocks match, in %.1f s", target,
+                    from != null ? from : "backup " + backupId, Sizes.format(verified.bytes()), verified.blocks(),
+                    (System.nanoTime() - start) / 1e9));
+            return ExitCode.OK;
+        } catch (RestoreFailure e) {
+            err.println("restore-agent: " + e.getMessage());
+            return ExitCode.of(e.kind());
+        } catch (NativeIoException e) {
+            err.println("restore-agent: " + ConnectFailure.describe(e));
+            return ExitCode.TARGET;
+        } catch (InterruptedException e) {
+            err.println("restore-agent: verify interrupted");
+            return ExitCode.CANCELLED;
         }
     }
 

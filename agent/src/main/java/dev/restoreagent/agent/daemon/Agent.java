@@ -1,23 +1,25 @@
 package dev.restoreagent.agent.daemon;
 
-import dev.restoreagent.api.ControlTransport;
 import dev.restoreagent.agent.decode.DecoderImplementations;
 import dev.restoreagent.agent.job.JobRegistry;
+import dev.restoreagent.agent.job.Journal;
+import dev.restoreagent.agent.log.LogLevels;
+import dev.restoreagent.agent.source.Codec;
+import dev.restoreagent.agent.source.rbd.BackupClusters;
+import dev.restoreagent.agent.source.rbd.CephStore;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.Stores;
-import dev.restoreagent.agent.source.Codec;
-import dev.restoreagent.api.JobState;
-import dev.restoreagent.agent.log.LogLevels;
-import dev.restoreagent.agent.job.Journal;
 import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
+import dev.restoreagent.api.ControlTransport;
+import dev.restoreagent.api.JobState;
+import dev.restoreagent.io.DaemonThreads;
+import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.rbd.RbdConnection;
 import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.RadosConfig;
 import dev.restoreagent.nativeb.systemd.SystemdNotify;
-import dev.restoreagent.io.DaemonThreads;
-import dev.restoreagent.io.memory.MemoryBudget;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -84,9 +86,9 @@ public final class Agent implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new AgentStartException(e.getMessage());
         }
-        Stores stores = stores(config);
-        MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
         SharedConnection connection = connection(config);
+        Stores stores = stores(config).withClusters(new BackupClusters(connection::get, config.osdOpTimeout()));
+        MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
         JobRegistry[] registry = new JobRegistry[1];
         AgentMetrics metrics = new AgentMetrics(budget, () -> registry[0], version);
         JobRegistry jobs = new JobRegistry(budget, config.settings(), new TargetOpener(connection), stores,
@@ -133,10 +135,18 @@ public final class Agent implements AutoCloseable {
         return agent;
     }
 
-    /** agent.conf's object stores, their secrets read; one that cannot be set up stops the start. */
+    /**
+     * agent.conf's stores: its object stores, their secrets read (one that cannot be set up stops the
+     * start), and its Ceph backup clusters, connected on first use.
+     */
     private static Stores stores(AgentConfig config) throws AgentStartException {
         Map<String, ObjectStore> open = new LinkedHashMap<>();
+        Map<String, CephStore> ceph = new LinkedHashMap<>();
         for (StoreConfig store : config.stores().values()) {
+            if (store.ceph() != null) {
+                ceph.put(store.name(), store.ceph());
+                continue;
+            }
             try {
                 open.put(store.name(), StoreClients.open(store, config.settings().sourceReadTimeout()));
             } catch (ObjectStoreException e) {
@@ -144,7 +154,7 @@ public final class Agent implements AutoCloseable {
                 throw new AgentStartException(e.getMessage());
             }
         }
-        return new Stores(open);
+        return new Stores(open, ceph, null);
     }
 
     /** A job's end in the log: a failure is an error, a cancel worth a notice, a success news. */

@@ -1,12 +1,13 @@
 package dev.restoreagent.agent.daemon;
 
-import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.agent.job.RestoreRequests.FieldException;
+import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.rbd.RbdImageSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ import java.util.List;
  * inside an allowed directory cannot point out of it.
  */
 final class PathPolicy {
+    private static final Path CEPH_DIR = Path.of("/etc/ceph");
+
     private final List<Path> allowed;
 
     PathPolicy(List<Path> allowed) {
@@ -32,9 +35,20 @@ final class PathPolicy {
         if (!RbdImageSpec.isRbd(request.to())) {
             check("to", request.to());
         }
+        if (request.backupCluster() != null) {
+            // a cluster's conf and keyring live in /etc/ceph; nothing else outside the allowed directories
+            List<Path> clusterFiles = new ArrayList<>(allowed);
+            clusterFiles.add(CEPH_DIR);
+            check("backup_cluster.conf", request.backupCluster().conf(), clusterFiles);
+            check("backup_cluster.keyring", request.backupCluster().keyring(), clusterFiles);
+        }
     }
 
     private void check(String field, String value) {
+        check(field, value, allowed);
+    }
+
+    private static void check(String field, String value, List<Path> allowed) {
         if (value == null) {
             return;
         }

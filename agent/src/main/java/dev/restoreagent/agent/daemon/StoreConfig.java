@@ -2,7 +2,10 @@ package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.daemon.AgentConfig.ConfigException;
 import dev.restoreagent.agent.daemon.ConfLines.Setting;
+import dev.restoreagent.agent.source.rbd.CephStore;
 import dev.restoreagent.agent.source.store.S3Settings;
+import dev.restoreagent.api.BackupCluster;
+import dev.restoreagent.nativeb.rados.RadosConfig;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -37,22 +40,31 @@ import java.util.stream.Collectors;
  * store.ks.credentials_file = /etc/restore-agent/keystone-credentials
  *     # OS_* without OS_, lower case: username = ..., user_domain_name = ..., password = ...,
  *     # project_name = ..., project_domain_name = ..., region_name = ..., interface = ...
+ * store.backups.type = ceph                # Cinder's Ceph driver: its backup_ceph_* options
+ * store.backups.conf = /etc/ceph/backup.conf
+ * store.backups.user = restore-agent       # read-only caps on the pool suffice
+ * store.backups.keyring = /etc/ceph/backup.client.restore-agent.keyring
+ * store.backups.cluster = ceph
+ * store.backups.pool = backups
  * </pre>
  */
 record StoreConfig(String name, Type type, URI endpoint, String region, Path credentialsFile, String profile,
-                   Path caCert, Path sseCustomerKeyFile, URI authUrl, int authVersion, int maxConnections) {
+                   Path caCert, Path sseCustomerKeyFile, URI authUrl, int authVersion, int maxConnections,
+                   CephStore ceph) {
     /** The kinds of store. */
-    enum Type { S3, SWIFT }
+    enum Type { S3, SWIFT, CEPH }
 
     private static final Pattern KEY = Pattern.compile("store\\.([a-z0-9][a-z0-9_-]{0,63})\\.([a-z_]+)");
     private static final Set<String> S3_FIELDS = Set.of("type", "endpoint", "region", "credentials_file", "profile",
             "ca_cert", "sse_customer_key_file", "max_connections");
     private static final Set<String> SWIFT_FIELDS = Set.of("type", "auth_url", "auth_version", "credentials_file",
             "ca_cert", "max_connections");
+    private static final Set<String> CEPH_FIELDS = Set.of("type", "conf", "user", "keyring", "cluster", "pool");
     private static final Set<String> FIELDS = new TreeSet<>(S3_FIELDS);
 
     static {
         FIELDS.addAll(SWIFT_FIELDS);
+        FIELDS.addAll(CEPH_FIELDS);
     }
 
     /** Whether {@code key} is a store's line: {@code store.<name>.<a field of stores>}. */
@@ -90,16 +102,20 @@ record StoreConfig(String name, Type type, URI endpoint, String region, Path cre
         if (type == null) {
             Setting any = fields.values().iterator().next();
             throw new ConfigException(file, any.line(), prefix + "type", "store " + name + " has no " + prefix
-                    + "type (s3 or swift)");
+                    + "type (s3, swift or ceph)");
         }
         Type kind;
         try {
             kind = Type.valueOf(type.value().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, type.line(), prefix + "type", prefix + "type: '" + type.value()
-                    + "' is not s3 or swift");
+                    + "' is not s3, swift or ceph");
         }
-        Set<String> allowed = kind == Type.S3 ? S3_FIELDS : SWIFT_FIELDS;
+        Set<String> allowed = switch (kind) {
+            case S3 -> S3_FIELDS;
+            case SWIFT -> SWIFT_FIELDS;
+            case CEPH -> CEPH_FIELDS;
+        };
         for (Map.Entry<String, Setting> field : fields.entrySet()) {
             if (!allowed.contains(field.getKey())) {
                 throw new ConfigException(file, field.getValue().line(), prefix + field.getKey(), prefix
@@ -107,6 +123,18 @@ record StoreConfig(String name, Type type, URI endpoint, String region, Path cre
             }
         }
         ConfValues values = new ConfValues(file, prefixed(prefix, fields));
+        if (kind == Type.CEPH) {
+            String user = optional(values, prefix + "user", ConfValues::required);
+            String cluster = optional(values, prefix + "cluster", ConfValues::required);
+            String pool = optional(values, prefix + "pool", ConfValues::required);
+            Path conf = optional(values, prefix + "conf", ConfValues::path);
+            CephStore ceph = new CephStore(name, new RadosConfig(cluster == null ? BackupCluster.DEFAULT_CLUSTER
+                    : cluster, user == null ? BackupCluster.DEFAULT_USER : user,
+                    conf == null ? Path.of(BackupCluster.DEFAULT_CONF) : conf,
+                    optional(values, prefix + "keyring", ConfValues::path), Map.of()),
+                    pool == null ? BackupCluster.DEFAULT_POOL : pool);
+            return new StoreConfig(name, kind, null, null, null, null, null, null, null, 0, 0, ceph);
+        }
         URI endpoint = optional(values, prefix + "endpoint", StoreConfig::url);
         URI authUrl = optional(values, prefix + "auth_url", StoreConfig::url);
         Path credentials = optional(values, prefix + "credentials_file", ConfValues::path);
@@ -131,7 +159,7 @@ record StoreConfig(String name, Type type, URI endpoint, String region, Path cre
         return new StoreConfig(name, kind, endpoint, region == null ? S3Settings.DEFAULT_REGION : region,
                 credentials, profile, optional(values, prefix + "ca_cert", ConfValues::path),
                 optional(values, prefix + "sse_customer_key_file", ConfValues::path), authUrl,
-                version == null ? 1 : version, max == null ? S3Settings.DEFAULT_MAX_CONNECTIONS : max);
+                version == null ? 1 : version, max == null ? S3Settings.DEFAULT_MAX_CONNECTIONS : max, null);
     }
 
     private static Map<String, Setting> prefixed(String prefix, Map<String, Setting> fields) {

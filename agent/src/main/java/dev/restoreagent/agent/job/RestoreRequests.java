@@ -10,8 +10,9 @@ import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.cinder.LocatedBackup;
 import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
-import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.source.image.ImageSource;
+import dev.restoreagent.agent.source.rbd.RbdSnapshotSpec;
+import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.targets.TargetRequest;
 import dev.restoreagent.api.CreateOptions;
 import dev.restoreagent.api.RestoreRequest;
@@ -33,11 +34,16 @@ public final class RestoreRequests {
      */
     public static void validate(RestoreRequest request) {
         int sources = (request.backupId() != null ? 1 : 0) + (request.cinderRecord() != null ? 1 : 0)
-                + (request.image() != null ? 1 : 0);
+                + (request.image() != null ? 1 : 0) + (request.from() != null ? 1 : 0);
         if (sources != 1) {
-            throw new FieldException("backup_id", "give exactly one source: backup_id, cinder_record or image");
+            throw new FieldException("backup_id", "give exactly one source: backup_id, cinder_record, image or from");
         }
-        if (request.image() == null && request.backupRoot() == null && request.store() == null) {
+        if (request.volumeId() != null && request.backupId() == null) {
+            throw new FieldException("volume_id", "volume_id goes with backup_id (a backup of Cinder's Ceph driver)");
+        }
+        boolean ceph = request.from() != null || request.volumeId() != null || request.backupCluster() != null
+                || request.cinderRecord() != null && cephRecord(request.cinderRecord());
+        if (request.image() == null && !ceph && request.backupRoot() == null && request.store() == null) {
             throw new FieldException("backup_root", "backup_root is required with backup_id and cinder_record"
                     + " (or the object store the backup is in)");
         }
@@ -49,6 +55,18 @@ public final class RestoreRequests {
             throw new FieldException("backup_root", "backup_root, store and container go with a Cinder backup,"
                     + " not image");
         }
+        if (ceph && request.backupRoot() != null) {
+            throw new FieldException("backup_root", "backup_root goes with posix and NFS backups; an RBD snapshot is"
+                    + " read from a Ceph cluster (store, backup_cluster, or the target's)");
+        }
+        if (request.backupCluster() != null && request.store() != null) {
+            throw new FieldException("backup_cluster", "backup_cluster and store both say where the backup is: give"
+                    + " one");
+        }
+        if (request.backupCluster() != null && !ceph) {
+            throw new FieldException("backup_cluster", "backup_cluster goes with a backup of Cinder's Ceph driver or"
+                    + " from");
+        }
         if (request.to() == null || request.to().isBlank()) {
             throw new FieldException("to", "to is required: a path or rbd:POOL[/NAMESPACE]/IMAGE");
         }
@@ -59,9 +77,29 @@ public final class RestoreRequests {
         sizeBytes(request);
         createOptions(request);
         verify(request);
+        if (request.from() != null) {
+            try {
+                RbdSnapshotSpec.parse(request.from());
+            } catch (IllegalArgumentException e) {
+                throw new FieldException("from", "from " + e.getMessage());
+            }
+        }
+        if (ceph && request.verify() != null && verify(request) != Verify.AUTO) {
+            throw new FieldException("verify", "verify " + request.verify() + " checks a chunked backup's checksums;"
+                    + " an RBD snapshot carries none (verify_after compares the target with it)");
+        }
         if (request.isVerifyAfter() && request.image() != null) {
             throw new FieldException("verify_after", "verify_after reads a target back against a Cinder backup's"
                     + " sha256file; an image has none");
+        }
+    }
+
+    /** Whether the export record in {@code file} is of Cinder's Ceph driver; false when it cannot be read (resolving says why). */
+    private static boolean cephRecord(String file) {
+        try {
+            return CinderExportRecord.parse(Path.of(file)).isCephDriver();
+        } catch (RestoreFailure | java.nio.file.InvalidPathException e) {
+            return false;
         }
     }
 
@@ -150,6 +188,15 @@ public final class RestoreRequests {
         if (request.image() != null) {
             return ImageSource.of(request.image(), codec(request.imageFormat()));
         }
+        CinderExportRecord.Parsed record = request.cinderRecord() == null ? null
+                : CinderExportRecord.parse(Path.of(request.cinderRecord()));
+        if (CephDriverSources.applies(request, record)) {
+            return CephDriverSources.resolve(request, record, stores);
+        }
+        if (request.store() != null && stores.ceph(request.store()).isPresent()) {
+            throw RestoreFailure.badInput("store " + request.store() + " is a Ceph cluster: a backup of Cinder's Ceph"
+                    + " driver is named by backup_id with volume_id, or by its export record");
+        }
         BackupLocator locator = locator(request, stores);
         return CinderSource.resolve(locator, locateTop(request, locator), verify(request), tempDir);
     }
@@ -201,7 +248,7 @@ public final class RestoreRequests {
         /** The message with the command line's option names for the fields: {@code --backup-root}. */
         public String withOptionNames() {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                    "\\b(backup_root|backup_id|store|service_metadata|cinder_record|image_format|verify_after|image|container|to|size"
+                    "\\b(backup_root|backup_id|volume_id|backup_cluster|store|service_metadata|cinder_record|image_format|verify_after|image|container|to|size"
                             + "|create_options\\.(?:data_pool|image_features|object_size)|create_options|create)\\b")
                     .matcher(getMessage());
             StringBuilder out = new StringBuilder();
@@ -215,6 +262,7 @@ public final class RestoreRequests {
             return switch (field) {
                 case "create_options" -> "the --create options";
                 case "create_options.image_features" -> "image-feature";
+                case "backup_cluster" -> "backup-ceph-* options";
                 default -> field.replace("create_options.", "").replace('_', '-');
             };
         }

@@ -9,17 +9,33 @@ import dev.restoreagent.nativeb.rbd.RbdImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** An RBD image, read back through librbd; the connection stays the caller's. */
+/** An RBD image, or a snapshot of one, read through librbd; the connection stays the caller's. */
 final class RbdReader implements TargetReader {
-    private final RbdImageSpec spec;
+    private final String name;
     private final IoContext pool;
     private final RbdImage image;
 
+    private interface Opening {
+        RbdImage open(IoContext pool) throws NativeIoException;
+    }
+
+    /** A target image, read back. */
     RbdReader(RbdConnection connection, RbdImageSpec spec) throws NativeIoException {
-        this.spec = spec;
-        this.pool = connection.openPool(spec);
+        this(connection, spec.pool(), spec.namespace(), spec.toString(), pool -> RbdImage.open(pool, spec.image()));
+    }
+
+    /** An image at {@code snapshot} (its head when null), opened read-only; {@code name} names it in messages. */
+    RbdReader(RbdConnection connection, String poolName, String namespace, String imageName, String snapshot,
+              String name) throws NativeIoException {
+        this(connection, poolName, namespace, name, pool -> RbdImage.openReadOnly(pool, imageName, snapshot));
+    }
+
+    private RbdReader(RbdConnection connection, String poolName, String namespace, String name, Opening opening)
+            throws NativeIoException {
+        this.name = name;
+        this.pool = connection.openPool(poolName, namespace);
         try {
-            this.image = RbdImage.open(pool, spec.image());
+            this.image = opening.open(pool);
         } catch (NativeIoException | RuntimeException e) {
             pool.close();
             throw e;
@@ -28,7 +44,7 @@ final class RbdReader implements TargetReader {
 
     @Override
     public String name() {
-        return spec.toString();
+        return name;
     }
 
     @Override

@@ -19,4 +19,15 @@ public final class TargetReaders {
     public static TargetReader open(String target, RbdConnection connection) throws IOException {
         return isRbd(target) ? new RbdReader(connection, RbdImageSpec.parse(target)) : new FileReader(Path.of(target));
     }
+
+    /**
+     * An RBD image at {@code snapshot} (its head when null), read-only: the source a restore of a
+     * snapshot is compared with.
+     *
+     * @param name how messages name it: {@code backups/volume-x.backup.y@backup.z.snap.1}
+     */
+    public static TargetReader snapshot(RbdConnection connection, String pool, String namespace, String image,
+                                        String snapshot, String name) throws IOException {
+        return new RbdReader(connection, pool, namespace, image, snapshot, name);
+    }
 }

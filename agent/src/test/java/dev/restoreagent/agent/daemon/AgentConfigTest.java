@@ -190,9 +190,9 @@ class AgentConfigTest {
     void aStoreLineThatMakesNoStoreIsRefusedByName() throws Exception {
         Path file = dir.resolve("agent.conf");
         assertThat(refusal("store.rgw.endpoint = http://h:1"))
-                .isEqualTo(file + " line 1: store rgw has no store.rgw.type (s3 or swift)");
+                .isEqualTo(file + " line 1: store rgw has no store.rgw.type (s3, swift or ceph)");
         assertThat(refusal("store.rgw.type = ftp"))
-                .isEqualTo(file + " line 1: store.rgw.type: 'ftp' is not s3 or swift");
+                .isEqualTo(file + " line 1: store.rgw.type: 'ftp' is not s3, swift or ceph");
         assertThat(refusal("store.rgw.type = s3", "store.rgw.endpont = http://h:1"))
                 .isEqualTo(file + " line 2: unknown key 'store.rgw.endpont'"
                         + " (did you mean store.rgw.endpoint?)");

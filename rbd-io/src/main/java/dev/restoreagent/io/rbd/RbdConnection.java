@@ -111,7 +111,12 @@ public final class RbdConnection implements AutoCloseable {
 
     /** Opens the pool (and namespace) of {@code spec}; the caller closes it after its images. */
     public IoContext openPool(RbdImageSpec spec) throws NativeIoException {
-        return rados.openIoContext(spec.pool(), spec.namespace());
+        return openPool(spec.pool(), spec.namespace());
+    }
+
+    /** Opens {@code pool} (and {@code namespace}, when not null or empty); the caller closes it after its images. */
+    public IoContext openPool(String pool, String namespace) throws NativeIoException {
+        return rados.openIoContext(pool, namespace);
     }
 
     @Override

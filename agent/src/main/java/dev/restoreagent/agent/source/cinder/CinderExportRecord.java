@@ -24,6 +24,53 @@ public record CinderExportRecord(String backupId, String container, String prefi
      *     {@code backup_service} must be of the same kind
      */
     public static CinderExportRecord read(Path file, boolean objectStore) throws RestoreFailure {
+        Parsed parsed = parse(file);
+        String where = parsed.where();
+        String service = parsed.service();
+        boolean files = service.endsWith("PosixBackupDriver") || service.endsWith("NFSBackupDriver")
+                || service.endsWith(".posix") || service.endsWith(".nfs");
+        boolean stored = service.endsWith("SwiftBackupDriver") || service.endsWith("S3BackupDriver")
+                || service.endsWith(".swift") || service.endsWith(".s3");
+        if (objectStore ? !stored : !files) {
+            throw RestoreFailure.badInput(where + " is of backup_service '" + service + "'; "
+                    + (objectStore ? "only Swift and S3 backups can be restored from an object store"
+                    : "only posix and NFS backups can be restored from files"
+                    + (stored ? " (give its store's options instead of a backup root)" : "")));
+        }
+        JsonNode row = parsed.row();
+        String id = field(row, "id", where);
+        String container = field(row, "container", where);
+        String prefix = field(row, "service_metadata", where);
+        JsonNode parent = row.get("parent_id");
+        return new CinderExportRecord(BackupIds.check(id, where + ": id"), container, prefix,
+                parent == null || parent.isNull() ? null : parent.asText());
+    }
+
+    /**
+     * An export record read and decoded, its driver not yet checked.
+     *
+     * @param where how messages name it: {@code Cinder export record FILE}
+     * @param service its {@code backup_service}: the driver's class or module
+     * @param row the backup's database row, from {@code backup_url}
+     */
+    public record Parsed(String where, String service, JsonNode row) {
+        /** Whether Cinder's Ceph driver wrote the backup. */
+        public boolean isCephDriver() {
+            return service.endsWith("CephBackupDriver") || service.endsWith(".ceph");
+        }
+
+        /** The row's text field {@code name}, which must be there. */
+        public String field(String name) throws RestoreFailure {
+            return CinderExportRecord.field(row, name, where);
+        }
+    }
+
+    /**
+     * Reads and decodes the record in {@code file} (at most 1 MiB).
+     *
+     * @throws RestoreFailure naming the file: unreadable, not JSON, no base64 JSON {@code backup_url}
+     */
+    public static Parsed parse(Path file) throws RestoreFailure {
         String where = "Cinder export record " + file;
         JsonNode record;
         try {
@@ -37,17 +84,6 @@ public record CinderExportRecord(String backupId, String container, String prefi
         if (record == null || !record.isObject() || !record.path("backup_url").isTextual()) {
             throw RestoreFailure.badInput(where + " has no backup_url string");
         }
-        String service = record.path("backup_service").asText("");
-        boolean files = service.endsWith("PosixBackupDriver") || service.endsWith("NFSBackupDriver")
-                || service.endsWith(".posix") || service.endsWith(".nfs");
-        boolean stored = service.endsWith("SwiftBackupDriver") || service.endsWith("S3BackupDriver")
-                || service.endsWith(".swift") || service.endsWith(".s3");
-        if (objectStore ? !stored : !files) {
-            throw RestoreFailure.badInput(where + " is of backup_service '" + service + "'; "
-                    + (objectStore ? "only Swift and S3 backups can be restored from an object store"
-                    : "only posix and NFS backups can be restored from files"
-                    + (stored ? " (give its store's options instead of a backup root)" : "")));
-        }
         JsonNode row;
         try {
             byte[] decoded = Base64.getMimeDecoder().decode(record.get("backup_url").asText());
@@ -55,12 +91,10 @@ public record CinderExportRecord(String backupId, String container, String prefi
         } catch (IllegalArgumentException | IOException e) {
             throw RestoreFailure.badInput(where + ": backup_url is not base64-encoded JSON: " + e.getMessage(), e);
         }
-        String id = field(row, "id", where);
-        String container = field(row, "container", where);
-        String prefix = field(row, "service_metadata", where);
-        JsonNode parent = row.get("parent_id");
-        return new CinderExportRecord(BackupIds.check(id, where + ": id"), container, prefix,
-                parent == null || parent.isNull() ? null : parent.asText());
+        if (row == null || !row.isObject()) {
+            throw RestoreFailure.badInput(where + ": backup_url is not a backup's JSON object");
+        }
+        return new Parsed(where, record.path("backup_service").asText(""), row);
     }
 
     private static String field(JsonNode row, String name, String where) throws RestoreFailure {

@@ -1,0 +1,66 @@
+package dev.restoreagent.agent.source.rbd;
+
+import dev.restoreagent.nativeb.Errno;
+import dev.restoreagent.nativeb.NativeIoException;
+import dev.restoreagent.nativeb.rbd.RbdImage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * One extent of an RBD image or snapshot, read straight into the caller's direct buffer (librbd fills
+ * the pooled buffer: nothing on the Java heap). Each read is bounded by the connection's
+ * {@code rados_osd_op_timeout}. Several channels may read one image at once (librbd's image handle
+ * is thread-safe); the image is its source's to close.
+ */
+final class RbdExtentChannel implements ReadableByteChannel {
+    private final RbdImage image;
+    private final long end;
+    private long position;
+    private boolean open = true;
+
+    RbdExtentChannel(RbdImage image, long offset, long length) {
+        this.image = image;
+        this.position = offset;
+        this.end = offset + length;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!open) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        if (position >= end) {
+            return -1;
+        }
+        int n = (int) Math.min(dst.remaining(), end - position);
+        ByteBuffer into = dst.slice(dst.position(), n);
+        try {
+            image.read(position, into);
+        } catch (NativeIoException e) {
+            if (Errno.ENOENT.is(e.errno())) {
+                throw new IOException("the snapshot is gone (was the backup deleted during the restore?): "
+                        + e.getMessage(), e);
+            }
+            throw e;
+        }
+        if (into.position() != n) {
+            throw new IOException("short read of " + image.name() + " at offset " + position + ": " + into.position()
+                    + " of " + n + " bytes (is the image smaller than its snapshot said?)");
+        }
+        dst.position(dst.position() + n);
+        position += n;
+        return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.restoreagent.agent.source.rbd;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * {@code length} zero bytes: an extent the snapshot does not have, which reads as zeros. The layer
+ * writer skips them onto a target that reads as zeros and writes them as zeros (discard, punched holes)
+ * everywhere else, so a target that held other data gets the snapshot's holes back.
+ */
+final class ZeroChannel implements ReadableByteChannel {
+    /** Bulk-copied into the caller's buffers, no per-byte loop; on the heap, so outside the budget's count. */
+    private static final ByteBuffer ZEROS = ByteBuffer.wrap(new byte[64 << 10]).asReadOnlyBuffer();
+
+    private long left;
+    private boolean open = true;
+
+    ZeroChannel(long length) {
+        this.left = length;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+        if (left == 0) {
+            return -1;
+        }
+        int n = (int) Math.min(dst.remaining(), left);
+        for (int done = 0; done < n; ) {
+            int piece = Math.min(n - done, ZEROS.capacity());
+            dst.put(ZEROS.duplicate().limit(piece));
+            done += piece;
+        }
+        left -= n;
+        return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+    }
+}

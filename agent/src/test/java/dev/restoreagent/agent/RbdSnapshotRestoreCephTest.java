@@ -1,0 +1,289 @@
+package dev.restoreagent.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreagent.agent.cli.ExitCode;
+import dev.restoreagent.agent.client.ControlClient;
+import dev.restoreagent.agent.daemon.Agent;
+import dev.restoreagent.agent.daemon.AgentConfig;
+import dev.restoreagent.api.RestoreRequest;
+import dev.restoreagent.io.memory.DirectMemory;
+import dev.restoreagent.io.rbd.RbdConnection;
+import dev.restoreagent.io.targets.XattrMarker;
+import dev.restoreagent.nativeb.rados.IoContext;
+import dev.restoreagent.nativeb.rados.RadosConfig;
+import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
+import dev.restoreagent.nativeb.rbd.RbdImage;
+import dev.restoreagent.testkit.CephTestCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Restores of RBD snapshots ({@code --from}) and the finding of Ceph-driver backups by Cinder's names
+ * ({@code --backup-id} with {@code --volume-id}), on the test cluster: snapshots of images this test
+ * writes with holes, read while the image's head moves on. Backups made by Cinder's own Ceph driver, in a
+ * second cluster, are CephDriverRestoreCephTest's.
+ */
+@Tag("ceph")
+class RbdSnapshotRestoreCephTest {
+    private static final long SIZE = (40L << 20) + 4096;
+
+    @TempDir
+    Path dir;
+    private RbdConnection connection;
+    private IoContext pool;
+    private final List<String> images = new ArrayList<>();
+    private long directBefore;
+
+    @BeforeEach
+    void connect() throws Exception {
+        connection = RbdConnection.connect(new RadosConfig("ceph", "admin", CephTestCluster.conf(), null, Map.of()),
+                Duration.ofSeconds(30), true);
+        pool = connection.openPool("rbd", null);
+        directBefore = DirectMemory.usedBytes();
+    }
+
+    @AfterEach
+    void removeImages() throws Exception {
+        try {
+            for (String image : images) {
+                try (RbdImage opened = RbdImage.open(pool, image)) {
+                    for (var snapshot : opened.snapshots()) {
+                        opened.snapRemove(snapshot.name());
+                    }
+                } catch (Exception e) {
+                    // not made: nothing to remove
+                    continue;
+                }
+                RbdImage.remove(pool, image);
+            }
+        } finally {
+            pool.close();
+            connection.close();
+        }
+        assertThat(DirectMemory.usedBytes()).as("direct memory after the test").isEqualTo(directBefore);
+    }
+
+    private String image(String name) {
+        images.add(name);
+        return name;
+    }
+
+    private TestSupport.CliRun cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--ceph-conf", CephTestCluster.conf().toString(), "--state-dir", dir.resolve("state").toString()));
+        if (args[0].equals("restore")) {
+            all.addAll(List.of("--progress", "none"));
+        }
+        return TestSupport.cli(all.toArray(String[]::new));
+    }
+
+    /**
+     * An image of {@link #SIZE} with data in three places and holes between, snapshotted as {@code snap};
+     * the head is then written over, so a restore of the snapshot that read the head would differ.
+     *
+     * @return the snapshot's bytes
+     */
+    private byte[] snapshotted(String name, String snap) throws Exception {
+        RbdImage.create(pool, name, SIZE, ImageCreateOptions.DEFAULTS);
+        byte[] want = new byte[(int) SIZE];
+        Random random = new Random(name.hashCode());
+        try (RbdImage opened = RbdImage.open(pool, name)) {
+            for (long[] range : new long[][] {{0, 1 << 20}, {10L << 20, 3L << 20}, {SIZE - 8192, 8192}}) {
+                byte[] data = new byte[(int) range[1]];
+                random.nextBytes(data);
+                System.arraycopy(data, 0, want, (int) range[0], data.length);
+                write(opened, range[0], data);
+            }
+            opened.snapCreate(snap);
+            write(opened, 20L << 20, new byte[] {1, 2, 3});
+            write(opened, 0, new byte[] {9, 9, 9});
+        }
+        return want;
+    }
+
+    private static void write(RbdImage image, long offset, byte[] data) throws Exception {
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length);
+        direct.put(data).flip();
+        image.write(offset, direct);
+    }
+
+    private String sha256OfImage(String name) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        byte[] heap = new byte[1 << 20];
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            for (long at = 0; at < image.sizeBytes(); at += buffer.capacity()) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), image.sizeBytes() - at));
+                image.read(at, buffer);
+                buffer.flip();
+                int n = buffer.remaining();
+                buffer.get(heap, 0, n);
+                digest.update(heap, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void aSnapshotRestoresByteExactIntoAFileANewImageAndImagesAndFilesHoldingOtherData() throws Exception {
+        String source = image(CephTestCluster.uniqueImageName("snap-src"));
+        byte[] want = snapshotted(source, "s1");
+        String from = "rbd:rbd/" + source + "@s1";
+
+        Path file = dir.resolve("restored.img");
+        TestSupport.CliRun run = cli("restore", "--from", from, "--to", file.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(TestSupport.sha256(file)).isEqualTo(sha256(want));
+        assertThat(new XattrMarker(file).get()).isEmpty();
+
+        // a file full of other bytes: the snapshot's holes must come back as zeros
+        Path old = dir.resolve("old.img");
+        byte[] junk = new byte[(int) SIZE];
+        java.util.Arrays.fill(junk, (byte) 0x5a);
+        Files.write(old, junk);
+        run = cli("restore", "--from", from, "--to", old.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(TestSupport.sha256(old)).isEqualTo(sha256(want));
+
+        String fresh = image(CephTestCluster.uniqueImageName("snap-new"));
+        run = cli("restore", "--from", from, "--to", "rbd:rbd/" + fresh, "--create");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(sha256OfImage(fresh)).isEqualTo(sha256(want));
+
+        String used = image(CephTestCluster.uniqueImageName("snap-old"));
+        RbdImage.create(pool, used, SIZE, ImageCreateOptions.DEFAULTS);
+        try (RbdImage opened = RbdImage.open(pool, used)) {
+            write(opened, 0, junk);
+        }
+        run = cli("restore", "--from", from, "--to", "rbd:rbd/" + used);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(sha256OfImage(used)).isEqualTo(sha256(want));
+    }
+
+    @Test
+    void aCephDriverBackupIsFoundByItsIdAndVolumeAsCinderNamesThem() throws Exception {
+        String volume = UUID.randomUUID().toString();
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        String base = image("volume-" + volume + ".backup." + first);
+        byte[] want = snapshotted(base, "backup." + second + ".snap.1765000000.25");
+
+        Path file = dir.resolve("by-id.img");
+        TestSupport.CliRun run = cli("restore", "--backup-id", second, "--volume-id", volume, "--backup-ceph-pool",
+                "rbd", "--to", file.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(TestSupport.sha256(file)).isEqualTo(sha256(want));
+
+        // a backup id with no snapshot, and none of the full-copy names: one line naming what was looked for
+        String missing = UUID.randomUUID().toString();
+        run = cli("restore", "--backup-id", missing, "--volume-id", volume, "--backup-ceph-pool", "rbd", "--to",
+                dir.resolve("none.img").toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(run.stderr().lines().findFirst().orElse("")).isEqualTo("restore-agent: backup " + missing + " of volume " + volume
+                + " is not in pool rbd of the target's cluster: no image volume-" + volume + ".backup.* has a snapshot"
+                + " backup." + missing + ".snap.*, and there is no volume-" + volume + ".backup." + missing
+                + " nor volume-" + volume + ".backup.base");
+
+        // two snapshots for one backup: refused, as Cinder refuses it
+        try (RbdImage opened = RbdImage.open(pool, base)) {
+            opened.snapCreate("backup." + second + ".snap.1765000001.5");
+        }
+        run = cli("restore", "--backup-id", second, "--volume-id", volume, "--backup-ceph-pool", "rbd", "--to",
+                dir.resolve("two.img").toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(run.stderr()).contains("backup " + second + " of volume " + volume + " has 2 snapshots in pool rbd")
+                .contains("Cinder allows one per backup");
+    }
+
+    @Test
+    void verifyAfterAndVerifyCompareTheTargetWithTheSnapshot() throws Exception {
+        String source = image(CephTestCluster.uniqueImageName("snap-verify"));
+        byte[] want = snapshotted(source, "s1");
+        String from = "rbd:rbd/" + source + "@s1";
+        Path file = dir.resolve("checked.img");
+
+        TestSupport.CliRun run = cli("restore", "--from", from, "--to", file.toString(), "--verify-after");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(TestSupport.sha256(file)).isEqualTo(sha256(want));
+
+        run = cli("verify", "--from", from, "--target", file.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).contains("verified " + file + " against " + from);
+
+        // one byte changed in the second data range: the block holding it is named
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {(byte) (want[(10 << 20) + 5] ^ 1)}), (10L << 20) + 5);
+        }
+        run = cli("verify", "--from", from, "--target", file.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(run.stderr().strip()).startsWith("restore-agent: target " + file + " differs from rbd/" + source
+                + "@s1 in the target's cluster in the block at offset " + (10L << 20) + " (1048576 bytes): sha256"
+                + " expected ");
+    }
+
+    @Test
+    void theDaemonReadsFromTheCephStoreItsConfigNames() throws Exception {
+        String source = image(CephTestCluster.uniqueImageName("snap-daemon"));
+        byte[] want = snapshotted(source, "s1");
+        Path home = Files.createDirectories(dir.resolve("daemon"));
+        Path socket = home.resolve("agent.sock");
+        Path conf = Files.writeString(home.resolve("agent.conf"), String.join("\n", "socket = " + socket,
+                "state_dir = " + home.resolve("state"), "allowed_paths = " + dir, "allowed_groups =",
+                "ceph_conf = " + CephTestCluster.conf(), "store.bk.type = ceph",
+                "store.bk.conf = " + CephTestCluster.conf(), "store.bk.user = admin", "store.bk.pool = rbd", ""));
+        try (Agent agent = Agent.start(AgentConfig.load(conf), "test");
+             ControlClient client = new ControlClient(socket)) {
+            Path to = dir.resolve("daemon.img");
+            String id = client.submit(new RestoreRequest(null, null, null, null, null, null, to.toString(), null, null,
+                    null, null, null, null, null, true, "bk", null, null, "rbd:rbd/" + source + "@s1", null))
+                    .job().path("id").asText();
+            JsonNode done = TestSupport.finished(client, id);
+            assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+            assertThat(done.path("bytes_done").asLong()).isEqualTo(SIZE);
+            assertThat(TestSupport.sha256(to)).isEqualTo(sha256(want));
+
+            // an object store's name where a Ceph cluster is wanted, and the reverse: one line each
+            String wrong = client.submit(new RestoreRequest(null, "0b2f4c1e-6f4b-4d0e-9d7e-1c2d3e4f5a6b", null, null,
+                    null, null, dir.resolve("w.img").toString(), null, null, null, null, null, null, null, null, "bk",
+                    null)).job().path("id").asText();
+            assertThat(TestSupport.finished(client, wrong).path("error").asText()).isEqualTo("store bk is a Ceph"
+                    + " cluster: a backup of Cinder's Ceph driver is named by backup_id with volume_id, or by its"
+                    + " export record");
+        }
+    }
+
+    @Test
+    void aMissingSnapshotIsOneLineNamingIt() throws Exception {
+        String source = image(CephTestCluster.uniqueImageName("snap-missing"));
+        snapshotted(source, "s1");
+
+        Path target = dir.resolve("t.img");
+        TestSupport.CliRun run = cli("restore", "--from", "rbd:rbd/" + source + "@nope", "--to", target.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(run.stderr().lines().findFirst().orElse("")).startsWith("restore-agent: cannot read rbd/" + source
+                + "@nope in the target's cluster: no such image or snapshot");
+        assertThat(target).doesNotExist();
+    }
+}
