@@ -2,7 +2,8 @@
 # The demo behind `make demo`: builds sample backups the way Cinder writes them, restores them with
 # bin/restore-agent under a small memory budget into files and into RBD images on the project's
 # throwaway Ceph cluster (CEPH_CONF, set by scripts/with-ceph.sh), restores backups Cinder's own S3 and
-# Swift drivers wrote into the cluster's RADOS Gateway (RGW_*), and checks every result by sha256.
+# Swift drivers wrote into the cluster's RADOS Gateway (RGW_*) and backups Cinder's own Ceph driver wrote
+# into a second cluster (BACKUP_CEPH_*), and checks every result by sha256.
 # Files go under demo-work/ (removed and made anew on each run); the images are removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,6 +92,32 @@ images+=("rbd/demo-swift-$$")
 ST_KEY=$RGW_SWIFT_KEY bin/restore-agent restore --swift-auth-url "$RGW_SWIFT_AUTH_URL" --swift-user "$RGW_SWIFT_USER" \
     --swift-container demo-swift --backup-id "$swift_id" --to "rbd:rbd/demo-swift-$$" --create --memory-budget 64MiB
 check "Swift backup in RBD" "$work/volume-v2.img" "rbd:rbd/demo-swift-$$"
+
+step "Cinder's own Ceph driver backs an RBD volume up into a second cluster (full, then incremental); the agent restores it from there"
+: "${BACKUP_CEPH_CONF:?no backup cluster: run the demo through scripts/with-ceph.sh, which exports BACKUP_CEPH_*}"
+ceph_volume=$(python3 -c 'import uuid; print(uuid.uuid4())')
+ceph_full=$(python3 -c 'import uuid; print(uuid.uuid4())')
+ceph_incr=$(python3 -c 'import uuid; print(uuid.uuid4())')
+# the RBD volume rbd/volume-ID of the first cluster gets volume-v1's bytes, is backed up, then volume-v2's
+printf '[{"op": "write", "offset": 0, "file": "%s"}]' "$PWD/$work/volume-v1.img" > "$work/ceph-edits-1.json"
+printf '[{"op": "write", "offset": 0, "file": "%s"}]' "$PWD/$work/volume-v2.img" > "$work/ceph-edits-2.json"
+cinder_driver backup --driver ceph --db "$work/cinder-ceph.sqlite" --rbd-volume --size-gib 1 \
+    --volume-id "$ceph_volume" --backup-id "$ceph_full" --edits "$work/ceph-edits-1.json" \
+    --result "$work/ceph-full.json" --record "$work/ceph-full-record.json"
+cinder_driver backup --driver ceph --db "$work/cinder-ceph.sqlite" --rbd-volume --size-gib 1 \
+    --volume-id "$ceph_volume" --backup-id "$ceph_incr" --parent-id "$ceph_full" --edits "$work/ceph-edits-2.json" \
+    --result "$work/ceph-incr.json" --record "$work/ceph-incr-record.json"
+echo "Ceph backups $ceph_full and $ceph_incr: snapshots of $(json_field base < "$work/ceph-incr.json") in pool" \
+    "$(json_field pool < "$work/ceph-incr.json") of the second cluster"
+# the volume as each backup saw it: its 1 GiB, the rest zeros
+for v in v1 v2; do cp "$work/volume-$v.img" "$work/volume-$v-1g.img" && truncate -s 1G "$work/volume-$v-1g.img"; done
+images+=("rbd/demo-ceph-$$")
+bin/restore-agent restore --cinder-record "$work/ceph-incr-record.json" --backup-ceph-conf "$BACKUP_CEPH_CONF" \
+    --backup-ceph-user "$BACKUP_CEPH_USER" --to "rbd:rbd/demo-ceph-$$" --create --verify-after --memory-budget 64MiB
+check "Ceph-driver incremental, second cluster into the first" "$work/volume-v2-1g.img" "rbd:rbd/demo-ceph-$$"
+bin/restore-agent restore --backup-id "$ceph_full" --volume-id "$ceph_volume" --backup-ceph-conf "$BACKUP_CEPH_CONF" \
+    --backup-ceph-user "$BACKUP_CEPH_USER" --to "$work/restored-ceph-full.img" --memory-budget 64MiB
+check "Ceph-driver full, by backup and volume id, into a file" "$work/volume-v1-1g.img" "$work/restored-ceph-full.img"
 
 step "a .zst image stream, from a file and from a pipe (like zstdcat disk.img.zst | rbd import -)"
 zstd -q -3 -c "$work/volume-v1.img" > "$work/volume-v1.img.zst"
