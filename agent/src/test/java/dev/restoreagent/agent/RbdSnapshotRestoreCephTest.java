@@ -179,6 +179,20 @@ class RbdSnapshotRestoreCephTest {
         run = cli("restore", "--from", from, "--to", "rbd:rbd/" + used);
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(sha256OfImage(used)).isEqualTo(sha256(want));
+
+        // a larger image: past the snapshot's end it reads as zeros afterwards, as after Cinder's restore
+        // (restore_discard_excess_bytes), not as what it held
+        String larger = image(CephTestCluster.uniqueImageName("snap-larger"));
+        long largerSize = SIZE + (50L << 20);
+        RbdImage.create(pool, larger, largerSize, ImageCreateOptions.DEFAULTS);
+        byte[] junkAll = new byte[(int) largerSize];
+        java.util.Arrays.fill(junkAll, (byte) 0x6b);
+        try (RbdImage opened = RbdImage.open(pool, larger)) {
+            write(opened, 0, junkAll);
+        }
+        run = cli("restore", "--from", from, "--to", "rbd:rbd/" + larger);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(sha256OfImage(larger)).isEqualTo(sha256(java.util.Arrays.copyOf(want, (int) largerSize)));
     }
 
     @Test

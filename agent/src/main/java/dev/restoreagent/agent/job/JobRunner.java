@@ -48,6 +48,8 @@ public final class JobRunner {
 
     /** Under the state directory: what restores keep on disk rather than in memory while they run. */
     static final String TEMP_DIR = "tmp";
+    /** The most bytes of a target's excess one zero object covers: several decode threads zero it at once. */
+    private static final long EXCESS_PIECE_BYTES = 32L << 20;
 
     /** Finds a request's source and validates it; reads metadata, not data. */
     @FunctionalInterface
@@ -136,6 +138,10 @@ public final class JobRunner {
         listener.targetOpened(job, opened.target.settings());
         BlockTarget target = opened.target.target();
         checkCapacity(source, target);
+        if (!target.readsAsZeros() && target.capacityBytes() != Long.MAX_VALUE) {
+            // a volume larger than the backup gets zeros past it, not what it held (Ceph-driver sources only)
+            source = source.withExcessZeroed(target.capacityBytes(), EXCESS_PIECE_BYTES);
+        }
         RestoreSettings restoreSettings = settings.withTargetZeroed(job.request().isTargetZeroed());
         WorkingSet workingSet = WorkingSet.plan(restoreSettings, source.codecs(), Math.max(1, source.widestLayer()),
                 budget.totalBytes(), Runtime.getRuntime().availableProcessors(), source.readerBytes());

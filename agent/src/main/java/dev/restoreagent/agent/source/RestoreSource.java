@@ -19,15 +19,40 @@ import java.util.Set;
  * @param resources what the source holds open while it is restored (sha256files); closed by {@link #close()}
  * @param readerBytes memory one object's reader holds besides the decoder's input buffer (an object
  *     store's receive buffers), per decoder in the working set
+ * @param zeroesExcess the data ends where the volume ends: a larger target that does not read as zeros
+ *     gets zeros past it ({@link #withExcessZeroed}), as Cinder's {@code restore_discard_excess_bytes} does
+ *     for its Ceph driver's backups
  */
 public record RestoreSource(String description, String markTag, List<Layer> layers, long extentBytes,
                             long declaredBytes, String verification, List<String> notes,
-                            List<AutoCloseable> resources, int readerBytes)
+                            List<AutoCloseable> resources, int readerBytes, boolean zeroesExcess)
         implements AutoCloseable {
     public RestoreSource {
         layers = List.copyOf(layers);
         notes = List.copyOf(notes);
         resources = List.copyOf(resources);
+    }
+
+    /**
+     * This source with zeros from its end to {@code targetBytes} appended to its last layer, in pieces of at
+     * most {@code pieceBytes}; itself when it does not zero its excess or the target is no larger. The
+     * pieces depend only on the sizes, so a resumed restore sees the same objects.
+     */
+    public RestoreSource withExcessZeroed(long targetBytes, long pieceBytes) {
+        if (!zeroesExcess || layers.isEmpty() || extentBytes < 0 || targetBytes <= extentBytes) {
+            return this;
+        }
+        Layer last = layers.get(layers.size() - 1);
+        List<SourceObject> objects = new java.util.ArrayList<>(last.objects());
+        for (long from = extentBytes; from < targetBytes; from += pieceBytes) {
+            long bytes = Math.min(pieceBytes, targetBytes - from);
+            objects.add(new SourceObject("the target's excess bytes " + from + "-" + (from + bytes - 1), "past the"
+                    + " volume's end", from, bytes, null, null, Codec.NONE, () -> new ZeroChannel(bytes)));
+        }
+        List<Layer> all = new java.util.ArrayList<>(layers.subList(0, layers.size() - 1));
+        all.add(new Layer(last.id(), last.base(), objects));
+        return new RestoreSource(description, markTag, all, targetBytes, Math.max(declaredBytes, targetBytes),
+                verification, notes, resources, readerBytes, zeroesExcess);
     }
 
     /** Closes what the source holds; the first failure is thrown after every resource was tried. */

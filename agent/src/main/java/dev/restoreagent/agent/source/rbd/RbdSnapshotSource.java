@@ -5,6 +5,7 @@ import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.Layer;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.SourceObject;
+import dev.restoreagent.agent.source.ZeroChannel;
 import dev.restoreagent.io.rbd.RbdConnection;
 import dev.restoreagent.nativeb.Errno;
 import dev.restoreagent.nativeb.NativeIoException;
@@ -63,7 +64,7 @@ public final class RbdSnapshotSource {
             List<String> notes = new ArrayList<>();
             return new RestoreSource(description + " (" + where + ")", layerId, List.of(layer), image.sizeBytes(),
                     image.sizeBytes(), "none: the Ceph driver's backups carry no checksum (verify_after compares the"
-                    + " target with the snapshot)", notes, List.of(image, pool), 0);
+                    + " target with the snapshot)", notes, List.of(image, pool), 0, true);
         } catch (NativeIoException e) {
             closeQuietly(image);
             pool.close();

@@ -1,4 +1,4 @@
-package dev.restoreagent.agent.source.rbd;
+package dev.restoreagent.agent.source;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,18 +6,18 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * {@code length} zero bytes: an extent the snapshot does not have, which reads as zeros. The layer
+ * {@code length} zero bytes: an extent a snapshot does not have, or a target's excess past the data. The layer
  * writer skips them onto a target that reads as zeros and writes them as zeros (discard, punched holes)
  * everywhere else, so a target that held other data gets the snapshot's holes back.
  */
-final class ZeroChannel implements ReadableByteChannel {
+public final class ZeroChannel implements ReadableByteChannel {
     /** Bulk-copied into the caller's buffers, no per-byte loop; on the heap, so outside the budget's count. */
     private static final ByteBuffer ZEROS = ByteBuffer.wrap(new byte[64 << 10]).asReadOnlyBuffer();
 
     private long left;
     private boolean open = true;
 
-    ZeroChannel(long length) {
+    public ZeroChannel(long length) {
         this.left = length;
     }
 
