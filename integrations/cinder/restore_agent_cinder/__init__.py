@@ -7,6 +7,6 @@ switches with one line of cinder.conf, for example::
 
     backup_driver = restore_agent_cinder.posix.PosixBackupDriver
 
-(or ``.nfs.NFSBackupDriver``, ``.swift.SwiftBackupDriver``, ``.s3.S3BackupDriver``). The options are
-in :mod:`restore_agent_cinder.options`.
+(or ``.nfs.NFSBackupDriver``, ``.swift.SwiftBackupDriver``, ``.s3.S3BackupDriver``,
+``.ceph.CephBackupDriver``). The options are in :mod:`restore_agent_cinder.options`.
 """

@@ -9,6 +9,9 @@ What Cinder's ChunkedBackupDriver.restore does, and what becomes of it here:
 - the cancel check before each object (the backup's status leaving ``restoring``) becomes a check
   every poll interval, then DELETE of the job and Cinder's BackupRestoreCancel;
 - after the data, Cinder's own volume metadata step for each layer, oldest first, as in its driver.
+
+A driver of another kind (Ceph's) gives its own source fields and its own steps before and after the
+data (:meth:`AgentRestoreMixin.before_data`); the job, its wait, cancel, fallback and errors are these.
 """
 
 import os
@@ -41,9 +44,27 @@ MIB = float(1 << 20)
 class AgentRestoreMixin:
     """restore() through the agent. Put it before Cinder's driver class among the bases."""
 
-    def agent_source(self):
-        """The request's source fields: backup_root (posix, NFS) or store (Swift, S3)."""
+    def agent_source(self, backup):
+        """The request's source fields for backup: backup_root (posix, NFS), store (Swift, S3), or
+        volume_id with store or backup_cluster (Ceph)."""
         raise NotImplementedError
+
+    def before_data(self, backup, volume_id):
+        """What Cinder's own restore reads and checks before the data, as it does.
+
+        Returns (extent, after_data): the length Cinder's own restore leaves a regular-file target
+        with, and its step after the data, called once the agent's job has succeeded. Here, for a
+        chunked driver: the chain's metadata read and checked, each layer's volume_meta applied after
+        the data, oldest first.
+
+        :raises InvalidBackup: a layer's metadata version Cinder cannot restore
+        """
+        layers = [self._layer(b) for b in self._chain(backup)]
+
+        def after_data():
+            for _, volume_meta in layers:
+                self._put_volume_meta(volume_id, volume_meta)
+        return max(extent for extent, _ in layers), after_data
 
     def restore(self, backup, volume_id, volume_file, volume_is_new=None):
         """Restore backup (and its chain) into volume_file through the agent.
@@ -58,11 +79,11 @@ class AgentRestoreMixin:
             target = targets.target_of(volume_file)
         except targets.UnsupportedTarget as e:
             return self._fallback_or_fail(str(e), backup, volume_id, volume_file, volume_is_new)
-        layers = [self._layer(b) for b in self._chain(backup)]
+        extent, after_data = self.before_data(backup, volume_id)
         zeroed = bool(volume_is_new)
         if target.kind == 'file':
-            zeroed = _size_file(target.fd, max(extent for extent, _ in layers)) or zeroed
-        request = dict(self.agent_source(), backup_id=backup.id, to=target.to,
+            zeroed = _size_file(target.fd, extent) or zeroed
+        request = dict(self.agent_source(backup), backup_id=backup.id, to=target.to,
                        idempotency_key='cinder-restore/%s/%s/%s' % (backup.id, volume_id, uuid.uuid4()))
         if backup.container:
             request['container'] = backup.container
@@ -82,8 +103,7 @@ class AgentRestoreMixin:
                  {'backup': backup.id, 'volume': volume_id, 'job': job['id'],
                   'source': job.get('source'), 'target': target.description})
         self._wait(client, job, backup, volume_id)
-        for _, volume_meta in layers:
-            self._put_volume_meta(volume_id, volume_meta)
+        after_data()
         LOG.debug('restore %(backup_id)s to %(volume_id)s finished.',
                   {'backup_id': backup.id, 'volume_id': volume_id})
         return None

@@ -13,7 +13,7 @@ from restore_agent_cinder import agent_restore
 class NFSBackupDriver(agent_restore.AgentRestoreMixin, nfs.NFSBackupDriver):
     """Backups on the NFS share Cinder mounts, restored by the agent from that mount point."""
 
-    def agent_source(self):
+    def agent_source(self, backup):
         # the mount point under backup_mount_point_base (a hash of backup_share): it must be inside
         # the agent's allowed_paths, e.g. allowed_paths = ..., /var/lib/cinder/backup_mount
         return {'backup_root': os.path.abspath(self.backup_path)}

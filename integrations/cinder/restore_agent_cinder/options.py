@@ -35,7 +35,9 @@ restore_agent_opts = [
                help='Swift and S3 drivers: the name of the store in agent.conf '
                     '(store.NAME.type = swift or s3) that holds this driver\'s containers or '
                     'buckets. The store\'s endpoint and credentials are the agent\'s own: no '
-                    'secret travels over the socket.'),
+                    'secret travels over the socket. Ceph driver: optional, the store '
+                    '(store.NAME.type = ceph) of the backup cluster; unset, the agent reads it as '
+                    'backup_ceph_conf, backup_ceph_user and backup_ceph_pool name it.'),
 ]
 
 CONF = cfg.CONF

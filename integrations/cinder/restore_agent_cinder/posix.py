@@ -13,6 +13,6 @@ from restore_agent_cinder import agent_restore
 class PosixBackupDriver(agent_restore.AgentRestoreMixin, posix.PosixBackupDriver):
     """Backups in backup_posix_path, restored by the agent from the same directory."""
 
-    def agent_source(self):
+    def agent_source(self, backup):
         # the agent reads the repository itself: backup_root must be inside its allowed_paths
         return {'backup_root': os.path.abspath(self.backup_path)}

@@ -14,7 +14,7 @@ from restore_agent_cinder import options
 class SwiftBackupDriver(agent_restore.AgentRestoreMixin, swift.SwiftBackupDriver):
     """Backups in Swift containers, restored by the agent straight from the store."""
 
-    def agent_source(self):
+    def agent_source(self, backup):
         # the store's address and secrets are configured in the agent; none travel in a request
         if not options.CONF.restore_agent_store:
             raise exception.BackupOperationError(

@@ -5,13 +5,16 @@ testkit's cinder_driver.py (whose setup this reuses): its versioned objects and 
 SQLite file, the fake message bus. Backups are made by Cinder's own drivers (cinder_driver.py backup,
 a process of its own), restores go through the shim's drivers here, into files, a loop device and an
 RBD image as os-brick hands it over, and the daemon is `bin/restore-agent serve` of this checkout.
+Backups of Cinder's own Ceph driver (RBD volumes of the volume cluster into the pool of the backup
+cluster) are restored through the shim's Ceph driver the same way.
 
     /usr/bin/python3 integrations/cinder/tests/test_shim.py        (scripts/cinder-shim-test.sh)
 
-CEPH_CONF (scripts/with-ceph.sh) enables the RBD test and RGW_* the Swift and S3 ones; under CI=true
-their absence is a failure, not a skip.
+CEPH_CONF (scripts/with-ceph.sh) enables the RBD test, RGW_* the Swift and S3 ones and BACKUP_CEPH_*
+the Ceph driver's; under CI=true their absence is a failure, not a skip.
 """
 
+import json
 import os
 import random
 import shutil
@@ -52,10 +55,16 @@ RGW = bool(os.environ.get('RGW_ENDPOINT'))
 if RGW:
     from restore_agent_cinder import s3 as shim_s3  # noqa: E402
     from restore_agent_cinder import swift as shim_swift  # noqa: E402
+# the backup cluster of scripts/with-ceph.sh; the Ceph driver's tests need the volume cluster too
+CEPH_BACKUPS = bool(os.environ.get('BACKUP_CEPH_CONF') and os.environ.get('CEPH_CONF'))
+if CEPH_BACKUPS:
+    from cinder.backup.drivers import ceph as cinder_ceph  # noqa: E402
+    from restore_agent_cinder import ceph as shim_ceph  # noqa: E402
 
 CONF = cfg.CONF
 MIB = 1 << 20
 CHUNK = 1 * MIB  # backup_file_size: several objects per backup
+GIB = 1 << 30
 CI = os.environ.get('CI') == 'true'
 SEED_BYTES = 16 * MIB
 SEED_RESTORES = 41
@@ -120,6 +129,12 @@ class Work:
         self.s3_incr = str(uuid.uuid4())
         self.swift_full = str(uuid.uuid4())
         self.swift_container = 'cinder-shim-' + uuid.uuid4().hex[:8]
+        # Cinder's Ceph driver: RBD volume-<ceph_volume_id> of the volume cluster, a full backup and an
+        # incremental one; ceph_results[backup id] is what cinder_driver.py --result says the driver made
+        self.ceph_volume_id = str(uuid.uuid4())
+        self.ceph_full = str(uuid.uuid4())
+        self.ceph_incr = str(uuid.uuid4())
+        self.ceph_results = {}
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -127,10 +142,21 @@ class Work:
 
 def _start_agent():
     conf = work.path('agent.conf')
+    allowed = [work.dir, '/dev']
+    if CEPH_BACKUPS:
+        # backup_cluster from the driver's own options: its conf (and the keyrings beside it, which the
+        # conf names) must be in /etc/ceph or an allowed directory
+        allowed.append(os.path.dirname(os.environ['BACKUP_CEPH_CONF']))
     lines = ['memory_budget = 64MiB', 'socket = ' + work.socket, 'state_dir = ' + work.path('state'),
-             'allowed_paths = %s, /dev' % work.dir]
+             'allowed_paths = ' + ', '.join(allowed)]
     if os.environ.get('CEPH_CONF'):
         lines.append('ceph_conf = ' + os.environ['CEPH_CONF'])
+    if CEPH_BACKUPS:
+        # the backup cluster as a store, read as the read-only user
+        lines += ['store.cephbackups.type = ceph', 'store.cephbackups.conf = ' + os.environ['BACKUP_CEPH_CONF'],
+                  'store.cephbackups.user = ' + os.environ['BACKUP_CEPH_USER'],
+                  'store.cephbackups.keyring = ' + os.environ['BACKUP_CEPH_KEYRING'],
+                  'store.cephbackups.pool = ' + os.environ['BACKUP_CEPH_POOL']]
     if os.environ.get('RGW_ENDPOINT'):
         _write(work.path('s3-credentials'), (
             '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n'
@@ -196,7 +222,45 @@ def setUpModule():
         _cinder_backup('--driver', 'swift', '--volume-id', work.volume_id, '--chunk-size', str(CHUNK),
                        '--volume', work.path('v2.img'), '--backup-id', work.swift_full,
                        '--container', work.swift_container, '--compression', 'zstd')
+    if CEPH_BACKUPS:
+        _ceph_backups(ctxt)
     agent = _start_agent()
+
+
+def _ceph_backups(ctxt):
+    """A full and an incremental backup by Cinder's own CephBackupDriver of a 1 GiB RBD volume of the volume
+    cluster into the backup cluster (cinder_driver.py, as the Java tests make them), each with the volume's
+    metadata as it was then; this process's drivers get the same backup_ceph_* lines of cinder.conf."""
+    cinder_driver._configure_ceph(None)
+    vid = work.ceph_volume_id
+    cinder_driver._volume_row(ctxt, vid, 1, 'available', 'ceph source')
+    edits = {
+        # a few MiB of data in a 1 GiB volume; then written over, an object discarded, and written
+        # up to its last byte
+        work.ceph_full: [('write', 0, 3 * MIB + 12345), ('write', 100 * MIB, 4 * MIB)],
+        work.ceph_incr: [('write', MIB + 4096, 65536), ('discard', 100 * MIB, 4 * MIB),
+                         ('write', 700 * MIB + 12345, 2 * MIB), ('write', GIB - 4096, 4096)],
+    }
+    parent = None
+    for n, backup_id in enumerate((work.ceph_full, work.ceph_incr)):
+        listed = []
+        for i, (op, offset, length) in enumerate(edits[backup_id]):
+            if op == 'write':
+                data = work.path('ceph-edit-%d-%d' % (n, i))
+                _write(data, random.Random(10 * n + i).randbytes(length))
+                listed.append({'op': 'write', 'offset': offset, 'file': data})
+            else:
+                listed.append({'op': 'discard', 'offset': offset, 'length': length})
+        _write(work.path('ceph-edits-%d.json' % n), json.dumps(listed).encode())
+        # Cinder's driver saves the volume's metadata beside each backup (backup.ID.meta)
+        db.volume_metadata_update(ctxt, vid, {'restored-by': 'ceph-meta', 'backup': backup_id}, False)
+        result = work.path('ceph-result-%d.json' % n)
+        _cinder_backup('--driver', 'ceph', '--rbd-volume', '--size-gib', '1', '--volume-id', vid,
+                       '--backup-id', backup_id, '--edits', work.path('ceph-edits-%d.json' % n),
+                       '--result', result, *(['--parent-id', parent] if parent else []))
+        with open(result) as f:
+            work.ceph_results[backup_id] = json.load(f)
+        parent = backup_id
 
 
 def tearDownModule():
@@ -204,6 +268,11 @@ def tearDownModule():
         agent.terminate()
         agent.wait(30)
     if work is not None:
+        if work.ceph_results:
+            # the source volume's image, the backup images and their metadata objects
+            subprocess.run([sys.executable, os.path.join(CHECKOUT, 'testkit', 'src', 'main', 'python',
+                                                         'cinder_driver.py'), 'remove-ceph-volume', '--db', work.db,
+                            '--volume-id', work.ceph_volume_id], check=False, stdout=subprocess.DEVNULL)
         shutil.rmtree(work.dir, ignore_errors=True)
 
 
@@ -240,16 +309,11 @@ def _into_file(path):
     return lambda target: open(path, 'wb')  # BackupManager._run_restore opens the device path 'wb'
 
 
-class ShimTest(unittest.TestCase):
+def _metadata(volume_id):
+    return db.volume_metadata_get(cinder_driver._context(), volume_id)
 
-    def setUp(self):
-        CONF.set_override('restore_agent_socket', work.socket)
-        CONF.set_override('restore_agent_poll_interval', 0.02)
-        CONF.set_override('restore_agent_progress_interval', 0)
-        self.addCleanup(CONF.clear_override, 'restore_agent_socket')
-        self.addCleanup(CONF.clear_override, 'restore_agent_poll_interval')
-        self.addCleanup(CONF.clear_override, 'restore_agent_progress_interval')
-        self.addCleanup(CONF.clear_override, 'restore_agent_fallback')
+
+class AgentTestCase(unittest.TestCase):
 
     def _jobs_seen(self):
         """Records every job answer the shim gets, through the real client."""
@@ -264,6 +328,18 @@ class ShimTest(unittest.TestCase):
         patcher.start()
         self.addCleanup(patcher.stop)
         return seen
+
+
+class ShimTest(AgentTestCase):
+
+    def setUp(self):
+        CONF.set_override('restore_agent_socket', work.socket)
+        CONF.set_override('restore_agent_poll_interval', 0.02)
+        CONF.set_override('restore_agent_progress_interval', 0)
+        self.addCleanup(CONF.clear_override, 'restore_agent_socket')
+        self.addCleanup(CONF.clear_override, 'restore_agent_poll_interval')
+        self.addCleanup(CONF.clear_override, 'restore_agent_progress_interval')
+        self.addCleanup(CONF.clear_override, 'restore_agent_fallback')
 
     def test_options_registered_with_their_defaults(self):
         CONF.clear_override('restore_agent_socket')
@@ -500,6 +576,167 @@ class ObjectStoreTest(unittest.TestCase):
             _restore(shim_s3.S3BackupDriver, work.s3_full, _into_file(work.path('nostore.out')))
         self.assertIn('restore_agent_store is not set', str(caught.exception))
 
+
+
+@unittest.skipUnless(CEPH_BACKUPS or CI, 'no backup cluster (scripts/with-ceph.sh exports BACKUP_CEPH_*)')
+class CephDriverTest(AgentTestCase):
+    """Backups Cinder's own CephBackupDriver wrote into the backup cluster, restored by the agent as the shim's
+    Ceph driver asks: from the agent's store (the read-only user) or from the driver's own backup_ceph_*."""
+
+    def setUp(self):
+        self.assertTrue(CEPH_BACKUPS, 'BACKUP_CEPH_CONF or CEPH_CONF is not set (scripts/with-ceph.sh)')
+        self.assertEqual({work.ceph_full, work.ceph_incr}, set(work.ceph_results), 'the backups were made')
+        CONF.set_override('restore_agent_socket', work.socket)
+        CONF.set_override('restore_agent_poll_interval', 0.02)
+        self.addCleanup(CONF.clear_override, 'restore_agent_socket')
+        self.addCleanup(CONF.clear_override, 'restore_agent_poll_interval')
+        self.addCleanup(CONF.clear_override, 'restore_agent_store')
+        self.addCleanup(CONF.clear_override, 'restore_agent_fallback')
+
+    def _assert_restored(self, backup_id, sha256, target):
+        """The volume as it was when backup_id was taken, and that backup's metadata on the target volume."""
+        result = work.ceph_results[backup_id]
+        self.assertEqual(result['sha256'], sha256, 'the volume as it was at backup %s' % backup_id)
+        metadata = _metadata(target.id)
+        self.assertEqual('ceph-meta', metadata.get('restored-by'), 'Cinder\'s _restore_metadata ran')
+        self.assertEqual(backup_id, metadata.get('backup'), 'the metadata saved with this backup')
+
+    def _assert_request(self, request, backup_id):
+        """The backup as Cinder's row names it: its volume (not the target), pool and base image."""
+        self.assertEqual(backup_id, request['backup_id'])
+        self.assertEqual(work.ceph_volume_id, request['volume_id'])
+        self.assertEqual(os.environ['BACKUP_CEPH_POOL'], request['container'])
+        self.assertEqual(work.ceph_results[backup_id]['service_metadata'], request['service_metadata'])
+
+    def _backup_cluster_of_the_options(self):
+        return {'conf': os.environ['BACKUP_CEPH_CONF'], 'user': os.environ['BACKUP_CEPH_CINDER_USER'],
+                'pool': os.environ['BACKUP_CEPH_POOL']}
+
+    def test_incremental_into_an_rbd_volume_from_the_agents_store(self):
+        import rados
+        import rbd
+        from os_brick.initiator import linuxrbd
+        CONF.set_override('restore_agent_store', 'cephbackups')
+        conf = os.environ['CEPH_CONF']
+        name = 'cinder-shim-ceph-%s' % uuid.uuid4().hex[:8]
+        with rados.Rados(conffile=conf) as cluster, cluster.open_ioctx('rbd') as ioctx:
+            rbd.RBD().create(ioctx, name, GIB)
+            try:
+                with rbd.Image(ioctx, name) as image:
+                    # other data where the backup has none (the discarded object): it must read as zeros after
+                    image.write(b'\x5a' * MIB, 101 * MIB)
+
+                def attach(target):
+                    # os-brick's RBD connector, as in test_rbd_image_as_os_brick_attaches_it
+                    rbd_client = linuxrbd.RBDClient('admin', 'rbd', conffile=conf)
+                    volume = linuxrbd.RBDVolume(rbd_client, name)
+                    return linuxrbd.RBDVolumeIOWrapper(linuxrbd.RBDImageMetadata(volume, 'rbd', 'admin', conf))
+                seen = self._jobs_seen()
+                target = _restore(shim_ceph.CephBackupDriver, work.ceph_incr, attach)
+                request = seen[-1]['request']
+                self._assert_request(request, work.ceph_incr)
+                self.assertEqual('cephbackups', request['store'])
+                self.assertNotIn('backup_cluster', request)
+                self.assertEqual('rbd:rbd/' + name, request['to'])
+                self.assertTrue(request['force'], 'Cinder holds the image open')
+                self.assertIn('as client.' + os.environ['BACKUP_CEPH_USER'], seen[-1]['source'])
+                self.assertEqual('SUCCEEDED', seen[-1]['state'])
+                with rbd.Image(ioctx, name, read_only=True) as image:
+                    self._assert_restored(work.ceph_incr, cinder_driver._sha256_rbd(image, GIB), target)
+            finally:
+                rbd.RBD().remove(ioctx, name)
+
+    def test_full_into_a_file_from_the_drivers_own_options(self):
+        out = work.path('ceph-full.out')
+        seen = self._jobs_seen()
+        real = cinder_ceph.CephBackupDriver._restore_metadata
+        with mock.patch.object(shim_ceph.CephBackupDriver, '_restore_metadata', autospec=True,
+                               side_effect=real) as restore_metadata:
+            with self.assertLogs('restore_agent_cinder.agent_restore', 'INFO') as logs:
+                target = _restore(shim_ceph.CephBackupDriver, work.ceph_full, _into_file(out))
+        # as Cinder's own restore() calls it, once, after the data
+        restore_metadata.assert_called_once_with(mock.ANY, mock.ANY, target.id)
+        self.assertEqual(work.ceph_full, restore_metadata.call_args.args[1].id)
+        request = seen[-1]['request']
+        self._assert_request(request, work.ceph_full)
+        self.assertEqual(self._backup_cluster_of_the_options(), request['backup_cluster'])
+        self.assertNotIn('store', request)
+        self.assertTrue(request['target_zeroed'], 'an emptied file reads as zeros')
+        self.assertIn('as client.' + os.environ['BACKUP_CEPH_CINDER_USER'], seen[-1]['source'])
+        self.assertTrue(any('handed to restore-agent' in line for line in logs.output), logs.output)
+        # the length Cinder's own restore leaves it with: the target volume's size
+        self.assertEqual(GIB, os.path.getsize(out))
+        self._assert_restored(work.ceph_full, cinder_driver._sha256_file(out, GIB), target)
+
+    def test_incremental_into_a_loop_device_from_the_drivers_own_options(self):
+        if os.geteuid() != 0:
+            if CI:
+                self.fail('a loop device needs root, and CI runs as root')
+            self.skipTest('a loop device needs root')
+        backing = work.path('ceph-loop.backing')
+        with open(backing, 'wb') as f:
+            f.truncate(GIB)
+            # other data where the backup has a hole: a device is not known to read as zeros
+            f.seek(100 * MIB + 5)
+            f.write(b'\x77' * 4096)
+        found = subprocess.run(['losetup', '--find', '--show', backing], capture_output=True, text=True)
+        if found.returncode != 0:
+            if CI:
+                self.fail('losetup failed: ' + found.stderr.strip())
+            self.skipTest('no loop device here: ' + found.stderr.strip())
+        device = found.stdout.strip()
+        self.addCleanup(subprocess.run, ['losetup', '-d', device], check=False)
+        seen = self._jobs_seen()
+        target = _restore(shim_ceph.CephBackupDriver, work.ceph_incr, _into_file(device))
+        request = seen[-1]['request']
+        self.assertEqual(self._backup_cluster_of_the_options(), request['backup_cluster'])
+        self.assertNotIn('target_zeroed', request)
+        self._assert_restored(work.ceph_incr, cinder_driver._sha256_file(device, GIB), target)
+
+    def test_agent_down_with_fallback_runs_cinders_own_restore(self):
+        CONF.set_override('restore_agent_socket', work.path('no-agent.sock'))
+        CONF.set_override('restore_agent_fallback', True)
+        out = work.path('ceph-fallback.out')
+        calls = []
+        real = cinder_ceph.CephBackupDriver.restore
+
+        def cinders_restore(driver, *args):
+            calls.append(args)
+            return real(driver, *args)
+        with mock.patch.object(cinder_ceph.CephBackupDriver, 'restore', cinders_restore):
+            with self.assertLogs('restore_agent_cinder.agent_restore', 'WARNING') as logs:
+                target = _restore(shim_ceph.CephBackupDriver, work.ceph_full, _into_file(out))
+        self.assertEqual(1, len(calls), "Cinder's own CephBackupDriver.restore, once")
+        self.assertIn('Cinder restores it itself', logs.output[0])
+        self._assert_restored(work.ceph_full, cinder_driver._sha256_file(out, GIB), target)
+
+    def test_agent_down_fails_clearly_without_fallback(self):
+        gone = work.path('no-agent.sock')
+        CONF.set_override('restore_agent_socket', gone)
+        with self.assertRaises(exception.BackupOperationError) as caught:
+            _restore(shim_ceph.CephBackupDriver, work.ceph_full, _into_file(work.path('ceph-down.out')))
+        self.assertIn('restore-agent at %s cannot be reached' % gone, str(caught.exception))
+        self.assertIn('restore_agent_fallback is off', str(caught.exception))
+
+    def test_unknown_backup_is_invalid_backup_with_the_agents_sentence(self):
+        # a row of the Ceph driver whose backup is not in the pool (deleted there, or another cluster's)
+        ctxt = cinder_driver._context()
+        backup_id = str(uuid.uuid4())
+        db.backup_create(ctxt, {
+            'id': backup_id, 'volume_id': work.ceph_volume_id, 'user_id': cinder_driver.USER_ID,
+            'project_id': cinder_driver.PROJECT_ID, 'status': fields.BackupStatus.AVAILABLE,
+            'container': os.environ['BACKUP_CEPH_POOL'], 'size': 1, 'host': cinder_driver.HOST,
+            'service': 'cinder.backup.drivers.ceph.CephBackupDriver',
+        })
+        out = work.path('ceph-unknown.out')
+        with mock.patch.object(shim_ceph.CephBackupDriver, '_restore_metadata') as restore_metadata:
+            with self.assertRaises(exception.InvalidBackup) as caught:
+                _restore(shim_ceph.CephBackupDriver, backup_id, _into_file(out))
+        message = str(caught.exception)
+        self.assertIn('restore-agent job', message)
+        self.assertIn(backup_id, message)
+        self.assertIn(os.environ['BACKUP_CEPH_POOL'], message)
+        restore_metadata.assert_not_called()
 
 if __name__ == '__main__':
     result = unittest.main(verbosity=2, exit=False).result
