@@ -293,6 +293,26 @@ class CephDriverRestoreCephTest {
     }
 
     @Test
+    void aStoppedOsdOfTheBackupClusterFailsTheRestoreInBoundedTime() throws Exception {
+        // the backup cluster's one OSD, as its script recorded it (DIR/run/osd.0.pid beside the users' conf)
+        String osd = Files.readString(backups.conf().resolveSibling("run").resolve("osd.0.pid")).strip();
+        Path target = dir.resolve("osd-stopped.img");
+        long start = System.nanoTime();
+        TestSupport.CliRun run;
+        run("kill", "-STOP", osd);
+        try {
+            run = restore(byRecord(inc), "--to", target.toString(), "--osd-op-timeout", "5");
+        } finally {
+            run("kill", "-CONT", osd);
+        }
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(90));
+        assertThat(run.exitCode()).as(run.stderr()).isNotZero().isNotEqualTo(ExitCode.INTERNAL);
+        assertThat(run.stderr().lines().findFirst().orElse("")).startsWith("restore-agent: ").contains("ETIMEDOUT");
+        assertThat(run.stderr()).doesNotContain("\tat ");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
     void fortyOneRestoresThroughOneDaemonFromItsCephStore() throws Exception {
         Path home = Files.createDirectories(dir.resolve("daemon"));
         Path socket = home.resolve("agent.sock");
