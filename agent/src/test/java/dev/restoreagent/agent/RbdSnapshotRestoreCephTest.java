@@ -171,13 +171,26 @@ class RbdSnapshotRestoreCephTest {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(sha256OfImage(fresh)).isEqualTo(sha256(want));
 
+        // an existing image without extents (as Cinder creates the volume it restores into) reads as zeros:
+        // the holes are skipped there, not discarded
+        String empty = image(CephTestCluster.uniqueImageName("snap-empty"));
+        RbdImage.create(pool, empty, SIZE, ImageCreateOptions.DEFAULTS);
+        run = cli("restore", "--from", from, "--to", "rbd:rbd/" + empty, "-o", "json");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.stdout());
+        assertThat(job.path("bytes_skipped_zero").asLong()).isGreaterThan(30L << 20);
+        assertThat(job.path("bytes_zeroed").asLong()).isZero();
+        assertThat(sha256OfImage(empty)).isEqualTo(sha256(want));
+
         String used = image(CephTestCluster.uniqueImageName("snap-old"));
         RbdImage.create(pool, used, SIZE, ImageCreateOptions.DEFAULTS);
         try (RbdImage opened = RbdImage.open(pool, used)) {
             write(opened, 0, junk);
         }
-        run = cli("restore", "--from", from, "--to", "rbd:rbd/" + used);
+        run = cli("restore", "--from", from, "--to", "rbd:rbd/" + used, "-o", "json");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.stdout()).path("bytes_zeroed")
+                .asLong()).isGreaterThan(30L << 20);
         assertThat(sha256OfImage(used)).isEqualTo(sha256(want));
 
         // a larger image: past the snapshot's end it reads as zeros afterwards, as after Cinder's restore

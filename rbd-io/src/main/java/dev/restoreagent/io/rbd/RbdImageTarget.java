@@ -54,7 +54,8 @@ public final class RbdImageTarget implements BlockTarget {
      * Opens an existing image for a restore.
      *
      * @param force proceed even if another client watches the image, breaking its exclusive lock
-     * @param knownZeroed the operator vouches that the image reads as zeros
+     * @param knownZeroed the operator vouches that the image reads as zeros; else it does when its
+     *     fast-diff object map is valid and lists no extent (an image Cinder just created for the restore)
      * @throws TargetException if the image does not exist, is in use, or overrides the zero-copy
      *     settings in a way that would hang
      */
@@ -63,7 +64,10 @@ public final class RbdImageTarget implements BlockTarget {
         RbdImage image = openImage(pool, imageName);
         try {
             lockForRestore(image, force);
-            return new RbdImageTarget(image, knownZeroed, stallTimeout);
+            // without a valid object map, listing extents reads every object: then it is not asked
+            boolean zeroed = knownZeroed
+                    || image.fastDiffValid() && image.extents(0, image.sizeBytes(), true).isEmpty();
+            return new RbdImageTarget(image, zeroed, stallTimeout);
         } catch (IOException | RuntimeException e) {
             closeQuietly(image);
             throw e;
