@@ -171,6 +171,7 @@ public final class Restore {
             long extent = Math.max(source.extentBytes(), end);
             target.extendTo(extent);
             writes.flush();
+            source.confirmation().confirm();
             target.clearIncomplete();
             return extent;
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.restoreagent.agent.source;
 
+import dev.restoreagent.agent.failure.RestoreFailure;
+
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -19,14 +21,27 @@ import java.util.Set;
  * @param resources what the source holds open while it is restored (sha256files); closed by {@link #close()}
  * @param readerBytes memory one object's reader holds besides the decoder's input buffer (an object
  *     store's receive buffers), per decoder in the working set
+ * @param confirmation asked after every byte was read and written, before the target is marked complete:
+ *     whether what was read still stands (librbd reads an RBD snapshot deleted under it as zeros)
  * @param zeroesExcess the data ends where the volume ends: a larger target that does not read as zeros
  *     gets zeros past it ({@link #withExcessZeroed}), as Cinder's {@code restore_discard_excess_bytes} does
  *     for its Ceph driver's backups
  */
 public record RestoreSource(String description, String markTag, List<Layer> layers, long extentBytes,
                             long declaredBytes, String verification, List<String> notes,
-                            List<AutoCloseable> resources, int readerBytes, boolean zeroesExcess)
+                            List<AutoCloseable> resources, int readerBytes, Confirmation confirmation,
+                            boolean zeroesExcess)
         implements AutoCloseable {
+    /** Whether what a restore read of a source still stands once it has read it all. */
+    @FunctionalInterface
+    public interface Confirmation {
+        /** Nothing to confirm: files and objects do not change under a restore unnoticed (md5, sha256). */
+        Confirmation NONE = () -> { };
+
+        /** @throws RestoreFailure naming what changed: the target must not be marked complete */
+        void confirm() throws RestoreFailure;
+    }
+
     public RestoreSource {
         layers = List.copyOf(layers);
         notes = List.copyOf(notes);
@@ -52,7 +67,7 @@ public record RestoreSource(String description, String markTag, List<Layer> laye
         List<Layer> all = new java.util.ArrayList<>(layers.subList(0, layers.size() - 1));
         all.add(new Layer(last.id(), last.base(), objects));
         return new RestoreSource(description, markTag, all, targetBytes, Math.max(declaredBytes, targetBytes),
-                verification, notes, resources, readerBytes, zeroesExcess);
+                verification, notes, resources, readerBytes, confirmation, zeroesExcess);
     }
 
     /** Closes what the source holds; the first failure is thrown after every resource was tried. */

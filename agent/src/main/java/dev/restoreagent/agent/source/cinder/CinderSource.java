@@ -85,7 +85,7 @@ public final class CinderSource {
         String kind = chain.size() == 1 ? "full" : "incremental, chain of " + chain.size();
         return new RestoreSource("Cinder backup " + top.backupId() + " (" + kind + ")", top.backupId(), layers, extent,
                 extent, verification(verify, chain.size(), held.size()), fallbacks, held,
-                located.stream().mapToInt(l -> l.container().readerBytes()).max().orElse(0), false);
+                located.stream().mapToInt(l -> l.container().readerBytes()).max().orElse(0), RestoreSource.Confirmation.NONE, false);
     }
 
     /** {@code the sha256 of each block (3 layers)}. */

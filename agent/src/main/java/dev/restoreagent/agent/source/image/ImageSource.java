@@ -55,7 +55,7 @@ public final class ImageSource {
                 stdin ? ImageSource::openStdin : () -> FileChannel.open(Path.of(image), StandardOpenOption.READ));
         return new RestoreSource("image " + name, stdin ? "image from standard input" : "image " + image,
                 java.util.List.of(new Layer(name, true, java.util.List.of(object))), extent, declared,
-                "nothing (an image stream carries no checksum)", java.util.List.of(), java.util.List.of(), 0, false);
+                "nothing (an image stream carries no checksum)", java.util.List.of(), java.util.List.of(), 0, RestoreSource.Confirmation.NONE, false);
     }
 
     private static StreamHeader header(Path path, Codec codec) throws RestoreFailure {

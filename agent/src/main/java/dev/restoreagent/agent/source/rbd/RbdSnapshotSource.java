@@ -12,6 +12,7 @@ import dev.restoreagent.nativeb.NativeIoException;
 import dev.restoreagent.nativeb.rados.IoContext;
 import dev.restoreagent.nativeb.rbd.Extent;
 import dev.restoreagent.nativeb.rbd.RbdImage;
+import dev.restoreagent.nativeb.rbd.Snapshot;
 
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
@@ -64,7 +65,8 @@ public final class RbdSnapshotSource {
             List<String> notes = new ArrayList<>();
             return new RestoreSource(description + " (" + where + ")", layerId, List.of(layer), image.sizeBytes(),
                     image.sizeBytes(), "none: the Ceph driver's backups carry no checksum (verify_after compares the"
-                    + " target with the snapshot)", notes, List.of(image, pool), 0, true);
+                    + " target with the snapshot)", notes, List.of(image, pool), 0,
+                    stillThere(pool, spec, snapshotId(pool, spec), where), true);
         } catch (NativeIoException e) {
             closeQuietly(image);
             pool.close();
@@ -74,6 +76,41 @@ public final class RbdSnapshotSource {
             pool.close();
             throw e;
         }
+    }
+
+    /** The id of {@code spec}'s snapshot, or -1 for an image's head. */
+    private static long snapshotId(IoContext pool, RbdSnapshotSpec spec) throws NativeIoException {
+        if (spec.snapshot() == null) {
+            return -1;
+        }
+        try (RbdImage head = RbdImage.openReadOnly(pool, spec.image(), null)) {
+            return head.snapshots().stream().filter(s -> s.name().equals(spec.snapshot())).mapToLong(Snapshot::id)
+                    .findFirst().orElse(-1);
+        }
+    }
+
+    /**
+     * After the restore: the snapshot it read is still the one it opened. librbd goes on reading a snapshot
+     * deleted under an open handle, as zeros: a backup deleted during its restore must fail it, not leave a
+     * target of zeros marked complete.
+     */
+    private static RestoreSource.Confirmation stillThere(IoContext pool, RbdSnapshotSpec spec, long id, String where) {
+        if (spec.snapshot() == null) {
+            return RestoreSource.Confirmation.NONE;
+        }
+        return () -> {
+            boolean there;
+            try (RbdImage head = RbdImage.openReadOnly(pool, spec.image(), null)) {
+                there = head.snapshots().stream().anyMatch(s -> s.id() == id && s.name().equals(spec.snapshot()));
+            } catch (NativeIoException e) {
+                throw RestoreFailure.badInput("cannot confirm " + where + " is still there after reading it: "
+                        + e.getMessage(), e);
+            }
+            if (!there) {
+                throw RestoreFailure.badInput(where + " was deleted during the restore (was the backup deleted?):"
+                        + " what was read after that is not the backup; the target stays marked incomplete");
+            }
+        };
     }
 
     private static String why(NativeIoException e, RbdSnapshotSpec spec) {
