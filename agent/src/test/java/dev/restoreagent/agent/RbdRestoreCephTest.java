@@ -93,20 +93,7 @@ class RbdRestoreCephTest {
     }
 
     private String sha256(String name, long bytes) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-        byte[] heap = new byte[1 << 20];
-        try (RbdImage image = RbdImage.open(pool, name)) {
-            for (long at = 0; at < bytes; at += buffer.capacity()) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), bytes - at));
-                image.read(at, buffer);
-                buffer.flip();
-                int n = buffer.remaining();
-                buffer.get(heap, 0, n);
-                digest.update(heap, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return TestSupport.sha256(pool, name, bytes);
     }
 
     /** The image's incomplete mark, or null. */

@@ -130,20 +130,9 @@ class RbdSnapshotRestoreCephTest {
     }
 
     private String sha256OfImage(String name) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-        byte[] heap = new byte[1 << 20];
         try (RbdImage image = RbdImage.open(pool, name)) {
-            for (long at = 0; at < image.sizeBytes(); at += buffer.capacity()) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), image.sizeBytes() - at));
-                image.read(at, buffer);
-                buffer.flip();
-                int n = buffer.remaining();
-                buffer.get(heap, 0, n);
-                digest.update(heap, 0, n);
-            }
+            return TestSupport.sha256(pool, name, image.sizeBytes());
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -3,35 +3,38 @@ package dev.restoreagent.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.cli.AgentMain;
 import dev.restoreagent.agent.client.ControlClient;
-import dev.restoreagent.agent.restore.Restore;
-import dev.restoreagent.agent.restore.WorkingSet;
-import dev.restoreagent.api.Checkpoint;
-import dev.restoreagent.io.memory.BudgetExhaustedException;
-import dev.restoreagent.io.memory.BudgetLease;
-import java.time.Duration;
-import dev.restoreagent.io.targets.BlockTarget;
-import java.util.function.Consumer;
 import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.agent.restore.Restore;
 import dev.restoreagent.agent.restore.RestoreResult;
 import dev.restoreagent.agent.restore.RestoreSettings;
+import dev.restoreagent.agent.restore.WorkingSet;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.Verify;
 import dev.restoreagent.agent.source.cinder.CinderBackupLocator;
 import dev.restoreagent.agent.source.cinder.CinderSource;
+import dev.restoreagent.api.Checkpoint;
+import dev.restoreagent.io.memory.BudgetExhaustedException;
+import dev.restoreagent.io.memory.BudgetLease;
 import dev.restoreagent.io.memory.MemoryBudget;
+import dev.restoreagent.io.targets.BlockTarget;
 import dev.restoreagent.io.targets.FileTarget;
+import dev.restoreagent.nativeb.rados.IoContext;
+import dev.restoreagent.nativeb.rbd.RbdImage;
 import dev.restoreagent.testkit.CinderBackup;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Shared helpers of the agent's tests. */
 public final class TestSupport {
@@ -107,6 +110,24 @@ public final class TestSupport {
     public static Restore newRestore(RestoreSource source, BlockTarget target, MemoryBudget budget,
                                      RestoreSettings settings, String holder) {
         return newRestore(source, target, budget, settings, holder, Checkpoint.START, reached -> { });
+    }
+
+    /** sha256 of the first {@code bytes} of image {@code name} in {@code pool}, read through librbd. */
+    public static String sha256(IoContext pool, String name, long bytes) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        byte[] heap = new byte[1 << 20];
+        try (RbdImage image = RbdImage.open(pool, name)) {
+            for (long at = 0; at < bytes; at += buffer.capacity()) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), bytes - at));
+                image.read(at, buffer);
+                buffer.flip();
+                int n = buffer.remaining();
+                buffer.get(heap, 0, n);
+                digest.update(heap, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** A run of the command line in this process: its exit code and what it printed on stderr and stdout. */

@@ -52,20 +52,23 @@ public final class CinderDriver {
 
     /** Why Cinder's drivers cannot run here, or null when they can (python3-cinder and python3-zstd importable). */
     public static String unavailableReason() {
+        return probe("import cinder.backup.drivers.posix, zstd", "Cinder's posix driver",
+                "Cinder is not importable by " + PYTHON + " (apt-get install python3-cinder python3-zstd)");
+    }
+
+    /** Null when {@code python} runs under {@link #PYTHON}; else why not, {@code failed} and its last line. */
+    private static String probe(String python, String what, String failed) {
         if (!Files.isExecutable(PYTHON)) {
             return PYTHON + " is missing";
         }
         try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c",
-                    "import cinder.backup.drivers.posix, zstd").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(PYTHON.toString(), "-c", python).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return "importing Cinder's posix driver did not finish in 60 s";
+                return "importing " + what + " did not finish in 60 s";
             }
-            return p.exitValue() == 0 ? null
-                    : "Cinder is not importable by " + PYTHON + " (apt-get install python3-cinder python3-zstd): "
-                            + lastLine(out);
+            return p.exitValue() == 0 ? null : failed + ": " + lastLine(out);
         } catch (IOException e) {
             return "cannot run " + PYTHON + ": " + e.getMessage();
         } catch (InterruptedException e) {
@@ -79,29 +82,10 @@ public final class CinderDriver {
      * python3-rbd, os-brick's RBD wrapper, and the {@code rbd} command it pipes export-diff into import-diff with.
      */
     public static String cephUnavailableReason() {
-        if (!Files.isExecutable(PYTHON)) {
-            return PYTHON + " is missing";
-        }
-        try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c",
-                    "import shutil, cinder.backup.drivers.ceph, rados, rbd; from os_brick.initiator import linuxrbd;"
-                            + " assert shutil.which('rbd'), 'no rbd command on PATH'")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "importing Cinder's ceph driver did not finish in 60 s";
-            }
-            return p.exitValue() == 0 ? null
-                    : "Cinder's Ceph backup driver cannot run under " + PYTHON
-                            + " (apt-get install python3-cinder python3-rados python3-rbd ceph-common): "
-                            + lastLine(out);
-        } catch (IOException e) {
-            return "cannot run " + PYTHON + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        return probe("import shutil, cinder.backup.drivers.ceph, rados, rbd; from os_brick.initiator import linuxrbd;"
+                + " assert shutil.which('rbd'), 'no rbd command on PATH'", "Cinder's ceph driver",
+                "Cinder's Ceph backup driver cannot run under " + PYTHON
+                        + " (apt-get install python3-cinder python3-rados python3-rbd ceph-common)");
     }
 
     /**

@@ -121,14 +121,18 @@ public final class RbdImage implements AutoCloseable {
         String described = io.describe() + "/" + name;
         PointerByReference out = new PointerByReference();
         NativeCheck.checkNegErrno(LibRbd.rbd_open(io.handle(), name, out, null), "rbd_open", "image", described);
-        Pointer image = out.getValue();
+        return sized(out.getValue(), described, false);
+    }
+
+    /** The opened {@code image} with its size; closed again if the size cannot be read. */
+    private static RbdImage sized(Pointer image, String described, boolean readOnly) throws NativeIoException {
         LongByReference size = new LongByReference();
         int rc = LibRbd.rbd_get_size(image, size);
         if (rc < 0) {
             LibRbd.rbd_close(image);
             NativeCheck.checkNegErrno(rc, "rbd_get_size", "image", described);
         }
-        return new RbdImage(image, described, size.getValue(), false);
+        return new RbdImage(image, described, size.getValue(), readOnly);
     }
 
     /**
@@ -145,14 +149,7 @@ public final class RbdImage implements AutoCloseable {
         PointerByReference out = new PointerByReference();
         NativeCheck.checkNegErrno(LibRbd.rbd_open_read_only(io.handle(), name, out, snapshot),
                 "rbd_open_read_only", "image", described);
-        Pointer image = out.getValue();
-        LongByReference size = new LongByReference();
-        int rc = LibRbd.rbd_get_size(image, size);
-        if (rc < 0) {
-            LibRbd.rbd_close(image);
-            NativeCheck.checkNegErrno(rc, "rbd_get_size", "image", described);
-        }
-        return new RbdImage(image, described, size.getValue(), true);
+        return sized(out.getValue(), described, true);
     }
 
     /**
