@@ -93,6 +93,14 @@ public record AgentConfig(long memoryBudgetBytes, RestoreSettings settings, Path
             "#       without OS_, lower case: username, user_domain_name, password, project_name,",
             "#       project_domain_name, region_name, interface; or user_id, project_id, *_domain_id)",
             "#   store.NAME.max_connections = 16   (connections all restores from it share)",
+            "# Ceph clusters holding backups of Cinder's Ceph driver (its backup_ceph_* options); a request's",
+            "# store names one with backup_id and volume_id, a Ceph driver's cinder_record, or from:",
+            "#   store.backups.type = ceph",
+            "#   store.backups.conf = /etc/ceph/backup.conf        (default /etc/ceph/ceph.conf)",
+            "#   store.backups.user = restore-agent                (default cinder; read-only caps suffice)",
+            "#   store.backups.keyring = /etc/ceph/backup.client.restore-agent.keyring",
+            "#   store.backups.cluster = ceph",
+            "#   store.backups.pool = backups                      (default backups; a record's container wins)",
             "");
 
     /** The keys and values of {@link #DEFAULTS}: every key there is, and what an absent one means. */
