@@ -7,12 +7,15 @@ import dev.restoreagent.agent.daemon.Agent;
 import dev.restoreagent.agent.daemon.AgentConfig;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.RestoreSource;
+import dev.restoreagent.agent.source.SourceObject;
 import dev.restoreagent.agent.source.rbd.RbdSnapshotSource;
 import dev.restoreagent.agent.source.rbd.RbdSnapshotSpec;
+import dev.restoreagent.api.Checkpoint;
 import dev.restoreagent.api.RestoreRequest;
 import dev.restoreagent.io.memory.DirectMemory;
 import dev.restoreagent.io.memory.MemoryBudget;
 import dev.restoreagent.io.rbd.RbdConnection;
+import dev.restoreagent.io.targets.FileTarget;
 import dev.restoreagent.io.targets.XattrMarker;
 import dev.restoreagent.nativeb.rados.IoContext;
 import dev.restoreagent.nativeb.rados.RadosConfig;
@@ -315,6 +318,34 @@ class RbdSnapshotRestoreCephTest {
         }
         assertThat(new XattrMarker(target).get()).contains("b");
         assertThat(TestSupport.sha256(target)).isNotEqualTo(sha256(want));
+    }
+
+    @Test
+    void aResumedRestoreSkipsTheCheckpointedPiecesOfTheSameSnapshot() throws Exception {
+        String source = image(CephTestCluster.uniqueImageName("snap-resume"));
+        byte[] want = snapshotted(source, "s1");
+        RbdSnapshotSpec spec = RbdSnapshotSpec.parse("rbd:rbd/" + source + "@s1");
+        // a target that holds other bytes everywhere: what the resumed run skips keeps them
+        Path target = dir.resolve("resumed.img");
+        byte[] junk = new byte[(int) SIZE];
+        java.util.Arrays.fill(junk, (byte) 0x5a);
+        Files.write(target, junk);
+        long skippedEnd;
+        // the source is opened anew, as after a restart: the pieces (and so the checkpoint's object count)
+        // are the same
+        try (RestoreSource opened = RbdSnapshotSource.open(connection, "the test cluster", spec, "b", "test");
+             FileTarget file = FileTarget.open(target, opened.extentBytes(), false, dir.resolve("markers"))) {
+            SourceObject second = opened.layers().get(0).objects().get(2);
+            skippedEnd = second.offsetBytes();
+            TestSupport.newRestore(opened, file, new MemoryBudget(64L << 20),
+                    dev.restoreagent.agent.restore.RestoreSettings.defaults(), "resume", new Checkpoint(0, 2),
+                    reached -> { }).run();
+        }
+        byte[] got = Files.readAllBytes(target);
+        assertThat(java.util.Arrays.copyOfRange(got, 0, (int) skippedEnd))
+                .as("the checkpointed pieces are not written again").containsOnly((byte) 0x5a);
+        assertThat(java.util.Arrays.copyOfRange(got, (int) skippedEnd, got.length))
+                .isEqualTo(java.util.Arrays.copyOfRange(want, (int) skippedEnd, want.length));
     }
 
     @Test
