@@ -50,6 +50,10 @@ public final class DecodeWorker implements AutoCloseable {
      * Returns when the object's last buffer is handed over and its length and md5 checked.
      */
     public void decode(SourceObject object, BufferSink sink) throws RestoreFailure, IOException, InterruptedException {
+        if (object.opener().zeros() && sink.skipZeros(object.offsetBytes(), object.lengthBytes())) {
+            // known zeros onto a target that reads as zeros: nothing to fill, scan or write
+            return;
+        }
         ObjectOutput out = new ObjectOutput(outputPool, object, sink, digest, zeros);
         boolean finished = false;
         current = object;

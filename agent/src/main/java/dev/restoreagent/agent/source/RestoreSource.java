@@ -62,7 +62,7 @@ public record RestoreSource(String description, String markTag, List<Layer> laye
         for (long from = extentBytes; from < targetBytes; from += pieceBytes) {
             long bytes = Math.min(pieceBytes, targetBytes - from);
             objects.add(new SourceObject("the target's excess bytes " + from + "-" + (from + bytes - 1), "past the"
-                    + " volume's end", from, bytes, null, null, Codec.NONE, () -> new ZeroChannel(bytes)));
+                    + " volume's end", from, bytes, null, null, Codec.NONE, ZeroChannel.opener(bytes)));
         }
         List<Layer> all = new java.util.ArrayList<>(layers.subList(0, layers.size() - 1));
         all.add(new Layer(last.id(), last.base(), objects));

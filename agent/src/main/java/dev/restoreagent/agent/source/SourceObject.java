@@ -22,6 +22,14 @@ public record SourceObject(String name, String where, long offsetBytes, long len
     @FunctionalInterface
     public interface Opener {
         ReadableByteChannel open() throws IOException;
+
+        /**
+         * Whether the bytes are all zeros, known without reading them (a hole of an RBD snapshot): a
+         * writer that skips zeros then need not be handed them at all.
+         */
+        default boolean zeros() {
+            return false;
+        }
     }
 
     /** {@code object NAME (backup ID)}, the way every message names an object. */

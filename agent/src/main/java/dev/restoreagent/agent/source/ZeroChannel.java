@@ -15,6 +15,21 @@ public final class ZeroChannel implements ReadableByteChannel {
     private static final ByteBuffer ZEROS = ByteBuffer.wrap(new byte[64 << 10]).asReadOnlyBuffer();
 
     private long left;
+
+    /** Opens {@code length} zeros, and says so ({@link SourceObject.Opener#zeros()}). */
+    public static SourceObject.Opener opener(long length) {
+        return new SourceObject.Opener() {
+            @Override
+            public ReadableByteChannel open() {
+                return new ZeroChannel(length);
+            }
+
+            @Override
+            public boolean zeros() {
+                return true;
+            }
+        };
+    }
     private boolean open = true;
 
     public ZeroChannel(long length) {

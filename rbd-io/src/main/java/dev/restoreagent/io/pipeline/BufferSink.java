@@ -15,4 +15,16 @@ public interface BufferSink {
      * @throws IOException the first failure of the target's writes, or a range past its end
      */
     void accept(long offsetBytes, DirectBuffer buffer) throws IOException;
+
+    /**
+     * Takes {@code lengthBytes} of zeros at {@code offsetBytes} without a buffer, when the sink would skip
+     * them anyway (a base layer onto a target that reads as zeros); returns false when they must be handed
+     * over as buffers instead.
+     *
+     * @throws LayerStoppedException if the layer stopped after an earlier failure
+     * @throws IOException the first failure of the target's writes, or a range past its end
+     */
+    default boolean skipZeros(long offsetBytes, long lengthBytes) throws IOException {
+        return false;
+    }
 }

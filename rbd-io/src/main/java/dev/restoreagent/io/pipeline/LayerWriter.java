@@ -82,6 +82,20 @@ public final class LayerWriter implements BufferSink {
         }
     }
 
+    @Override
+    public synchronized boolean skipZeros(long offsetBytes, long lengthBytes) throws IOException {
+        if (!skipZeros) {
+            return false;
+        }
+        if (failed) {
+            throw new LayerStoppedException(pipeline.targetName());
+        }
+        pipeline.checkWritable(offsetBytes, lengthBytes);
+        endBytes = Math.max(endBytes, offsetBytes + lengthBytes);
+        pipeline.skipped(lengthBytes);
+        return true;
+    }
+
     /** Object {@code index} is decoded, verified and handed over whole; moves the head past every finished object. */
     public synchronized void objectFinished(int index) {
         finished[index] = true;

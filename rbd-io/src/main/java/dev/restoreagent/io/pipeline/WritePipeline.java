@@ -67,7 +67,7 @@ public final class WritePipeline {
      * Throws if nothing more may be written: an earlier write failed, or {@code length} bytes at
      * {@code offsetBytes} pass the end of the target.
      */
-    void checkWritable(long offsetBytes, int length) throws IOException {
+    void checkWritable(long offsetBytes, long length) throws IOException {
         checkNoFailure();
         long capacity = target.capacityBytes();
         if (offsetBytes < 0 || offsetBytes > capacity - length) {
@@ -103,7 +103,7 @@ public final class WritePipeline {
     }
 
     /** A run of zeros left unwritten. */
-    void skipped(int length) {
+    void skipped(long length) {
         bytesSkipped.addAndGet(length);
     }
 

@@ -82,4 +82,23 @@ class LayerWriterTest {
             assertThat(writer.endBytes()).isZero();
         }
     }
+
+    @Test
+    void knownZerosAreTakenWithoutABufferOnlyWhereTheLayerSkipsZeros() throws Exception {
+        NullTarget target = new NullTarget(1 << 30, true);
+        WritePipeline pipeline = new WritePipeline(target);
+        LayerWriter skipping = pipeline.layer(1, true);
+        assertThat(skipping.skipZeros(64L << 20, 32L << 20)).isTrue();
+        assertThat(pipeline.bytesSkipped()).isEqualTo(32L << 20);
+        assertThat(skipping.endBytes()).isEqualTo(96L << 20);
+        assertThatThrownBy(() -> skipping.skipZeros((1L << 30) - 4096, 8192))
+                .isInstanceOf(dev.restoreagent.io.targets.TargetException.class);
+
+        LayerWriter writing = pipeline.layer(1, false);
+        assertThat(writing.skipZeros(0, 4096)).isFalse();
+        assertThat(pipeline.bytesSkipped()).isEqualTo(32L << 20);
+
+        skipping.fail();
+        assertThatThrownBy(() -> skipping.skipZeros(0, 4096)).isInstanceOf(LayerStoppedException.class);
+    }
 }

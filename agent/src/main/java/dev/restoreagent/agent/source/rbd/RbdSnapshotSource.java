@@ -159,7 +159,7 @@ public final class RbdSnapshotSource {
             long bytes = Math.min(PIECE_BYTES, length - done);
             String name = spec + (data != null ? "" : " (unallocated)") + " bytes " + from + "-" + (from + bytes - 1);
             objects.add(new SourceObject(name, where, from, bytes, null, null, Codec.NONE,
-                    data != null ? () -> data.open(from, bytes) : () -> new ZeroChannel(bytes)));
+                    data != null ? () -> data.open(from, bytes) : ZeroChannel.opener(bytes)));
         }
     }
 

@@ -58,6 +58,9 @@ class RbdSnapshotSourceTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 4 * MIB),
                         org.assertj.core.groups.Tuple.tuple(4 * MIB, 4 * MIB));
         assertThat(layout(3 * MIB, List.of())).extracting(SourceObject::lengthBytes).containsExactly(3 * MIB);
+        // holes say they are zeros, so a writer that skips zeros is not handed them; data does not
+        assertThat(layout(8 * MIB, List.of(new Extent(4 * MIB, 4 * MIB, true))))
+                .extracting(o -> o.opener().zeros()).containsExactly(true, false);
     }
 
     @Test
