@@ -6,7 +6,8 @@
 # bench/results/<date>-<mode>/; scratch files to bench/target/e2e-work/.
 #   scripts/bench.sh quick|full [harness options, e.g. --update-readme, or --scenarios cinder for the
 #   comparison with Cinder alone, without Ceph; --scenarios s3 for restores from S3 next to posix;
-#   --scenarios cinder,s3 for both]
+#   --scenarios ceph for backups of Cinder's Ceph driver, against Cinder's own restore, rbd export-diff |
+#   import-diff and rbd deep cp, on two throwaway clusters; --scenarios cinder,s3 for both of the first]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-quick}

@@ -1,5 +1,7 @@
 package dev.restoreagent.bench.e2e;
 
+import dev.restoreagent.testkit.CephBackupCluster;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,10 @@ import java.util.List;
  * "-2147483648% full"), never carries over from one run to the next.
  */
 final class CephCluster implements AutoCloseable {
+    static final String BACKUP_POOL = "backups";
+    static final String BACKUP_WRITER = "cinder-backup";
+    static final String BACKUP_READER = "restore-agent";
+
     private final Path script;
     private final Path dir;
     private final Path log;
@@ -32,12 +38,28 @@ final class CephCluster implements AutoCloseable {
     /** As {@link #start(Path, Path, long, Path)}, with the RADOS Gateway when {@code withGateway}. */
     static CephCluster start(Path root, Path dir, long memstoreBytes, boolean withGateway, Path log)
             throws IOException {
+        return start(root, dir, memstoreBytes, withGateway, Map.of(), log);
+    }
+
+    /**
+     * A cluster for Cinder's Ceph backups as {@code scripts/with-ceph.sh} starts its second one: no gateway, pool
+     * {@value #BACKUP_POOL}, and the users {@value #BACKUP_WRITER} (caps {@code profile rbd}, as Cinder's driver
+     * writes) and {@value #BACKUP_READER} (read-only, as the agent reads), each with a keyring of its own.
+     */
+    static CephCluster startBackups(Path root, Path dir, long memstoreBytes, Path log) throws IOException {
+        return start(root, dir, memstoreBytes, false, Map.of("CEPH_DEV_POOL", BACKUP_POOL,
+                "CEPH_DEV_USERS", BACKUP_WRITER + "=rbd " + BACKUP_READER + "=rbd-read-only"), log);
+    }
+
+    private static CephCluster start(Path root, Path dir, long memstoreBytes, boolean withGateway,
+                                     Map<String, String> environment, Path log) throws IOException {
         Path script = root.resolve("scripts/ceph-cluster.sh");
         ProcessBuilder pb = new ProcessBuilder(script.toString(), "start", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("CEPH_DEV_MEMSTORE_BYTES", Long.toString(memstoreBytes));
         // RBD measurements: no gateway taking RAM and CPU beside them, as in the earlier reports
         pb.environment().put("CEPH_DEV_RGW", withGateway ? "1" : "0");
+        pb.environment().putAll(environment);
         try {
             int rc = pb.start().waitFor();
             if (rc != 0) {
@@ -52,6 +74,15 @@ final class CephCluster implements AutoCloseable {
 
     Path conf() {
         return dir.resolve("ceph.conf");
+    }
+
+    /** This cluster as the test kit's {@link CephBackupCluster}; only for one {@link #startBackups} started. */
+    CephBackupCluster backupCluster() {
+        // ceph-cluster.sh writes the users' conf and keyrings under DIR as it resolved it
+        Path real = dir.toAbsolutePath().normalize();
+        return new CephBackupCluster(real.resolve("client.conf"), real.resolve("ceph.conf"), BACKUP_POOL,
+                BACKUP_READER, real.resolve("ceph.client." + BACKUP_READER + ".keyring"), BACKUP_WRITER,
+                real.resolve("ceph.client." + BACKUP_WRITER + ".keyring"));
     }
 
     /**

@@ -66,8 +66,9 @@ public final class HarnessMain implements Callable<Integer> {
     String compression;
 
     @Option(names = "--scenarios", defaultValue = "all",
-            description = "all (sections 1 to 5), or a comma-separated list of cinder (section 4, against Cinder's"
-                    + " own code; no Ceph cluster) and s3 (section 5, from S3 next to posix), e.g. cinder,s3.")
+            description = "all (sections 1 to 6), or a comma-separated list of cinder (section 4, against Cinder's"
+                    + " own code; no Ceph cluster), s3 (section 5, from S3 next to posix) and ceph (section 6,"
+                    + " backups of Cinder's Ceph driver), e.g. cinder,s3.")
     String scenarios;
 
     @Option(names = "--update-readme", description = "Put the targets table into README.md between its markers.")
@@ -82,6 +83,7 @@ public final class HarnessMain implements Callable<Integer> {
         long limit = baselineLimit != null ? Sizes.parse(baselineLimit) : MachineFacts.meminfo("MemTotal") * 1024 / 3;
         CinderPlan cinderPlan = mode.equals("full") ? CinderPlan.full() : CinderPlan.quick();
         S3Plan s3Plan = mode.equals("full") ? S3Plan.full() : S3Plan.quick();
+        CephPlan cephPlan = mode.equals("full") ? CephPlan.full() : CephPlan.quick();
         ScenarioSelection selection;
         try {
             selection = ScenarioSelection.parse(scenarios);
@@ -93,6 +95,12 @@ public final class HarnessMain implements Callable<Integer> {
         if (noCinder != null) {
             System.err.println("bench-e2e: Cinder's own drivers write the backups of sections 4 and 5, and "
                     + noCinder);
+            return 2;
+        }
+        String noCephDriver = selection.ceph() ? CinderDriver.cephUnavailableReason() : null;
+        if (noCephDriver != null) {
+            System.err.println("bench-e2e: Cinder's own Ceph driver writes the backups of section 6, and "
+                    + noCephDriver);
             return 2;
         }
         BenchPlan plan = switch (mode) {
@@ -119,9 +127,10 @@ public final class HarnessMain implements Callable<Integer> {
         Path clusterScript = root.resolve("scripts/ceph-cluster.sh");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
-            if (Files.exists(work.resolve(Scenarios.CLUSTER_DIR))) {
-                Commands.firstLine(List.of(clusterScript.toString(), "stop", work.resolve(Scenarios.CLUSTER_DIR)
-                        .toString()));
+            for (String cluster : List.of(Scenarios.CLUSTER_DIR, CephScenarios.BACKUP_CLUSTER_DIR)) {
+                if (Files.exists(work.resolve(cluster))) {
+                    Commands.firstLine(List.of(clusterScript.toString(), "stop", work.resolve(cluster).toString()));
+                }
             }
         }));
         Map<String, String> facts = MachineFacts.read();
@@ -141,6 +150,9 @@ public final class HarnessMain implements Callable<Integer> {
         if (selection.s3()) {
             measured.addAll(s3.run());
         }
+        if (selection.ceph()) {
+            measured.addAll(new CephScenarios(plan, cephPlan, root, work, launcher, HarnessMain::log).run());
+        }
 
         Results results = new Results(plan, measured);
         // the headline compares with Cinder itself first; the baseline's rows still tell the memory story
@@ -154,6 +166,10 @@ public final class HarnessMain implements Callable<Integer> {
         if (selection.s3()) {
             checks.addAll(S3Checks.evaluate(results, s3Plan));
             sections += (sections.isEmpty() ? "" : "\n") + S3Report.section(results, s3Plan, s3.zeroFraction());
+        }
+        if (selection.ceph()) {
+            checks.addAll(CephChecks.evaluate(results, cephPlan, Runtime.getRuntime().availableProcessors()));
+            sections += (sections.isEmpty() ? "" : "\n") + CephReport.section(results, cephPlan);
         }
         if (all) {
             checks.addAll(TargetCheck.evaluate(results));

@@ -2,6 +2,7 @@ package dev.restoreagent.bench.e2e;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,5 +40,32 @@ class ProcessWatchTest {
 
         assertThat(run.succeeded()).isTrue();
         assertThat(run.peakRssBytes()).hasSize(2).allMatch(rss -> rss > 0);
+    }
+
+    @Test
+    void aTreeWatchFindsTheChildrenAProcessStartsAndAddsTheirPeaks() throws Exception {
+        // the shell stays the parent: a command follows the child's; the system's python, not a pyenv shim's tree
+        Process shell = new ProcessBuilder("sh", "-c", "\"$0\" \"$1\" \"$2\"; true", "/usr/bin/python3",
+                HOLD_200_MIB.get(1), HOLD_200_MIB.get(2)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // the kernel names the executable itself: python3.11, not the python3 link
+        String python = Path.of("/usr/bin/python3").toRealPath().getFileName().toString();
+        try (ProcessWatch watch = ProcessWatch.ofTree(shell.toHandle(), ProcessWatch.running(python))) {
+            assertThat(shell.waitFor()).isZero();
+
+            assertThat(watch.descendantsSeen()).isEqualTo(1);
+            assertThat(watch.descendantsPeakRssBytes()).isBetween(200L << 20, 400L << 20);
+            assertThat(watch.peakRssBytes(shell.toHandle())).isLessThan(100L << 20); // the shell's own
+        }
+    }
+
+    @Test
+    void aTreeWatchLeavesOutTheChildrenItsFilterRefuses() throws Exception {
+        Process shell = new ProcessBuilder("sh", "-c", "sleep 0.5; true").start();
+        try (ProcessWatch watch = ProcessWatch.ofTree(shell.toHandle(), ProcessWatch.running("rbd"))) {
+            assertThat(shell.waitFor()).isZero();
+
+            assertThat(watch.descendantsSeen()).isZero();
+            assertThat(watch.descendantsPeakRssBytes()).isZero();
+        }
     }
 }
