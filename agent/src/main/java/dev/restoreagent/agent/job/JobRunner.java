@@ -144,8 +144,7 @@ public final class JobRunner {
         }
         RestoreSettings restoreSettings = settings.withTargetZeroed(job.request().isTargetZeroed());
         WorkingSet workingSet = WorkingSet.plan(restoreSettings, source.codecs(), Math.max(1, source.widestLayer()),
-                budget.totalBytes(), Runtime.getRuntime().availableProcessors(), source.readerBytes(),
-                source.isReadBound());
+                budget.totalBytes(), Runtime.getRuntime().availableProcessors(), source.readerBytes());
         BudgetLease lease = awaitMemory(job, workingSet.totalBytes());
         Restore restore;
         try {

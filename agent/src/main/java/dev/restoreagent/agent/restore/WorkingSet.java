@@ -1,7 +1,6 @@
 package dev.restoreagent.agent.restore;
 
 import dev.restoreagent.agent.source.Codec;
-import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.units.Sizes;
 
 import java.util.Set;
@@ -17,8 +16,6 @@ public record WorkingSet(int decoders, int buffersPerDecoder, int bufferBytes, i
                          long decoderBytes) {
     /** Compressed input is read this much at a time. */
     public static final int INPUT_BUFFER_BYTES = 256 * 1024;
-    /** Readers of a read-bound source, whatever the cores: each has one read in flight. */
-    static final int READ_BOUND_READERS = 8;
 
     public long totalBytes() {
         return decoders * (decoderBytes + inputBufferBytes + (long) buffersPerDecoder * bufferBytes);
@@ -58,23 +55,11 @@ public record WorkingSet(int decoders, int buffersPerDecoder, int bufferBytes, i
      */
     public static WorkingSet plan(RestoreSettings settings, Set<Codec> codecs, int maxUsefulDecoders,
                                   long budgetBytes, int cores, int readerBytes) {
-        return plan(settings, codecs, maxUsefulDecoders, budgetBytes, cores, readerBytes, false);
-    }
-
-    /**
-     * As {@link #plan(RestoreSettings, Set, int, long, int, int)}, for a source that may be
-     * {@code readBound}: nothing of it is decoded or checked ({@link RestoreSource#isReadBound()}).
-     */
-    public static WorkingSet plan(RestoreSettings settings, Set<Codec> codecs, int maxUsefulDecoders,
-                                  long budgetBytes, int cores, int readerBytes, boolean readBound) {
         long decoder = readerBytes
                 + codecs.stream().mapToLong(c -> decoderBytes(c, settings.zstdWindowLogMax())).max().orElse(0);
         // each decode thread verifies its objects' md5 on a digest thread of its own (about 0.7 GB/s),
-        // so even zstd, which decodes faster than that, gains from a thread per core; a source that is
-        // neither decoded nor checked (an RBD snapshot's extents) costs its threads no CPU: they wait for
-        // reads, so more of them keep more reads in flight, within the same buffers
-        int decoders = settings.decoders() > 0 ? settings.decoders()
-                : readBound ? READ_BOUND_READERS : Math.min(cores, 4);
+        // so even zstd, which decodes faster than that, gains from a thread per core
+        int decoders = settings.decoders() > 0 ? settings.decoders() : Math.min(cores, 4);
         decoders = Math.max(1, Math.min(decoders, Math.min(maxUsefulDecoders, settings.queueDepth())));
         int perDecoder = Math.max(1, settings.queueDepth() / decoders);
         WorkingSet set = new WorkingSet(decoders, perDecoder, settings.bufferBytes(), INPUT_BUFFER_BYTES, decoder);

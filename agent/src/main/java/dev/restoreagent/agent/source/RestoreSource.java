@@ -120,15 +120,6 @@ public record RestoreSource(String description, String markTag, List<Layer> laye
         return codecs;
     }
 
-    /**
-     * Whether nothing of the source is decoded or checked on the way (stored objects without md5 or block
-     * hashes: an RBD snapshot): its restore waits for reads, not for a core.
-     */
-    public boolean isReadBound() {
-        return layers.stream().flatMap(l -> l.objects().stream()).allMatch(o -> o.codec() == Codec.NONE
-                && o.md5Hex() == null && o.blockHashes() == null);
-    }
-
     /** The most objects any one layer has: more decoders than that cannot help. */
     public int widestLayer() {
         return layers.stream().mapToInt(l -> l.objects().size()).max().orElse(0);
