@@ -40,11 +40,14 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code restore-agent restore}: one restore, in this process, with progress on stderr. */
 @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Restores a Cinder backup (full or incremental chain) or a disk image stream into a "
-                + "file or block device.",
+        description = {"Restores a Cinder backup (full or incremental chain; from files, S3, Swift, or the RBD"
+                + " snapshots of Cinder's Ceph driver), an RBD snapshot, or a disk image stream into an RBD image, a"
+                + " file or a block device.",
                 "",
                 "Examples:",
                 "  restore-agent restore --backup-root /var/lib/cinder/backup --backup-id ID --to /dev/sdb",
+                "  restore-agent restore --backup-id ID --volume-id VOL --backup-ceph-conf /etc/ceph/backup.conf"
+                        + " --backup-ceph-user restore-agent --to rbd:volumes/volume-VOL",
                 "  restore-agent restore --image disk.img.zst --to rbd:volumes/vm-1 --create",
                 "  zstdcat disk.img.zst | restore-agent restore --image - --to /dev/sdb"})
 final class RestoreCommand implements Callable<Integer> {
