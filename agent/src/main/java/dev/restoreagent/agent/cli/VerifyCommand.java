@@ -194,7 +194,7 @@ final class VerifyCommand implements Callable<Integer> {
         try (SharedConnection connection = new SharedConnection(ceph::connect);
              Stores stores = Stores.NONE.withClusters(new BackupClusters(connection::get,
                      Duration.ofSeconds(ceph.osdOpTimeoutSeconds)))) {
-            TargetVerifier.Verified verified = CephDriverSources.compare(request, stores,
+            TargetVerifier.Verified verified = CephDriverSources.compare(request, null, stores,
                     TargetReaders.isRbd(target) ? connection.get() : null, -1, bytes, () -> false);
             err.println(String.format(Locale.ROOT, "verified %s against %s: %s in %d blocks match, in %.1f s", target,
                     from != null ? from : "backup " + backupId, Sizes.format(verified.bytes()), verified.blocks(),

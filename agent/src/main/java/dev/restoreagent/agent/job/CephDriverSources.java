@@ -104,13 +104,13 @@ public final class CephDriverSources {
      * Reads {@code request}'s target back beside its snapshot, two buffers of {@code bufferBytes} at a time
      * (the caller's memory), and fails on the first block that differs.
      *
+     * @param record the request's export record, parsed, or null
      * @param targetCluster the target's cluster, for an {@code rbd:} target; else null
      */
-    public static TargetVerifier.Verified compare(RestoreRequest request, Stores stores, RbdConnection targetCluster,
-                                                  long volumeBytes, int bufferBytes, BooleanSupplier stopped)
+    public static TargetVerifier.Verified compare(RestoreRequest request, CinderExportRecord.Parsed record,
+                                                  Stores stores, RbdConnection targetCluster, long volumeBytes,
+                                                  int bufferBytes, BooleanSupplier stopped)
             throws RestoreFailure, InterruptedException {
-        CinderExportRecord.Parsed record = request.cinderRecord() == null ? null
-                : CinderExportRecord.parse(Path.of(request.cinderRecord()));
         Located located = locate(request, record, stores);
         RbdSnapshotSpec spec = located.spec();
         try (TargetReader source = TargetReaders.snapshot(located.connection(), spec.pool(), spec.namespace(),

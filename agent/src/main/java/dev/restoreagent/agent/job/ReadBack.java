@@ -38,7 +38,7 @@ final class ReadBack {
         CinderExportRecord.Parsed record = request.cinderRecord() == null ? null
                 : CinderExportRecord.parse(Path.of(request.cinderRecord()));
         if (CephDriverSources.applies(request, record)) {
-            return compareWithSnapshot(job, volumeBytes, budget, bufferBytes, targets, stores);
+            return compareWithSnapshot(job, record, volumeBytes, budget, bufferBytes, targets, stores);
         }
         LocatedBackup top = RestoreRequests.locateTop(request, RestoreRequests.locator(request, stores));
         PendingLease place = budget.enqueue(bufferBytes, job.id() + "/verify");
@@ -63,13 +63,14 @@ final class ReadBack {
     }
 
     /** A snapshot carries no checksum: the target is compared with it, two buffers at a time. */
-    private static TargetVerifier.Verified compareWithSnapshot(RestoreJob job, long volumeBytes, MemoryBudget budget,
-                                                               int bufferBytes, TargetOpener targets, Stores stores)
+    private static TargetVerifier.Verified compareWithSnapshot(RestoreJob job, CinderExportRecord.Parsed record,
+                                                               long volumeBytes, MemoryBudget budget, int bufferBytes,
+                                                               TargetOpener targets, Stores stores)
             throws RestoreFailure {
         RestoreRequest request = job.request();
         PendingLease place = budget.enqueue(2L * bufferBytes, job.id() + "/verify");
         try (BudgetLease lease = granted(place)) {
-            return CephDriverSources.compare(request, stores, TargetReaders.isRbd(request.to()) ? targets.cluster()
+            return CephDriverSources.compare(request, record, stores, TargetReaders.isRbd(request.to()) ? targets.cluster()
                     : null, volumeBytes, bufferBytes, job::cancelRequested);
         } catch (NativeIoException e) {
             throw RestoreFailure.target("the target was restored, but cannot be read back: " + e.getMessage(), e);

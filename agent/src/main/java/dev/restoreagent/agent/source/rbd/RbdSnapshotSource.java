@@ -62,10 +62,9 @@ public final class RbdSnapshotSource {
             RbdImage opened = image;
             Layer layer = new Layer(layerId, true, objects(image.sizeBytes(), spec, objectsOf, extents,
                     (offset, length) -> new RbdExtentChannel(opened, offset, length)));
-            List<String> notes = new ArrayList<>();
             return new RestoreSource(description + " (" + where + ")", layerId, List.of(layer), image.sizeBytes(),
                     image.sizeBytes(), "none: the Ceph driver's backups carry no checksum (verify_after compares the"
-                    + " target with the snapshot)", notes, List.of(image, pool), 0,
+                    + " target with the snapshot)", List.of(), List.of(image, pool), 0,
                     stillThere(pool, spec, snapshotId(pool, spec), where), true);
         } catch (NativeIoException e) {
             closeQuietly(image);
