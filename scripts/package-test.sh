@@ -283,7 +283,10 @@ while True:
 PY
 notify_pid=$!
 for _ in $(seq 100); do [ -S "$notify_sock" ] && break; sleep 0.05; done
-env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 NOTIFY_SOCKET="$notify_sock" \
+# the unit's own environment (its Environment= line), as systemd would give it
+# shellcheck disable=SC2046
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin $(sed -n 's/^Environment=//p' /lib/systemd/system/restore-agent.service) \
+    NOTIFY_SOCKET="$notify_sock" \
     setpriv --reuid restore-agent --regid restore-agent --init-groups \
     /usr/bin/restore-agent serve >"$work/agent.log" 2>&1 &
 agent_pid=$!

@@ -120,6 +120,24 @@ class LauncherIT {
     }
 
     @Test
+    void serveWithEveryKindOfStoreIsCappedAndTrimmed() throws Exception {
+        // the config reader runs in the launcher's own short JVM: a store whose settings need a class outside
+        // its class path made it print nothing, and the daemon then ran without the cap (a ceph store did)
+        Path credentials = Files.writeString(dir.resolve("credentials"), "[default]\n");
+        Path conf = config("memory_budget = 128MiB",
+                "store.s3.type = s3", "store.s3.endpoint = http://127.0.0.1:1", "store.s3.credentials_file = " + credentials,
+                "store.swift.type = swift", "store.swift.auth_url = http://127.0.0.1:1/auth/1.0",
+                "store.swift.credentials_file = " + credentials,
+                "store.backups.type = ceph", "store.backups.conf = " + dir.resolve("backup.conf"),
+                "store.backups.user = restore-agent", "store.backups.pool = backups");
+        Run run = run(LAUNCHER + " serve --config " + conf, "-XX:+PrintFlagsFinal -version");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(maxDirectMemory(run)).isEqualTo((128L << 20) + (16L << 20));
+        assertThat(run.stdout()).containsPattern("TrimNativeHeapInterval\\s+= 5000 ");
+    }
+
+    @Test
     void restoreCapsDirectMemoryAtItsBudgetGivenEitherWay() throws Exception {
         assertThat(maxDirectMemory("restore --image - --to x --memory-budget 1GiB")).isEqualTo(1L << 30);
         assertThat(maxDirectMemory("restore --memory-budget=1GiB --image - --to x")).isEqualTo(1L << 30);

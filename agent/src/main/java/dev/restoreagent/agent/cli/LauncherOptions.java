@@ -12,7 +12,8 @@ import java.util.List;
  * from the memory budget, so that the budget is a backstop the JVM enforces too. That is
  * {@code --memory-budget} (default {@value RestoreCommand#DEFAULT_MEMORY_BUDGET}) for every command but
  * {@code serve}, which takes {@code memory_budget} from its configuration as {@link AgentConfig#load} reads
- * it, plus {@link #SERVE_HEADROOM_BYTES}.
+ * it, plus {@link #SERVE_HEADROOM_BYTES}; and for {@code serve}, a periodic trim of glibc's heap
+ * ({@link #TRIM_INTERVAL_MILLIS}) where the JVM has it.
  *
  * <p>The launcher runs {@link #main} in a short JVM of its own, with the arguments it was given, before
  * the agent's. It prints one option a line and exits 0. It prints nothing when the budget is not a
@@ -23,6 +24,12 @@ import java.util.List;
 public final class LauncherOptions {
     /** Direct memory {@code serve} gets beyond its budget: Netty's buffers of the control socket. */
     static final long SERVE_HEADROOM_BYTES = 16 * Sizes.MIB;
+    /**
+     * How often a daemon gives glibc's free memory back to the kernel ({@code malloc_trim}): what librados
+     * and finished restores freed stays in glibc's arenas otherwise, for the daemon's life (measured: 289 MiB
+     * resident after 41 restores of RBD snapshots, 135 MiB after one trim).
+     */
+    static final int TRIM_INTERVAL_MILLIS = 5000;
 
     private LauncherOptions() {
     }
@@ -36,9 +43,10 @@ public final class LauncherOptions {
 
     /** The options to add for an agent run with {@code args}; empty when the agent will refuse them. */
     static List<String> options(String... args) {
+        boolean serve = args.length > 0 && args[0].equals("serve");
         long bytes;
         try {
-            bytes = args.length > 0 && args[0].equals("serve")
+            bytes = serve
                     ? Math.addExact(AgentConfig.load(Path.of(value(args, "--config", AgentConfig.DEFAULT_FILE
                             .toString()))).memoryBudgetBytes(), SERVE_HEADROOM_BYTES)
                     : Sizes.parse(value(args, "--memory-budget", RestoreCommand.DEFAULT_MEMORY_BUDGET));
@@ -46,7 +54,21 @@ public final class LauncherOptions {
             // the agent reports it, as it does without the launcher
             return List.of();
         }
-        return bytes > 0 ? List.of("-XX:MaxDirectMemorySize=" + bytes) : List.of();
+        if (bytes <= 0) {
+            return List.of();
+        }
+        String cap = "-XX:MaxDirectMemorySize=" + bytes;
+        return serve && trimsNativeHeap(Runtime.version())
+                ? List.of(cap, "-XX:TrimNativeHeapInterval=" + TRIM_INTERVAL_MILLIS) : List.of(cap);
+    }
+
+    /**
+     * Whether this JVM has {@code -XX:TrimNativeHeapInterval} (JDK 21.0.1 and 17.0.9 on: JDK-8293114); an
+     * older one refuses to start with an option it does not know.
+     */
+    static boolean trimsNativeHeap(Runtime.Version version) {
+        return version.feature() > 21 || (version.feature() == 21 && version.update() >= 1)
+                || (version.feature() >= 17 && version.feature() < 21 && version.update() >= 9);
     }
 
     /**

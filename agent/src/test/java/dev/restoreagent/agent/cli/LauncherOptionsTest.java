@@ -18,6 +18,12 @@ class LauncherOptionsTest {
         return "-XX:MaxDirectMemorySize=" + bytes;
     }
 
+    /** What serve adds besides the cap: the periodic trim, where this JVM has it (the test's JVM is the agent's). */
+    private static String[] serve(long bytes) {
+        return LauncherOptions.trimsNativeHeap(Runtime.version())
+                ? new String[] {cap(bytes), "-XX:TrimNativeHeapInterval=5000"} : new String[] {cap(bytes)};
+    }
+
     private String config(String... lines) throws Exception {
         return Files.writeString(dir.resolve("agent.conf"), String.join("\n", lines) + "\n").toString();
     }
@@ -49,14 +55,14 @@ class LauncherOptionsTest {
     @Test
     void serveTakesTheConfigsBudgetPlusTheSocketsHeadroom() throws Exception {
         String conf = config("# agent", "  memory_budget = 512MiB   # for all restores", "queue_depth = 4");
-        assertThat(LauncherOptions.options("serve", "--config", conf)).containsExactly(cap(512 * MIB + 16 * MIB));
-        assertThat(LauncherOptions.options("serve", "--config=" + conf)).containsExactly(cap(528 * MIB));
+        assertThat(LauncherOptions.options("serve", "--config", conf)).containsExactly(serve(512 * MIB + 16 * MIB));
+        assertThat(LauncherOptions.options("serve", "--config=" + conf)).containsExactly(serve(528 * MIB));
     }
 
     @Test
     void serveWithoutAConfigFileTakesTheDefaultBudget() {
         assertThat(LauncherOptions.options("serve", "--config", dir.resolve("absent.conf").toString()))
-                .containsExactly(cap(256 * MIB + 16 * MIB));
+                .containsExactly(serve(256 * MIB + 16 * MIB));
     }
 
     @Test
@@ -67,5 +73,15 @@ class LauncherOptionsTest {
                 .isEmpty();
         assertThat(LauncherOptions.options("serve", "--config", config("memory_budget: 1GiB"))).isEmpty();
         assertThat(LauncherOptions.options("serve", "--config", dir.toString())).as("a directory").isEmpty();
+    }
+
+    @Test
+    void theTrimIsAskedOnlyOfJvmsThatHaveIt() {
+        assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("17.0.8+7"))).isFalse();
+        assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("17.0.9+9"))).isTrue();
+        assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("17.0.15+6-Debian-1deb12u1"))).isTrue();
+        assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("21+35"))).isFalse();
+        assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("21.0.1+12"))).isTrue();
+        assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("25"))).isTrue();
     }
 }
