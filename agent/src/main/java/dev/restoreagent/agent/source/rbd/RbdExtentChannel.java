@@ -13,8 +13,15 @@ import java.nio.channels.ReadableByteChannel;
  * the pooled buffer: nothing on the Java heap). Each read is bounded by the connection's
  * {@code rados_osd_op_timeout}. Several channels may read one image at once (librbd's image handle
  * is thread-safe); the image is its source's to close.
+ *
+ * <p>librados receives each read into a buffer of its own (native, outside the JVM) before librbd copies
+ * it into ours, so a read is at most {@link #MAX_READ_BYTES}: that copy is then bounded, and counted in
+ * the restore's working set ({@link dev.restoreagent.agent.source.RestoreSource#readerBytes()}).
  */
 final class RbdExtentChannel implements ReadableByteChannel {
+    /** The most one read asks for: an RBD object's default size, so one object read of librados' at a time. */
+    static final int MAX_READ_BYTES = 4 << 20;
+
     private final RbdImage image;
     private final long end;
     private long position;
@@ -34,7 +41,7 @@ final class RbdExtentChannel implements ReadableByteChannel {
         if (position >= end) {
             return -1;
         }
-        int n = (int) Math.min(dst.remaining(), end - position);
+        int n = (int) Math.min(Math.min(dst.remaining(), MAX_READ_BYTES), end - position);
         ByteBuffer into = dst.slice(dst.position(), n);
         try {
             image.read(position, into);

@@ -64,7 +64,7 @@ public final class RbdSnapshotSource {
                     (offset, length) -> new RbdExtentChannel(opened, offset, length)));
             return new RestoreSource(description + " (" + where + ")", layerId, List.of(layer), image.sizeBytes(),
                     image.sizeBytes(), "none: the Ceph driver's backups carry no checksum (verify_after compares the"
-                    + " target with the snapshot)", List.of(), List.of(image, pool), 0,
+                    + " target with the snapshot)", List.of(), List.of(image, pool), RbdExtentChannel.MAX_READ_BYTES,
                     stillThere(pool, spec, snapshotId(pool, spec), where), true);
         } catch (NativeIoException e) {
             closeQuietly(image);
