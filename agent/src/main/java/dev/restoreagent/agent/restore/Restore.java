@@ -58,6 +58,8 @@ public final class Restore {
     private volatile WritePipeline pipeline;
     private volatile DecodeWorkers decoders;
     private volatile long runningSince;
+    /** The source's holes this target leaves unwritten, unread: outside the progress's bytes. */
+    private final long skippedHoleBytes;
     /** Completed, with the failure, when a source read does not return in time: the restore ends at once. */
     private final CompletableFuture<RestoreFailure> readStalled = new CompletableFuture<>();
 
@@ -83,6 +85,16 @@ public final class Restore {
         this.holder = holder;
         this.resumeFrom = resumeFrom;
         this.onCheckpoint = onCheckpoint;
+        this.skippedHoleBytes = holesSkipped(source, target);
+    }
+
+    /** The bytes of the source's known zeros that {@link #restoreLayer} skips whole on {@code target}. */
+    private static long holesSkipped(RestoreSource source, BlockTarget target) {
+        if (!target.readsAsZeros()) {
+            return 0;
+        }
+        return source.layers().stream().filter(Layer::base).flatMap(layer -> layer.objects().stream())
+                .filter(object -> object.opener().zeros()).mapToLong(SourceObject::lengthBytes).sum();
     }
 
     public WorkingSet workingSet() {
@@ -94,9 +106,10 @@ public final class Restore {
         WritePipeline p = pipeline;
         long since = runningSince;
         long running = since == 0 ? 0 : System.nanoTime() - since;
-        return p == null ? new Progress(source.totalBytes(), 0, 0, 0, running, 0)
-                : new Progress(source.totalBytes(), p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), running,
-                        p.inFlight());
+        long total = source.totalBytes() < 0 ? -1 : source.totalBytes() - skippedHoleBytes;
+        return p == null ? new Progress(total, 0, 0, 0, 0, running, 0)
+                : new Progress(total, p.bytesWritten(), p.bytesZeroed(), p.bytesSkipped(), p.bytesSkippedUnread(),
+                        running, p.inFlight());
     }
 
     /**

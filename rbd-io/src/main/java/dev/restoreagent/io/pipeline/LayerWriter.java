@@ -92,7 +92,7 @@ public final class LayerWriter implements BufferSink {
         }
         pipeline.checkWritable(offsetBytes, lengthBytes);
         endBytes = Math.max(endBytes, offsetBytes + lengthBytes);
-        pipeline.skipped(lengthBytes);
+        pipeline.skippedUnread(lengthBytes);
         return true;
     }
 

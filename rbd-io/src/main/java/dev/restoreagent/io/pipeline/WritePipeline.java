@@ -34,6 +34,7 @@ public final class WritePipeline {
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong bytesZeroed = new AtomicLong();
     private final AtomicLong bytesSkipped = new AtomicLong();
+    private final AtomicLong bytesSkippedUnread = new AtomicLong();
     /**
      * Sequence numbers of the buffers in flight, each with its submission time; every number below
      * the lowest has completed. The stall clock runs from the oldest one's submission: a clock
@@ -105,6 +106,12 @@ public final class WritePipeline {
     /** A run of zeros left unwritten. */
     void skipped(long length) {
         bytesSkipped.addAndGet(length);
+    }
+
+    /** Known zeros (a hole of the source) left unwritten without being read: counted in {@link #bytesSkipped()} too. */
+    void skippedUnread(long length) {
+        bytesSkipped.addAndGet(length);
+        bytesSkippedUnread.addAndGet(length);
     }
 
     /**
@@ -286,6 +293,11 @@ public final class WritePipeline {
     /** Bytes of zeros left unwritten because the target already reads as zeros. */
     public long bytesSkipped() {
         return bytesSkipped.get();
+    }
+
+    /** The part of {@link #bytesSkipped()} that the source said were zeros (its holes), never read. */
+    public long bytesSkippedUnread() {
+        return bytesSkippedUnread.get();
     }
 
     /** Buffers in flight now. */
