@@ -279,6 +279,18 @@ class CephDriverRestoreCephTest {
         run = restore(byRecord(inc), "--to", "rbd:rbd/" + small);
         assertThat(run.exitCode()).isEqualTo(ExitCode.TARGET);
 
+        // a record whose volume is not the snapshot's size: not that backup, refused before anything is written
+        Path bigger = withSize(inc.recordFile(), 3);
+        List<String> wrong = new ArrayList<>(byRecord(inc));
+        wrong.set(1, bigger.toString());
+        run = restore(wrong, "--to", dir.resolve("wrong-size.img").toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(run.stderr().lines().findFirst().orElse("")).matches("restore-agent: backups/volume-" + volumeId
+                + "\\.backup\\.\\S+@backup\\." + inc.backupId() + "\\.snap\\.\\S+ in backup cluster .* is 2147483648 bytes,"
+                + " but Cinder export record " + java.util.regex.Pattern.quote(bigger.toString()) + " says backup " + inc.backupId()
+                + " is of a 3 GiB volume \\(3221225472 bytes\\): smaller than the volume, so not its backup, or damaged");
+        assertThat(dir.resolve("wrong-size.img")).doesNotExist();
+
         // a backup whose snapshot is gone (deleted backup): the names looked for
         String gone = UUID.randomUUID().toString();
         List<String> source = new ArrayList<>(List.of("--backup-id", gone, "--volume-id", volumeId));
@@ -290,6 +302,18 @@ class CephDriverRestoreCephTest {
                 + " as client.restore-agent: no image volume-" + volumeId + ".backup.* has a snapshot backup." + gone
                 + ".snap.*, and there is no volume-" + volumeId + ".backup." + gone + " nor volume-" + volumeId
                 + ".backup.base");
+    }
+
+    /** A copy of the export record {@code record} whose backup row says the volume is {@code gib} GiB. */
+    private Path withSize(Path record, int gib) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode export =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(record.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode row = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(java.util.Base64.getDecoder().decode(export.get("backup_url").asText()));
+        row.put("size", gib);
+        export.put("backup_url", java.util.Base64.getEncoder().encodeToString(json.writeValueAsBytes(row)));
+        return Files.write(dir.resolve("record-" + gib + "g.json"), json.writeValueAsBytes(export));
     }
 
     @Test

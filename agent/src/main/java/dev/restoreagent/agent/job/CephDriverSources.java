@@ -1,5 +1,6 @@
 package dev.restoreagent.agent.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.RestoreSource;
 import dev.restoreagent.agent.source.cinder.CinderExportRecord;
@@ -96,8 +97,40 @@ public final class CephDriverSources {
     static RestoreSource resolve(RestoreRequest request, CinderExportRecord.Parsed record, Stores stores)
             throws RestoreFailure {
         Located located = locate(request, record, stores);
-        return RbdSnapshotSource.open(located.connection(), located.clusterName(), located.spec(), located.layerId(),
-                located.description());
+        RestoreSource source = RbdSnapshotSource.open(located.connection(), located.clusterName(), located.spec(),
+                located.layerId(), located.description());
+        try {
+            checkVolumeSize(source, record, located);
+        } catch (RestoreFailure e) {
+            try {
+                source.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return source;
+    }
+
+    /**
+     * A snapshot that is not as large as the volume its record says was backed up is not that backup (or is
+     * damaged): Cinder makes the base image of the volume's size and import-diff resizes it with the volume, so
+     * the two are equal. Without a record (ids only, {@code from}) there is nothing to compare with.
+     */
+    private static void checkVolumeSize(RestoreSource source, CinderExportRecord.Parsed record, Located located)
+            throws RestoreFailure {
+        JsonNode size = record == null ? null : record.row().get("size");
+        if (size == null || !size.canConvertToLong() || size.asLong() <= 0) {
+            return;
+        }
+        long volumeBytes = size.asLong() << 30;
+        if (source.extentBytes() != volumeBytes) {
+            throw RestoreFailure.badInput(located.spec() + " in " + located.clusterName() + " is "
+                    + source.extentBytes() + " bytes, but " + record.where() + " says backup " + located.layerId()
+                    + " is of a " + size.asLong() + " GiB volume (" + volumeBytes + " bytes): "
+                    + (source.extentBytes() < volumeBytes ? "smaller" : "larger")
+                    + " than the volume, so not its backup, or damaged");
+        }
     }
 
     /**
