@@ -49,7 +49,11 @@ final class CephReport {
                 .append("- **rbd export-diff | rbd import-diff**: the same pipe typed by hand into a new image "
                         + "made first (`rbd create`, untimed), the snapshot read as `client.restore-agent`;\n")
                 .append("- **rbd deep cp**: the snapshot into a new image of the backup cluster (deep copy does not "
-                        + "cross clusters; the other rows write into the volume cluster).\n\n");
+                        + "cross clusters; the other rows write into the volume cluster);\n")
+                .append("- **rbd bench write, the snapshot's bytes**: `rbd bench --io-type write --io-size 4M "
+                        + "--io-threads 16 --io-pattern seq` of as many bytes as the snapshot holds, into the volume "
+                        + "cluster: how long that cluster takes to write them at all, a floor under every row that "
+                        + "writes there.\n\n");
         table(md, r, CephScenarios.NEW_IMAGE);
 
         md.append(f("\n### 6b. Into an image that holds data\n\nA %s volume, %s of it in the incremental's snapshot. "
@@ -57,18 +61,20 @@ final class CephReport {
                         + "at random offsets (`rbd bench`, untimed). Cinder's driver sees its extents and takes its "
                         + "full copy (`_transfer_data`: `backup_ceph_chunk_size` = 128 MiB read from the snapshot and "
                         + "written, zeros too, the whole volume); the agent writes the snapshot's data and discards "
-                        + "its holes. The agent's rows as in 6a, without `--create`.\n\n", TargetCheck.mib(plan.manyVolumeBytes()),
-                TargetCheck.mib(CephPlan.allocatedAfterIncrement(plan.manyVolumeBytes(),
-                        plan.manyAllocatedBytes()))));
+                        + "its holes. The agent's rows as in 6a, without `--create`.\n\n", TargetCheck.mib(plan.volumeBytes()),
+                TargetCheck.mib(CephPlan.allocatedAfterIncrement(plan.volumeBytes(), plan.allocatedBytes()))));
         table(md, r, CephScenarios.HELD);
 
-        md.append(f("\n### 6c. %d restores at once through one daemon\n\nOf the backup of 6b, through one fresh "
-                + "daemon (`memory_budget` = %s) whose agent.conf names the backup cluster (`store.backups.type = "
-                + "ceph`, read-only user), into %d new files on the local disk (41 images would not fit the memstore "
-                + "OSD's RAM); every file checked. Beside it, `rbd bench --io-type write --io-size 4M --io-threads 16 "
-                + "--io-pattern seq` of as many bytes as the restores wrote, into the volume cluster. Written MiB/s "
-                + "counts the bytes sent to the targets (the holes of a new file are skipped).\n\n", plan.n(),
-                TargetCheck.mib(r.plan().budgetBytes()), plan.n()));
+        md.append(f("\n### 6c. %d restores at once through one daemon\n\nOf a second chain of backups, as above but "
+                + "of a %s volume with %s in the incremental's snapshot (so that %d images of it fit the volume "
+                + "cluster's memstore OSD), through one fresh daemon (`memory_budget` = %s) whose agent.conf names "
+                + "the backup cluster (`store.backups.type = ceph`, read-only user), each into a new image of the "
+                + "volume cluster that it creates; every image checked. Beside it, `rbd bench --io-type write "
+                + "--io-size 4M --io-threads 16 --io-pattern seq` of as many bytes as the restores wrote, into the "
+                + "same cluster. Written MiB/s counts the bytes sent to the targets (the holes of a new image are "
+                + "skipped).\n\n", plan.n(), TargetCheck.mib(plan.manyVolumeBytes()),
+                TargetCheck.mib(CephPlan.allocatedAfterIncrement(plan.manyVolumeBytes(), plan.manyAllocatedBytes())),
+                plan.n(), TargetCheck.mib(r.plan().budgetBytes())));
         md.append("| subject | N | s | written MiB/s | MiB/s, holes too | peak RSS | direct peak | CPU s | result |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");
         for (Measurement m : rows(r, CephScenarios.MANY)) {

@@ -32,8 +32,10 @@ import java.util.function.Consumer;
  * then incremental, into pool {@code backups} of a second cluster, as kolla-ansible deploys it). Into a new image:
  * the agent's one-shot CLI against Cinder's own restore (its {@code rbd export-diff | rbd import-diff}), the same
  * pipe by hand and {@code rbd deep cp} (within the backup cluster: it cannot cross clusters). Into an image that
- * holds data: the agent against Cinder's full copy ({@code _transfer_data}). Then {@link CephPlan#n()} restores at
- * once through one daemon from its ceph store into files, beside {@code rbd bench} writing as many bytes.
+ * holds data: the agent against Cinder's full copy ({@code _transfer_data}). Beside them {@code rbd bench} writing the
+ * snapshot's bytes: the volume cluster's own write time for them, which no restore beats. Then, of a smaller
+ * volume, {@link CephPlan#n()} restores at once through one daemon from its ceph store into new images, beside
+ * {@code rbd bench} writing as many bytes.
  */
 final class CephScenarios {
     static final String NEW_IMAGE = "ceph-new";
@@ -49,6 +51,7 @@ final class CephScenarios {
     static final String CINDER_FULL = "Cinder's restore: _transfer_data full copy";
     static final String AGENT_MANY = "agent daemon";
     static final String RBD_BENCH = "rbd bench write 4M, same total";
+    static final String CEILING = "rbd bench write 4M, the snapshot's bytes";
     /** The backup cluster's directory under the work directory; the harness's shutdown hook stops it. */
     static final String BACKUP_CLUSTER_DIR = "ceph-backups";
     /** Cinder's driver path names, as its debug lines tell them (see cinder_rbd_restore.py). */
@@ -135,22 +138,27 @@ final class CephScenarios {
                 all.add(cinder(NEW_IMAGE, CINDER_DIFF, chain, false, DIFF_PATH));
                 all.add(rbdDiff(chain));
                 all.add(deepCopy(chain));
-            }
-            if (!cephPlan.oneChain()) {
-                // the large chain's RAM back before the smaller one is made
-                cinder.removeCephVolume(chain.volumeId());
-                chain = chain("many", cephPlan.manyVolumeBytes(), cephPlan.manyAllocatedBytes());
+                all.add(rbdBench(NEW_IMAGE, CEILING, chain.allocatedBytes(), "the volume cluster's own write time"
+                        + " for the snapshot's bytes: no restore into it can take less"));
             }
             for (int round = 0; round < cephPlan.repeats(); round++) {
                 all.add(agentHeld(chain));
                 all.add(agentDaemon(HELD, chain, true));
                 all.add(cinder(HELD, CINDER_FULL, chain, true, FULL_PATH));
             }
-            Measurement many = many(chain);
-            all.add(many);
-            all.add(rbdBench(many, chain));
         } finally {
             cinder.removeCephVolume(chain.volumeId());
+        }
+        // the first chain's RAM back before the second is made
+        Chain small = chain("many", cephPlan.manyVolumeBytes(), cephPlan.manyAllocatedBytes());
+        try {
+            Measurement many = many(small);
+            all.add(many);
+            long written = many.ok() && many.writtenBytes() > 0 ? many.writtenBytes()
+                    : cephPlan.n() * small.allocatedBytes();
+            all.add(rbdBench(MANY, RBD_BENCH, written, "the volume cluster; as many bytes as the restores wrote"));
+        } finally {
+            cinder.removeCephVolume(small.volumeId());
         }
     }
 
@@ -394,18 +402,21 @@ final class CephScenarios {
                 "within the backup cluster, as its user cinder-backup; copies the snapshots before it too"));
     }
 
-    /** {@link CephPlan#n()} restores of the chain's backup at once through one daemon, into new files. */
+    /**
+     * {@link CephPlan#n()} restores of the chain's backup at once through one daemon, each into a new image of the
+     * volume cluster that it creates; each image checked, then removed.
+     */
     private Measurement many(Chain chain) throws IOException, InterruptedException {
         Path dir = work.resolve("runs").resolve(f("daemon-%03d", ++runNumber));
         Files.createDirectories(dir);
-        Path targets = Files.createDirectories(work.resolve("targets"));
-        List<Path> files = new ArrayList<>();
+        List<String> images = new ArrayList<>();
         List<RestoreRequest> requests = new ArrayList<>();
         for (int i = 0; i < cephPlan.n(); i++) {
-            Path file = targets.resolve(f("many-%02d.img", i));
-            files.add(file);
-            requests.add(new RestoreRequest(null, chain.backup().backupId(), null, null, null, null, file.toString(),
-                    null, null, null, null, null, null, null, null, STORE, null, chain.volumeId(), null, null));
+            String image = f("many-%03d-%02d", runNumber, i);
+            images.add(image);
+            requests.add(new RestoreRequest(null, chain.backup().backupId(), null, null, null, null,
+                    CephPool.target(image), Boolean.TRUE, null, null, null, null, null, null, null, STORE, null,
+                    chain.volumeId(), null, null));
         }
         Commands.run(List.of("sync"), runLog);
         AgentDaemon.Outcome outcome;
@@ -414,24 +425,26 @@ final class CephScenarios {
             outcome = daemon.restore(requests, MANY_TIMEOUT);
         }
         String failure = outcome.failure();
-        for (Path file : files) {
+        for (String image : images) {
+            String spec = CephPool.POOL + "/" + image;
             if (failure == null) {
-                failure = check(List.of("openssl", "dgst", "-sha256", "-r", file.toString()), file.toString(), chain);
+                failure = check(volumeConf, "admin", spec, chain);
             }
-            Files.deleteIfExists(file);
+            // an image the daemon did not get to make is not there: nothing to remove
+            Commands.output(List.of("bash", "-c", "rbd -c \"$1\" rm --no-progress \"$2\" 2>>\"$3\" || true", "bash",
+                    volumeConf.toString(), spec, runLog.toString()));
         }
-        return logged(new Measurement(MANY, AGENT_MANY, Scenarios.FILE, cephPlan.n(), 0,
+        return logged(new Measurement(MANY, AGENT_MANY, Scenarios.RBD, cephPlan.n(), 0,
                 cephPlan.n() * chain.volumeBytes(), outcome.writtenBytes(), outcome.seconds(), outcome.peakRssBytes(),
                 outcome.directPeakBytes(), outcome.cpuSeconds(), failure, null));
     }
 
     /**
-     * The volume cluster's write ceiling: {@code rbd bench} writing as many bytes as the concurrent restores wrote,
-     * in 4 MiB sequential writes, 16 in flight, wrapping over an image of {@link #BENCH_IMAGE_BYTES}.
+     * The volume cluster's write ceiling for {@code written} bytes: {@code rbd bench} writing them in 4 MiB
+     * sequential writes, 16 in flight, wrapping over an image of at most {@link #BENCH_IMAGE_BYTES}.
      */
-    private Measurement rbdBench(Measurement many, Chain chain) throws IOException, InterruptedException {
-        long written = many.ok() && many.writtenBytes() > 0 ? many.writtenBytes() : cephPlan.n()
-                * chain.allocatedBytes();
+    private Measurement rbdBench(String scenario, String subject, long written, String note)
+            throws IOException, InterruptedException {
         long total = (written + CephPlan.OBJECT_BYTES - 1) / CephPlan.OBJECT_BYTES * CephPlan.OBJECT_BYTES;
         String image = CephPool.POOL + f("/bench-%03d", ++runNumber);
         rbd(volumeConf, "admin", "create", "--size", (Math.min(total, BENCH_IMAGE_BYTES) >> 20) + "M", image);
@@ -444,13 +457,13 @@ final class CephScenarios {
         String summary = Files.readAllLines(out).stream().filter(l -> l.startsWith("elapsed:")).findFirst()
                 .orElse(null);
         if (!run.succeeded() || summary == null) {
-            return logged(Measurement.failed(MANY, RBD_BENCH, Scenarios.RBD, 1, 0, total, run.maxPeakRssBytes(),
+            return logged(Measurement.failed(scenario, subject, Scenarios.RBD, 1, 0, total, run.maxPeakRssBytes(),
                     "rbd bench failed: see " + out));
         }
         // rbd bench's own rate: its elapsed time is printed in whole seconds only
-        return logged(new Measurement(MANY, RBD_BENCH, Scenarios.RBD, 1, 0, total, total,
+        return logged(new Measurement(scenario, subject, Scenarios.RBD, 1, 0, total, total,
                 total / Scenarios.bytesPerSecond(summary), run.maxPeakRssBytes(), -1, run.totalCpuSeconds(), null,
-                f("the volume cluster; bytes/sec as rbd bench reports it, over an image of %s",
+                f("%s; bytes/sec as rbd bench reports it, %s over an image of %s", note, TargetCheck.mib(total),
                         TargetCheck.mib(Math.min(total, BENCH_IMAGE_BYTES)))));
     }
 

@@ -58,10 +58,14 @@ class CephPlanTest {
     }
 
     @Test
-    void quickUsesOneChainAndFullTwo() {
-        assertThat(CephPlan.quick().oneChain()).isTrue();
-        assertThat(CephPlan.full().oneChain()).isFalse();
-        assertThat(CephPlan.full().manyAllocatedBytes()).isBetween(200 * MIB, 300 * MIB);
+    void theConcurrentRestoresFitTheOsdsRamAsImages() {
+        for (CephPlan plan : new CephPlan[] {CephPlan.quick(), CephPlan.full()}) {
+            long written = plan.n() * CephPlan.allocatedAfterIncrement(plan.manyVolumeBytes(), plan.manyAllocatedBytes());
+            // memstore holds about twice what is written; the machine has 24 GiB
+            assertThat(2 * written).isLessThan(8 * GIB);
+            assertThat(written).isLessThan(plan.memstoreBytes());
+        }
+        assertThat(CephPlan.allocatedAfterIncrement(GIB, 64 * MIB)).isEqualTo(70 * MIB);
     }
 
     @Test
