@@ -96,7 +96,8 @@ public final class TestSupport {
                                      RestoreSettings settings, String holder, Checkpoint resumeFrom,
                                      Consumer<Checkpoint> onCheckpoint) {
         WorkingSet workingSet = WorkingSet.plan(settings, source.codecs(), Math.max(1, source.widestLayer()),
-                budget.totalBytes(), Runtime.getRuntime().availableProcessors(), source.readerBytes());
+                budget.totalBytes(), Runtime.getRuntime().availableProcessors(), source.readerBytes(),
+                source.readCopyBytes());
         BudgetLease lease;
         try {
             lease = budget.acquire(workingSet.totalBytes(), holder, Duration.ofMinutes(5));

@@ -1,6 +1,7 @@
 package dev.restoreagent.agent.decode;
 
 import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.agent.source.AsyncReads;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.SourceObject;
 import dev.restoreagent.io.memory.DirectBuffer;
@@ -29,8 +30,11 @@ public final class DecodeWorker implements AutoCloseable {
     private final Map<Codec, Decoder> decoders = new EnumMap<>(Codec.class);
     private final DigestStage digest = new DigestStage();
     private final ZeroBlocks zeros = new ZeroBlocks();
+    private final ReadAhead readAhead;
     /** The object being decoded, for {@link #stalledRead}; null between objects. */
     private volatile SourceObject current;
+    /** Whether {@link #current} is read through {@link #readAhead} rather than {@link #input}. */
+    private volatile boolean readingAhead;
 
     /**
      * @param inputPool lends this worker its one input buffer, for the worker's lifetime
@@ -42,6 +46,7 @@ public final class DecodeWorker implements AutoCloseable {
         this.inputBuffer = inputPool.take();
         this.outputPool = outputPool;
         this.input = new CompressedInput(inputBuffer.nio());
+        this.readAhead = new ReadAhead(outputPool);
         this.zstdWindowLogMax = zstdWindowLogMax;
     }
 
@@ -56,15 +61,16 @@ public final class DecodeWorker implements AutoCloseable {
         }
         ObjectOutput out = new ObjectOutput(outputPool, object, sink, digest, zeros);
         boolean finished = false;
+        AsyncReads reads = object.codec() == Codec.NONE ? object.opener().asyncReads() : null;
+        readingAhead = reads != null;
         current = object;
-        try (ReadableByteChannel channel = open(object)) {
-            input.reset(channel);
-            Codec codec = object.codec();
-            if (codec == null) {
-                input.fill(CodecSniffer.MAGIC_BYTES);
-                codec = CodecSniffer.sniff(input.buffer());
+        try {
+            if (reads != null) {
+                // stored bytes from a source that takes several reads at once: straight into the buffers
+                readAhead.read(object, reads, out);
+            } else {
+                decodeChannel(object, out);
             }
-            decoderFor(codec).decode(object, input, out);
             out.finish();
             finished = true;
         } catch (SourceReadException e) {
@@ -83,6 +89,20 @@ public final class DecodeWorker implements AutoCloseable {
         }
     }
 
+    /** Reads the object's bytes through its channel and the input buffer, and decodes them into {@code out}. */
+    private void decodeChannel(SourceObject object, ObjectOutput out)
+            throws RestoreFailure, IOException, InterruptedException {
+        try (ReadableByteChannel channel = open(object)) {
+            input.reset(channel);
+            Codec codec = object.codec();
+            if (codec == null) {
+                input.fill(CodecSniffer.MAGIC_BYTES);
+                codec = CodecSniffer.sniff(input.buffer());
+            }
+            decoderFor(codec).decode(object, input, out);
+        }
+    }
+
     /**
      * If this worker's read of its object has waited longer than {@code limitNanos} at {@code now},
      * a sentence saying so, naming the object and how far it was read; otherwise null. Safe from
@@ -90,12 +110,14 @@ public final class DecodeWorker implements AutoCloseable {
      */
     public String stalledRead(long now, long limitNanos) {
         SourceObject object = current;
-        long blocked = input.readBlockedNanos(now);
+        boolean ahead = readingAhead;
+        long blocked = ahead ? readAhead.blockedNanos(now) : input.readBlockedNanos(now);
         if (object == null || blocked <= limitNanos) {
             return null;
         }
         return "reading " + object.describe() + " returned nothing for " + blocked / 1_000_000_000L
-                + " s, after " + input.readBytes() + " bytes of it: its source stopped answering";
+                + " s, after " + (ahead ? readAhead.readBytes() : input.readBytes()) + " bytes of it: its source"
+                + " stopped answering";
     }
 
     private static ReadableByteChannel open(SourceObject object) throws RestoreFailure {

@@ -77,6 +77,22 @@ final class ObjectOutput {
         return current.nio();
     }
 
+    /**
+     * Hands over {@code filled}, a buffer of this output's pool that a read filled up to its position ({@link
+     * ReadAhead}), as if decoded into {@link #space()}: this output's from here, also when this throws.
+     *
+     * @throws IllegalStateException if bytes were decoded into {@link #space()} before: one way per object
+     */
+    void handFilled(DirectBuffer filled) throws IOException, InterruptedException, RestoreFailure {
+        if (current != null) {
+            pool.release(filled);
+            throw new IllegalStateException("a filled buffer handed to " + object.describe()
+                    + " while one was being decoded into");
+        }
+        current = filled;
+        emit();
+    }
+
     /** Bytes decoded so far, those in the current buffer included. */
     long producedBytes() {
         return producedBytes + (current == null ? 0 : current.nio().position());

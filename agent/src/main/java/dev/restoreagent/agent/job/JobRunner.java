@@ -144,7 +144,8 @@ public final class JobRunner {
         }
         RestoreSettings restoreSettings = settings.withTargetZeroed(job.request().isTargetZeroed());
         WorkingSet workingSet = WorkingSet.plan(restoreSettings, source.codecs(), Math.max(1, source.widestLayer()),
-                budget.totalBytes(), Runtime.getRuntime().availableProcessors(), source.readerBytes());
+                budget.totalBytes(), Runtime.getRuntime().availableProcessors(), source.readerBytes(),
+                source.readCopyBytes());
         BudgetLease lease = awaitMemory(job, workingSet.totalBytes());
         Restore restore;
         try {

@@ -8,17 +8,21 @@ import java.util.Set;
 /**
  * The memory one restore holds for its whole run, all of it taken from the budget before the
  * first byte is read: per decoder an input buffer, the codec's own memory (zstd window, bzip2
- * tables) and an object store's receive buffers, plus the output buffers.
+ * tables) and an object store's receive buffers, plus the output buffers, each with the source's
+ * own copy of a read in flight into it where the source keeps one (librados).
  *
  * @param decoderBytes memory of one decoder, the largest of the codecs in use
+ * @param readCopyBytes what the source holds beside each buffer a read is in flight into, at most a
+ *     buffer's worth ({@link dev.restoreagent.agent.source.RestoreSource#readCopyBytes()})
  */
 public record WorkingSet(int decoders, int buffersPerDecoder, int bufferBytes, int inputBufferBytes,
-                         long decoderBytes) {
+                         long decoderBytes, int readCopyBytes) {
     /** Compressed input is read this much at a time. */
     public static final int INPUT_BUFFER_BYTES = 256 * 1024;
 
     public long totalBytes() {
-        return decoders * (decoderBytes + inputBufferBytes + (long) buffersPerDecoder * bufferBytes);
+        return decoders * (decoderBytes + inputBufferBytes
+                + (long) buffersPerDecoder * (bufferBytes + Math.min(bufferBytes, readCopyBytes)));
     }
 
     /** Output buffers in all: the queue depth after clamping. */
@@ -55,6 +59,15 @@ public record WorkingSet(int decoders, int buffersPerDecoder, int bufferBytes, i
      */
     public static WorkingSet plan(RestoreSettings settings, Set<Codec> codecs, int maxUsefulDecoders,
                                   long budgetBytes, int cores, int readerBytes) {
+        return plan(settings, codecs, maxUsefulDecoders, budgetBytes, cores, readerBytes, 0);
+    }
+
+    /**
+     * The same for a source that keeps a copy of each read in flight, of up to {@code readCopyBytes}
+     * ({@link dev.restoreagent.agent.source.RestoreSource#readCopyBytes()}).
+     */
+    public static WorkingSet plan(RestoreSettings settings, Set<Codec> codecs, int maxUsefulDecoders,
+                                  long budgetBytes, int cores, int readerBytes, int readCopyBytes) {
         long decoder = readerBytes
                 + codecs.stream().mapToLong(c -> decoderBytes(c, settings.zstdWindowLogMax())).max().orElse(0);
         // each decode thread verifies its objects' md5 on a digest thread of its own (about 0.7 GB/s),
@@ -62,7 +75,8 @@ public record WorkingSet(int decoders, int buffersPerDecoder, int bufferBytes, i
         int decoders = settings.decoders() > 0 ? settings.decoders() : Math.min(cores, 4);
         decoders = Math.max(1, Math.min(decoders, Math.min(maxUsefulDecoders, settings.queueDepth())));
         int perDecoder = Math.max(1, settings.queueDepth() / decoders);
-        WorkingSet set = new WorkingSet(decoders, perDecoder, settings.bufferBytes(), INPUT_BUFFER_BYTES, decoder);
+        WorkingSet set = new WorkingSet(decoders, perDecoder, settings.bufferBytes(), INPUT_BUFFER_BYTES, decoder,
+                readCopyBytes);
         while (set.totalBytes() > budgetBytes) {
             set = set.shrink().orElseThrow(() -> new IllegalArgumentException("memory budget of "
                     + Sizes.format(budgetBytes) + " is below the smallest working set of this restore ("
@@ -74,19 +88,20 @@ public record WorkingSet(int decoders, int buffersPerDecoder, int bufferBytes, i
     private java.util.Optional<WorkingSet> shrink() {
         if (buffersPerDecoder > 2) {
             return java.util.Optional.of(new WorkingSet(decoders, buffersPerDecoder - 1, bufferBytes,
-                    inputBufferBytes, decoderBytes));
+                    inputBufferBytes, decoderBytes, readCopyBytes));
         }
         if (decoders > 1) {
             return java.util.Optional.of(new WorkingSet(decoders - 1, buffersPerDecoder, bufferBytes,
-                    inputBufferBytes, decoderBytes));
+                    inputBufferBytes, decoderBytes, readCopyBytes));
         }
         if (buffersPerDecoder > 1) {
-            return java.util.Optional.of(new WorkingSet(decoders, 1, bufferBytes, inputBufferBytes, decoderBytes));
+            return java.util.Optional.of(new WorkingSet(decoders, 1, bufferBytes, inputBufferBytes, decoderBytes,
+                    readCopyBytes));
         }
         if (bufferBytes > RestoreSettings.MIN_BUFFER_BYTES) {
             return java.util.Optional.of(new WorkingSet(decoders, buffersPerDecoder,
                     Math.max(RestoreSettings.MIN_BUFFER_BYTES, bufferBytes / 2 / 4096 * 4096),
-                    inputBufferBytes, decoderBytes));
+                    inputBufferBytes, decoderBytes, readCopyBytes));
         }
         return java.util.Optional.empty();
     }

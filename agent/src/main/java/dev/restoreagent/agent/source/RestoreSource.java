@@ -106,6 +106,21 @@ public record RestoreSource(String description, String markTag, List<Layer> laye
         return total;
     }
 
+    /**
+     * What the source itself holds beside each buffer a read is in flight into: the most one read asks of
+     * an object read several reads at once ({@link AsyncReads#maxReadBytes()}: librados' copy of it), else 0.
+     */
+    public int readCopyBytes() {
+        int most = 0;
+        for (Layer layer : layers) {
+            for (SourceObject object : layer.objects()) {
+                AsyncReads reads = object.opener().asyncReads();
+                most = Math.max(most, reads == null ? 0 : reads.maxReadBytes());
+            }
+        }
+        return most;
+    }
+
     /** The codecs in use; a null codec (sniffed at read time) counts as every codec. */
     public Set<Codec> codecs() {
         Set<Codec> codecs = EnumSet.noneOf(Codec.class);

@@ -30,6 +30,11 @@ public record SourceObject(String name, String where, long offsetBytes, long len
         default boolean zeros() {
             return false;
         }
+
+        /** The same bytes read several buffers at a time ({@link AsyncReads}), or null when they are read in order. */
+        default AsyncReads asyncReads() {
+            return null;
+        }
     }
 
     /** {@code object NAME (backup ID)}, the way every message names an object. */

@@ -112,6 +112,27 @@ public final class DirectBufferPool implements AutoCloseable {
     }
 
     /**
+     * Lends a cleared buffer if one is free (or may still be allocated) now; null when all are on loan.
+     * Ownership transfers to the caller, who must {@link #release} it.
+     *
+     * @throws IllegalStateException if the pool is closed
+     */
+    public DirectBuffer tryTake() {
+        lock.lock();
+        try {
+            ensureOpen();
+            ByteBuf buf = free.pollFirst();
+            if (buf == null && all.size() < maxBuffers) {
+                buf = DirectMemory.allocate(bufferBytes);
+                all.add(buf);
+            }
+            return buf == null ? null : lend(buf);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Takes back a buffer lent by this pool; ownership ends here and the loan is poisoned.
      *
      * @throws IllegalStateException on a second release of the same loan, or for a buffer this pool

@@ -16,7 +16,7 @@ import java.nio.channels.ReadableByteChannel;
  *
  * <p>librados receives each read into a buffer of its own (native, outside the JVM) before librbd copies
  * it into ours, so a read is at most {@link #MAX_READ_BYTES}: that copy is then bounded, and counted in
- * the restore's working set ({@link dev.restoreagent.agent.source.RestoreSource#readerBytes()}).
+ * the restore's working set ({@link dev.restoreagent.agent.source.RestoreSource#readCopyBytes()}).
  */
 final class RbdExtentChannel implements ReadableByteChannel {
     /** The most one read asks for: an RBD object's default size, so one object read of librados' at a time. */
@@ -46,11 +46,7 @@ final class RbdExtentChannel implements ReadableByteChannel {
         try {
             image.read(position, into);
         } catch (NativeIoException e) {
-            if (Errno.ENOENT.is(e.errno())) {
-                throw new IOException("the snapshot is gone (was the backup deleted during the restore?): "
-                        + e.getMessage(), e);
-            }
-            throw e;
+            throw Errno.ENOENT.is(e.errno()) ? snapshotGone(e) : e;
         }
         if (into.position() != n) {
             throw new IOException("short read of " + image.name() + " at offset " + position + ": " + into.position()
@@ -59,6 +55,12 @@ final class RbdExtentChannel implements ReadableByteChannel {
         dst.position(dst.position() + n);
         position += n;
         return n;
+    }
+
+    /** What a read of a snapshot deleted under the restore fails with. */
+    static IOException snapshotGone(NativeIoException e) {
+        return new IOException("the snapshot is gone (was the backup deleted during the restore?): " + e.getMessage(),
+                e);
     }
 
     @Override

@@ -14,7 +14,6 @@ import dev.restoreagent.nativeb.rbd.Extent;
 import dev.restoreagent.nativeb.rbd.RbdImage;
 import dev.restoreagent.nativeb.rbd.Snapshot;
 
-import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,10 +60,10 @@ public final class RbdSnapshotSource {
             String objectsOf = layerId.equals(spec.toString()) ? "image" : "backup " + layerId;
             RbdImage opened = image;
             Layer layer = new Layer(layerId, true, objects(image.sizeBytes(), spec, objectsOf, extents,
-                    (offset, length) -> new RbdExtentChannel(opened, offset, length)));
+                    (offset, length) -> new RbdExtent(opened, offset, length)));
             return new RestoreSource(description + " (" + where + ")", layerId, List.of(layer), image.sizeBytes(),
                     image.sizeBytes(), "none: the Ceph driver's backups carry no checksum (verify_after compares the"
-                    + " target with the snapshot)", List.of(), List.of(image, pool), RbdExtentChannel.MAX_READ_BYTES,
+                    + " target with the snapshot)", List.of(), List.of(image, pool), 0,
                     stillThere(pool, spec, snapshotId(pool, spec), where), true);
         } catch (NativeIoException e) {
             closeQuietly(image);
@@ -122,10 +121,10 @@ public final class RbdSnapshotSource {
         return e.getMessage();
     }
 
-    /** Opens the bytes of one allocated range. */
+    /** The bytes of one allocated range. */
     @FunctionalInterface
     interface RangeOpener {
-        ReadableByteChannel open(long offset, long length);
+        SourceObject.Opener open(long offset, long length);
     }
 
     /**
@@ -158,7 +157,7 @@ public final class RbdSnapshotSource {
             long bytes = Math.min(PIECE_BYTES, length - done);
             String name = spec + (data != null ? "" : " (unallocated)") + " bytes " + from + "-" + (from + bytes - 1);
             objects.add(new SourceObject(name, where, from, bytes, null, null, Codec.NONE,
-                    data != null ? () -> data.open(from, bytes) : ZeroChannel.opener(bytes)));
+                    data != null ? data.open(from, bytes) : ZeroChannel.opener(bytes)));
         }
     }
 

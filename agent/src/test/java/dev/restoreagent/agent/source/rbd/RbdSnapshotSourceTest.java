@@ -19,7 +19,7 @@ class RbdSnapshotSourceTest {
     private static final long MIB = 1 << 20;
 
     private static List<SourceObject> layout(long size, List<Extent> extents) {
-        return RbdSnapshotSource.objects(size, SPEC, "backup b", extents, (offset, length) -> {
+        return RbdSnapshotSource.objects(size, SPEC, "backup b", extents, (offset, length) -> () -> {
             throw new AssertionError("no data is read to lay out the objects");
         });
     }

@@ -53,7 +53,8 @@ class SnapshotProgressTest {
     private RestoreSource source() {
         RbdSnapshotSpec spec = RbdSnapshotSpec.parse("rbd:backups/volume-v.backup.b@backup.b.snap.1");
         Layer layer = new Layer("b", true, RbdSnapshotSource.objects(SIZE, spec, "backup b", EXTENTS,
-                (offset, length) -> Channels.newChannel(new ByteArrayInputStream(volume, (int) offset, (int) length))));
+                (offset, length) -> () -> Channels.newChannel(new ByteArrayInputStream(volume, (int) offset,
+                        (int) length))));
         return new RestoreSource("test snapshot", "b", List.of(layer), SIZE, SIZE, "none", List.of(), List.of(), 0,
                 RestoreSource.Confirmation.NONE, true);
     }
