@@ -70,9 +70,10 @@ final class CephReport {
                 + "cluster's memstore OSD), through one fresh daemon (`memory_budget` = %s) whose agent.conf names "
                 + "the backup cluster (`store.backups.type = ceph`, read-only user), each into a new image of the "
                 + "volume cluster that it creates; every image checked. Beside it, `rbd bench --io-type write "
-                + "--io-size 4M --io-threads 16 --io-pattern seq` of as many bytes as the restores wrote, into the "
-                + "same cluster. Written MiB/s counts the bytes sent to the targets (the holes of a new image are "
-                + "skipped).\n\n", plan.n(), TargetCheck.mib(plan.manyVolumeBytes()),
+                + "--io-size 4M --io-threads 16 --io-pattern seq` into a new image of the same cluster, of as many "
+                + "bytes as the snapshots hold, before the restores (the comparison: the cluster as they find it), "
+                + "and of as many as they wrote, after them. Written MiB/s counts the bytes sent to the targets (the "
+                + "holes of a new image are skipped).\n\n", plan.n(), TargetCheck.mib(plan.manyVolumeBytes()),
                 TargetCheck.mib(CephPlan.allocatedAfterIncrement(plan.manyVolumeBytes(), plan.manyAllocatedBytes())),
                 plan.n(), TargetCheck.mib(r.plan().budgetBytes())));
         md.append("| subject | N | s | written MiB/s | MiB/s, holes too | peak RSS | direct peak | CPU s | result |\n")
