@@ -18,9 +18,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -34,6 +36,8 @@ import java.util.stream.Stream;
 public final class HarnessMain implements Callable<Integer> {
     private static final String README_START = "<!-- bench-headline:start -->";
     private static final String README_END = "<!-- bench-headline:end -->";
+    /** The exit code when {@code --update-readme} refuses a noisy run (issue 22); README.md is left as it was. */
+    static final int NOISY_RUN = 3;
 
     @Option(names = "--mode", defaultValue = "quick", description = "quick (about a minute) or full.")
     String mode;
@@ -71,7 +75,8 @@ public final class HarnessMain implements Callable<Integer> {
                     + " backups of Cinder's Ceph driver), e.g. cinder,s3.")
     String scenarios;
 
-    @Option(names = "--update-readme", description = "Put the targets table into README.md between its markers.")
+    @Option(names = "--update-readme", description = "Put the targets table into README.md between its markers;"
+            + " a noisy run (see the report's Noise section) is refused with exit code " + NOISY_RUN + ".")
     boolean updateReadme;
 
     public static void main(String[] args) {
@@ -135,23 +140,32 @@ public final class HarnessMain implements Callable<Integer> {
         }));
         Map<String, String> facts = MachineFacts.read();
         log("machine: " + facts);
-        log("making inputs under " + work);
-        DataSet data = all ? DataSet.make(plan, work, compression) : DataSet.backupRootOnly(work, compression);
-        CinderData cinderData = selection.cinder()
-                ? CinderData.make(cinderPlan, work, data.backupRoot, HarnessMain::log) : null;
+        DataSet data;
+        CinderData cinderData;
         AgentLauncher launcher = AgentLauncher.of(root);
-        Scenarios s = new Scenarios(plan, data, root, work, launcher, HarnessMain::log);
-        List<Measurement> measured = all ? measureAll(plan, data, s) : new ArrayList<>();
-        if (cinderData != null) {
-            measured.addAll(new CinderScenarios(plan, cinderPlan, cinderData, s, launcher, work, HarnessMain::log)
-                    .run());
-        }
         S3Scenarios s3 = new S3Scenarios(plan, s3Plan, root, work, launcher, HarnessMain::log);
-        if (selection.s3()) {
-            measured.addAll(s3.run());
-        }
-        if (selection.ceph()) {
-            measured.addAll(new CephScenarios(plan, cephPlan, root, work, launcher, HarnessMain::log).run());
+        List<Measurement> measured;
+        RunNoise noise;
+        try (NoiseWatch watch = NoiseWatch.start(work, HarnessMain::log)) {
+            log("making inputs under " + work);
+            data = all ? DataSet.make(plan, work, compression) : DataSet.backupRootOnly(work, compression);
+            cinderData = selection.cinder() ? CinderData.make(cinderPlan, work, data.backupRoot, HarnessMain::log)
+                    : null;
+            Scenarios s = new Scenarios(plan, data, root, work, launcher, HarnessMain::log);
+            measured = all ? measureAll(plan, data, s, watch) : new ArrayList<>();
+            if (cinderData != null) {
+                CinderScenarios cinder = new CinderScenarios(plan, cinderPlan, cinderData, s, launcher, work,
+                        HarnessMain::log);
+                measured.addAll(watch.section("4. Against Cinder's own code", cinder::run));
+            }
+            if (selection.s3()) {
+                measured.addAll(watch.section("5. From S3", s3::run));
+            }
+            if (selection.ceph()) {
+                CephScenarios ceph = new CephScenarios(plan, cephPlan, root, work, launcher, HarnessMain::log);
+                measured.addAll(watch.section("6. From Cinder's Ceph backup driver", ceph::run));
+            }
+            noise = watch.result();
         }
 
         Results results = new Results(plan, measured);
@@ -176,19 +190,52 @@ public final class HarnessMain implements Callable<Integer> {
         }
         List<String> plots = all ? Plots.draw(results, dir) : List.of();
         Files.writeString(dir.resolve("report.md"), Report.markdown(date, results, facts,
-                setup(plan, data, launcher, selection), checks, plots, all, sections));
+                setup(plan, data, launcher, selection), noise, checks, plots, all, sections));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("noise", noise);
+        json.put("measurements", measured);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(dir.resolve("measurements.json").toFile(), measured);
-        if (updateReadme) {
-            updateReadme(root.resolve("README.md"), dir, Report.headline(date, mode, checks), selection, date);
-        }
+                .writeValue(dir.resolve("measurements.json").toFile(), json);
         log("report: " + dir.resolve("report.md"));
         System.out.print(Report.headline(date, mode, checks));
+        if (updateReadme) {
+            Optional<String> refused = updateReadme(root.resolve("README.md"), dir, Report.headline(date, mode, checks),
+                    selection, date, mode, noise);
+            if (refused.isPresent()) {
+                // the last line, where it is seen
+                System.err.println("bench-e2e: " + refused.get());
+                return NOISY_RUN;
+            }
+        }
         return measured.stream().anyMatch(m -> !m.ok() && !m.subject().equals("baseline")) ? 1 : 0;
     }
 
-    /** Sections 1 to 3: concurrent restores, the baseline, budgets, object sizes, the peers, zero-copy. */
-    private static List<Measurement> measureAll(BenchPlan plan, DataSet data, Scenarios s)
+    /**
+     * Sections 1 to 3, each judged for noise: concurrent restores and the baseline, budgets, object sizes, the
+     * peers, zero-copy.
+     */
+    private static List<Measurement> measureAll(BenchPlan plan, DataSet data, Scenarios s, NoiseWatch watch)
+            throws IOException, InterruptedException {
+        List<Measurement> all = new ArrayList<>();
+        all.addAll(watch.section("1. Concurrent restores", () -> concurrent(plan, data, s)));
+        all.addAll(watch.section("1a. Budget", () -> budgets(plan, data, s, new Results(plan, List.copyOf(all)))));
+        all.addAll(watch.section("1b. Object size", () -> {
+            List<Measurement> rows = new ArrayList<>();
+            for (DataSet.Backup backup : data.byObjectSize.values()) {
+                rows.add(s.agent(TargetCheck.OBJECT_SIZE, backup, plan.objectSeriesN(), Scenarios.RBD, true));
+                rows.add(s.baseline(TargetCheck.OBJECT_SIZE, backup, plan.objectSeriesN(), Scenarios.RBD));
+            }
+            return rows;
+        }));
+        all.addAll(watch.section("2. Against the peers", s::peers));
+        all.addAll(watch.section("3. Zero-copy", () -> List.of(
+                s.agent("zero-copy", data.concurrent.get(Scenarios.RBD), plan.zeroCopyN(), Scenarios.RBD, true),
+                s.agent("zero-copy", data.concurrent.get(Scenarios.RBD), plan.zeroCopyN(), Scenarios.RBD, false))));
+        return all;
+    }
+
+    /** Section 1: the agent's concurrent restores in interleaved rounds, then the baseline's. */
+    private static List<Measurement> concurrent(BenchPlan plan, DataSet data, Scenarios s)
             throws IOException, InterruptedException {
         List<Measurement> all = new ArrayList<>();
         // single concurrent runs vary by up to half here: interleaved rounds, and per N one row of their median
@@ -222,10 +269,18 @@ public final class HarnessMain implements Callable<Integer> {
                 brokeAt = m.ok() ? null : "N=" + n;
             }
         }
-        // what a smaller budget costs in speed and saves in memory, where the baseline still runs; single
-        // concurrent runs here vary by up to half, so B and the smaller budgets run in interleaved rounds
+        return all;
+    }
+
+    /**
+     * Section 1a: what a smaller budget costs in speed and saves in memory, at the largest N where the
+     * baseline of {@code sofar} (section 1) still runs.
+     */
+    private static List<Measurement> budgets(BenchPlan plan, DataSet data, Scenarios s, Results sofar)
+            throws IOException, InterruptedException {
+        List<Measurement> all = new ArrayList<>();
+        // single concurrent runs here vary by up to half, so B and the smaller budgets run in interleaved rounds
         for (String kind : List.of(Scenarios.RBD, Scenarios.FILE)) {
-            Results sofar = new Results(plan, all);
             int n = sofar.largestBaselineN(kind).orElse(sofar.largestN());
             for (int round = 0; round < plan.repeats(); round++) {
                 for (long budget : plan.budgetSeries()) {
@@ -234,13 +289,6 @@ public final class HarnessMain implements Callable<Integer> {
                 }
             }
         }
-        for (DataSet.Backup backup : data.byObjectSize.values()) {
-            all.add(s.agent(TargetCheck.OBJECT_SIZE, backup, plan.objectSeriesN(), Scenarios.RBD, true));
-            all.add(s.baseline(TargetCheck.OBJECT_SIZE, backup, plan.objectSeriesN(), Scenarios.RBD));
-        }
-        all.addAll(s.peers());
-        all.add(s.agent("zero-copy", data.concurrent.get(Scenarios.RBD), plan.zeroCopyN(), Scenarios.RBD, true));
-        all.add(s.agent("zero-copy", data.concurrent.get(Scenarios.RBD), plan.zeroCopyN(), Scenarios.RBD, false));
         return all;
     }
 
@@ -283,22 +331,31 @@ public final class HarnessMain implements Callable<Integer> {
                 ProcessWatch.INTERVAL_MS);
     }
 
-    private void updateReadme(Path readme, Path reportDir, String headline, ScenarioSelection selection,
-                                     String date) throws IOException {
+    /**
+     * Puts {@code headline} into {@code readme} between its markers, or, when {@code noise} is not clean, leaves
+     * it as it was and returns the one line that says why: the noisy sections and their reasons.
+     */
+    static Optional<String> updateReadme(Path readme, Path reportDir, String headline, ScenarioSelection selection,
+                                         String date, String mode, RunNoise noise) throws IOException {
+        String report = readme.toAbsolutePath().normalize().getParent()
+                .relativize(reportDir.toAbsolutePath().normalize()) + "/report.md";
+        if (!noise.clean()) {
+            return Optional.of("--update-readme refused, README.md not changed: a noisy run (" + noise.noisySections()
+                    + "); see " + report);
+        }
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int start = text.indexOf(README_START);
         int end = text.indexOf(README_END);
         if (start < 0 || end < start) {
             throw new IOException(readme + " has no " + README_START + " ... " + README_END + " section");
         }
-        String report = readme.toAbsolutePath().normalize().getParent()
-                .relativize(reportDir.toAbsolutePath().normalize()) + "/report.md";
         // a run of some sections replaces their rows only: the others keep the earlier run's figures
         String table = selection.everything() ? headline : ReadmeTable.merge(text.substring(start
                 + README_START.length(), end), headline, "Rows of " + selection.sections() + " measured "
                 + date + " (" + mode + " mode); the others are from the earlier run.");
         String section = README_START + "\n" + table + "\nFull report: [" + report + "](" + report + ").\n";
         Files.writeString(readme, text.substring(0, start) + section + text.substring(end), StandardCharsets.UTF_8);
+        return Optional.empty();
     }
 
     private static void log(String line) {

@@ -20,7 +20,8 @@ final class ProcessWatch implements AutoCloseable {
     static final int INTERVAL_MS = 10;
     /** A tree watch looks for new descendants every this many samples: a scan of /proc is dearer than a sample. */
     private static final int DESCENDANT_SCAN_SAMPLES = 10;
-    private static final long CLOCK_TICKS_PER_SECOND = clockTicks();
+    /** The unit of {@code /proc}'s CPU times ({@code getconf CLK_TCK}). */
+    static final long CLOCK_TICKS_PER_SECOND = clockTicks();
 
     private final List<ProcessHandle> processes;
     private final long killAboveRssBytes;

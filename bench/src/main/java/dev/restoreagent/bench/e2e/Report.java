@@ -11,15 +11,21 @@ final class Report {
 
     private Report() {}
 
-    /** The report: machine facts, what was run, the targets' verdicts, then every measurement. */
-    static String markdown(String date, Results r, Map<String, String> facts, String setup, List<TargetCheck> checks,
-                           List<String> plots, boolean sectionsOneToThree, String cinderSection) {
+    /**
+     * The report: whether the run was clean, machine facts, what was run, each section's noise, the targets'
+     * verdicts, then every measurement.
+     */
+    static String markdown(String date, Results r, Map<String, String> facts, String setup, RunNoise noise,
+                           List<TargetCheck> checks, List<String> plots, boolean sectionsOneToThree,
+                           String cinderSection) {
         StringBuilder md = new StringBuilder();
         BenchPlan plan = r.plan();
         md.append("# restore-agent benchmark: ").append(plan.mode()).append(" mode, ").append(date).append("\n\n");
+        md.append(noise.verdict()).append("\n\n");
         md.append("| machine | |\n|---|---|\n");
         facts.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("\n").append(setup).append("\n");
+        noise(md, noise);
 
         md.append(HEADLINE).append("\n\n").append(headline(date, plan.mode(), checks)).append("\n");
         if (!sectionsOneToThree) {
@@ -79,6 +85,38 @@ final class Report {
                     .append(c.met() == null ? "not measured" : c.met() ? "yes" : "**no**").append(" |\n");
         }
         return md.toString();
+    }
+
+    /** The section {@code ## Noise}: how each section was judged (issue 22). */
+    private static void noise(StringBuilder md, RunNoise noise) {
+        md.append("## Noise\n\n");
+        md.append(f("The calibration is SHA-256 of %d MiB on each of the %d cores at once, the median of three"
+                + " timings after a `sync`: %.0f ms at the start of the run, %.0f ms at its end. A section is noisy"
+                + " when its calibration before or after it differs by more than %.0f%% from the other or from the"
+                + " run's start, or when processes other than the harness's (its JVM, what it starts, the Ceph"
+                + " daemons of its work directory) used more than %.0f%% of the cores over a minute of it. The load"
+                + " average is the kernel's (one minute), the harness's own work included: it is recorded, not"
+                + " judged.\n\n",
+                (long) Calibration.BUFFER_BYTES * Calibration.PASSES / BenchPlan.MIB, noise.cores(),
+                noise.calibrationStartMillis(), noise.calibrationEndMillis(), 100 * SectionNoise.DRIFT_LIMIT,
+                100 * SectionNoise.OTHER_CPU_LIMIT));
+        md.append("| section | s | load before | load during, mean / peak | other processes' CPU, mean / peak"
+                + " minute (cores) | calibration before / after (ms) | noisy |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        for (SectionNoise s : noise.sections()) {
+            md.append("| ").append(cell(s.section())).append(" | ").append(f("%.0f", s.seconds())).append(" | ")
+                    .append(orDash("%.2f", s.loadBefore())).append(" | ").append(orDash("%.2f", s.loadMean()))
+                    .append(" / ").append(orDash("%.2f", s.loadPeak())).append(" | ")
+                    .append(orDash("%.2f", s.otherCpuMean())).append(" / ").append(orDash("%.2f", s.otherCpuPeak()))
+                    .append(" | ").append(f("%.0f", s.calibrationBeforeMillis())).append(" / ")
+                    .append(f("%.0f", s.calibrationAfterMillis())).append(" | ")
+                    .append(s.noisy() ? "**noisy**: " + cell(String.join("; ", s.noise())) : "no").append(" |\n");
+        }
+        md.append("\n");
+    }
+
+    private static String orDash(String format, double value) {
+        return Double.isNaN(value) ? "-" : f(format, value);
     }
 
     private static void table(StringBuilder md, List<Measurement> rows, Results r, boolean showObjectSize) {
@@ -151,7 +189,7 @@ final class Report {
         return text.replace("|", "\\|");
     }
 
-    private static String f(String format, double value) {
-        return String.format(Locale.ROOT, format, value);
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
     }
 }
