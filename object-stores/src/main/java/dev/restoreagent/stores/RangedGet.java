@@ -1,7 +1,7 @@
 package dev.restoreagent.stores;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.channels.ReadableByteChannel;
 
 /** One object store's GET of an object from a byte on, which {@link ResumingChannel} repeats after a cut. */
 @FunctionalInterface
@@ -19,11 +19,13 @@ public interface RangedGet {
     /**
      * The response of one GET.
      *
-     * @param stream its body; closed (or aborted) by the caller
+     * @param channel its body, read straight into the caller's buffer ({@link StreamBody},
+     *     {@link SubscribedBody}); closed (or aborted) by the caller. A read that fails may have put
+     *     bytes into the buffer past its position: they do not count
      * @param objectBytes the whole object's length (from Content-Range or Content-Length), or -1
      * @param etag the object's ETag without quotes, or null
      * @param abort drops the connection instead of reading the body to its end; may be null
      */
-    record Body(InputStream stream, long objectBytes, String etag, Runnable abort) {
+    record Body(ReadableByteChannel channel, long objectBytes, String etag, Runnable abort) {
     }
 }

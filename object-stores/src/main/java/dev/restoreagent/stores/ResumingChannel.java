@@ -2,9 +2,9 @@ package dev.restoreagent.stores;
 
 import dev.restoreagent.agent.source.store.NoSuchObjectException;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.StoredDigest;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -19,26 +19,21 @@ import java.util.regex.Pattern;
  * One object's bytes from an object store as a channel: a streaming GET, and where the connection
  * breaks or times out in the middle, a GET of the rest from the next byte (of the same ETag), a
  * bounded number of times with growing pauses. The reader above (a decoder, its digest) never sees
- * the cut. At the end, an ETag that is an MD5 is checked against the bytes that came.
+ * the cut. At the end, an ETag that is an MD5 is checked against the bytes that came, unless the
+ * object's opener checks them otherwise.
  *
- * <p>Bytes pass through one heap array per open object; the caller's buffer may be direct.
+ * <p>Each GET's body reads into the caller's buffer, which may be direct, as straight as its
+ * client allows ({@link RangedGet.Body#channel}).
  */
 public final class ResumingChannel implements ReadableByteChannel {
     /** Resumed GETs one object may take before its read fails. */
     public static final int MAX_RESUMES = 5;
     private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
-    private static final int CHUNK_BYTES = 64 << 10;
-    /**
-     * What one open object holds while it is read: the heap array bytes pass through, and as much
-     * again for the HTTP client's own receive buffers (Apache's 8 KiB session buffer, the JDK's
-     * 16 KiB ones, TLS records).
-     */
-    public static final int HELD_BYTES = 2 * CHUNK_BYTES;
     private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
 
     private final String name;
     private final RangedGet get;
-    private final byte[] chunk = new byte[CHUNK_BYTES];
+    /** The MD5 of the bytes so far, or null when the ETag is not checked. */
     private final MessageDigest md5;
     private final long objectBytes;
     private final String etag;
@@ -49,29 +44,31 @@ public final class ResumingChannel implements ReadableByteChannel {
     private boolean open = true;
     private boolean ended;
 
-    private ResumingChannel(String name, RangedGet get, RangedGet.Body first, boolean etagIsMd5, Duration firstPause) {
+    private ResumingChannel(String name, RangedGet get, RangedGet.Body first, boolean checkEtag, Duration firstPause) {
         this.firstPause = firstPause;
         this.name = name;
         this.get = get;
         this.body = first;
         this.objectBytes = first.objectBytes();
         this.etag = first.etag();
-        this.md5 = etagIsMd5 && etag != null && MD5_HEX.matcher(etag).matches() ? newMd5() : null;
+        this.md5 = checkEtag && etag != null && MD5_HEX.matcher(etag).matches() ? newMd5() : null;
     }
 
     /**
      * Makes the first GET.
      *
      * @param name how messages name the object: {@code s3://bucket/key}
-     * @param etagIsMd5 whether this store's ETags are the MD5 of the stored bytes (not with S3 SSE-C)
+     * @param checkEtag whether an ETag that is an MD5 is checked against the bytes: false where the
+     *     store's ETags are not the MD5 of the stored bytes (S3 with SSE-C), or where the opener
+     *     checks the decoded bytes instead ({@link StoredDigest#SKIP})
      */
-    public static ResumingChannel open(String name, RangedGet get, boolean etagIsMd5) throws IOException {
-        return open(name, get, etagIsMd5, FIRST_PAUSE);
+    public static ResumingChannel open(String name, RangedGet get, boolean checkEtag) throws IOException {
+        return open(name, get, checkEtag, FIRST_PAUSE);
     }
 
     /** As {@link #open(String, RangedGet, boolean)}, pausing {@code firstPause}, twice that, ... between resumes. */
-    static ResumingChannel open(String name, RangedGet get, boolean etagIsMd5, Duration firstPause) throws IOException {
-        return new ResumingChannel(name, get, get.get(0, null), etagIsMd5, firstPause);
+    static ResumingChannel open(String name, RangedGet get, boolean checkEtag, Duration firstPause) throws IOException {
+        return new ResumingChannel(name, get, get.get(0, null), checkEtag, firstPause);
     }
 
     @Override
@@ -87,10 +84,11 @@ public final class ResumingChannel implements ReadableByteChannel {
         }
         while (true) {
             IOException cut;
+            int start = dst.position();
             try {
-                int n = body.stream().read(chunk, 0, Math.min(dst.remaining(), chunk.length));
+                int n = body.channel().read(dst);
                 if (n >= 0) {
-                    return deliver(dst, n);
+                    return delivered(dst, start, n);
                 }
                 if (objectBytes < 0 || position >= objectBytes) {
                     end();
@@ -100,20 +98,22 @@ public final class ResumingChannel implements ReadableByteChannel {
             } catch (NoSuchObjectException | ObjectStoreException e) {
                 throw e;
             } catch (IOException e) {
+                // what the failed read put past start is dropped: the resumed GET brings it again
+                dst.position(start);
                 cut = e;
             }
             resume(cut);
         }
     }
 
-    private int deliver(ByteBuffer dst, int n) throws ObjectStoreException {
+    /** Counts the {@code n} bytes the body put into {@code dst} from {@code start}. */
+    private int delivered(ByteBuffer dst, int start, int n) throws ObjectStoreException {
         if (objectBytes >= 0 && position + n > objectBytes) {
             throw new ObjectStoreException(name + ": more bytes came than the object's " + objectBytes);
         }
         if (md5 != null) {
-            md5.update(chunk, 0, n);
+            md5.update(dst.slice(start, n));
         }
-        dst.put(chunk, 0, n);
         position += n;
         return n;
     }
@@ -187,7 +187,7 @@ public final class ResumingChannel implements ReadableByteChannel {
         if (abort && current.abort() != null) {
             current.abort().run();
         }
-        try (InputStream ignored = current.stream()) {
+        try (ReadableByteChannel ignored = current.channel()) {
             // closed
         } catch (IOException e) {
             // the connection is given up either way

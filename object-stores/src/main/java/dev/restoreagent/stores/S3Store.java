@@ -5,6 +5,7 @@ import dev.restoreagent.agent.source.store.NoSuchObjectException;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
 import dev.restoreagent.agent.source.store.S3Settings;
+import dev.restoreagent.agent.source.store.StoredDigest;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -169,13 +170,15 @@ public final class S3Store implements ObjectStore {
 
         @Override
         public int readerBytes() {
-            return ResumingChannel.HELD_BYTES;
+            return StreamBody.HELD_BYTES;
         }
 
+        /** {@inheritDoc} The ETag is the stored bytes' MD5 except with SSE-C, where it is never checked. */
         @Override
-        public ReadableByteChannel open(String key) throws IOException {
+        public ReadableByteChannel open(String key, StoredDigest digest) throws IOException {
             String name = describe(key);
-            return ResumingChannel.open(name, (from, ifMatch) -> get(key, from, ifMatch), sse == null);
+            return ResumingChannel.open(name, (from, ifMatch) -> get(key, from, ifMatch),
+                    sse == null && digest == StoredDigest.CHECK);
         }
 
         private RangedGet.Body get(String key, long from, String ifMatch) throws IOException {
@@ -191,7 +194,8 @@ public final class S3Store implements ObjectStore {
                 ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build());
                 GetObjectResponse response = in.response();
                 long length = response.contentLength() == null ? -1 : from + response.contentLength();
-                return new RangedGet.Body(in, length, unquoted(response.eTag()), in::abort);
+                // the SDK's sync client gives its body only as a stream: through StreamBody's array
+                return new RangedGet.Body(new StreamBody(in), length, unquoted(response.eTag()), in::abort);
             } catch (SdkException e) {
                 throw failure(e, "read " + describe(key) + (from > 0 ? " from byte " + from : ""));
             }

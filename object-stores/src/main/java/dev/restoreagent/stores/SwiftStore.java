@@ -7,10 +7,11 @@ import dev.restoreagent.agent.source.store.KeystoneSettings;
 import dev.restoreagent.agent.source.store.NoSuchObjectException;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.StoredDigest;
 import dev.restoreagent.agent.source.store.SwiftSettings;
 
 import javax.net.ssl.SSLContext;
-import java.io.FilterInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -19,6 +20,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -32,8 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Cinder's Swift backups ({@code cinder.backup.drivers.swift.SwiftBackupDriver}) through the
  * JDK's HTTP client: v1 auth, Keystone v3 password auth ({@link KeystoneAuth}) or a given token,
- * container listings, streaming GETs of objects that {@link ResumingChannel} resumes with a Range from
- * the next byte. A token that expires is renewed once per request (by v1 or Keystone auth, not a
+ * container listings, streaming GETs of objects, whose bodies go from the client's buffers straight
+ * into the reader's ({@link SubscribedBody}) and which {@link ResumingChannel} resumes with a Range
+ * from the next byte. A token that expires is renewed once per request (by v1 or Keystone auth, not a
  * given one). At most {@code maxConnections} objects are read at once.
  */
 public final class SwiftStore implements ObjectStore {
@@ -197,9 +200,9 @@ public final class SwiftStore implements ObjectStore {
     }
 
     private static void discard(HttpResponse<?> response) {
-        if (response.body() instanceof InputStream in) {
+        if (response.body() instanceof Closeable body) {
             try {
-                in.close();
+                body.close();
             } catch (IOException e) {
                 // dropped either way
             }
@@ -281,12 +284,13 @@ public final class SwiftStore implements ObjectStore {
 
         @Override
         public int readerBytes() {
-            return ResumingChannel.HELD_BYTES;
+            return SubscribedBody.HELD_BYTES;
         }
 
         @Override
-        public ReadableByteChannel open(String object) throws IOException {
-            return ResumingChannel.open(describe(object), (from, ifMatch) -> get(object, from, ifMatch), true);
+        public ReadableByteChannel open(String object, StoredDigest digest) throws IOException {
+            return ResumingChannel.open(describe(object), (from, ifMatch) -> get(object, from, ifMatch),
+                    digest == StoredDigest.CHECK);
         }
 
         private RangedGet.Body get(String object, long from, String ifMatch) throws IOException {
@@ -294,16 +298,16 @@ public final class SwiftStore implements ObjectStore {
             acquire(what);
             boolean handedOver = false;
             try {
-                HttpResponse<InputStream> response = authorized("/" + encodePath(name) + "/" + encodePath(object),
-                        from > 0 ? "bytes=" + from + "-" : null, ifMatch, HttpResponse.BodyHandlers.ofInputStream(),
-                        what);
+                HttpResponse<SubscribedBody> response = authorized("/" + encodePath(name) + "/"
+                        + encodePath(object), from > 0 ? "bytes=" + from + "-" : null, ifMatch,
+                        info -> new SubscribedBody(), what);
                 if (response.statusCode() / 100 != 2) {
                     discard(response);
                     check(response.statusCode(), what);
                 }
                 long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 String etag = response.headers().firstValue("ETag").map(e -> e.replace("\"", "")).orElse(null);
-                InputStream body = new Releasing(response.body());
+                ReadableByteChannel body = new Releasing(response.body());
                 handedOver = true;
                 return new RangedGet.Body(body, length < 0 ? -1 : from + length, etag, null);
             } finally {
@@ -341,21 +345,29 @@ public final class SwiftStore implements ObjectStore {
     }
 
     /** A body that gives its connection's place back once, when it is closed. */
-    private final class Releasing extends FilterInputStream {
+    private final class Releasing implements ReadableByteChannel {
+        private final SubscribedBody body;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        Releasing(InputStream in) {
-            super(in);
+        Releasing(SubscribedBody body) {
+            this.body = body;
         }
 
         @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } finally {
-                if (released.compareAndSet(false, true)) {
-                    connections.release();
-                }
+        public int read(ByteBuffer dst) throws IOException {
+            return body.read(dst);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return body.isOpen();
+        }
+
+        @Override
+        public void close() {
+            body.close();
+            if (released.compareAndSet(false, true)) {
+                connections.release();
             }
         }
     }

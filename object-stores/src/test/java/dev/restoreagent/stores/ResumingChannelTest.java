@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +39,8 @@ class ResumingChannelTest {
             gets.add(from + "/" + ifMatch);
             long cut = i < cuts.length ? cuts[i] : -1;
             byte[] rest = Arrays.copyOfRange(object, (int) from, object.length);
-            return new RangedGet.Body(cut < 0 ? new ByteArrayInputStream(rest) : breaking(rest, (int) cut),
-                    object.length, etag, null);
+            InputStream body = cut < 0 ? new ByteArrayInputStream(rest) : breaking(rest, (int) cut);
+            return new RangedGet.Body(new StreamBody(body), object.length, etag, null);
         };
     }
 
@@ -90,8 +91,8 @@ class ResumingChannelTest {
         RangedGet shortFirst = (from, ifMatch) -> {
             gets.add(from + "/" + ifMatch);
             int end = from == 0 ? 1234 : object.length;
-            return new RangedGet.Body(new ByteArrayInputStream(Arrays.copyOfRange(object, (int) from, end)),
-                    object.length, md5, null);
+            return new RangedGet.Body(new StreamBody(new ByteArrayInputStream(Arrays.copyOfRange(object, (int) from,
+                    end))), object.length, md5, null);
         };
         try (ResumingChannel channel = ResumingChannel.open("s3://b/k", shortFirst, true, PAUSE)) {
             assertThat(readAll(channel)).isEqualTo(object);
@@ -130,10 +131,55 @@ class ResumingChannelTest {
         try (ResumingChannel channel = ResumingChannel.open("s3://b/k", store("abc-3"), true, PAUSE)) {
             assertThat(readAll(channel)).isEqualTo(object);
         }
-        try (ResumingChannel channel = ResumingChannel.open("s3://b/k", store("0123456789abcdef0123456789abcdef"),
-                false)) {
+    }
+
+    @Test
+    void anEtagNotToBeCheckedIsNot() throws IOException {
+        // the opener checks the decoded bytes against the sha256file: what came goes up as it is
+        String wrong = "0123456789abcdef0123456789abcdef";
+        try (ResumingChannel channel = ResumingChannel.open("s3://b/k", store(wrong, 100_000), false, PAUSE)) {
+            assertThat(readAll(channel)).isEqualTo(object);
+            assertThat(channel.resumes()).isEqualTo(1);
+        }
+        assertThat(gets).containsExactly("0/null", "100000/" + wrong);
+    }
+
+    @Test
+    void whatAFailedReadPutIsReadAgainFromTheResumedGet() throws IOException {
+        // a body that puts bytes into the buffer, then fails: they do not count
+        RangedGet failingMidRead = (from, ifMatch) -> {
+            gets.add(from + "/" + ifMatch);
+            if (from > 0) {
+                return new RangedGet.Body(new StreamBody(new ByteArrayInputStream(object, (int) from,
+                        object.length - (int) from)), object.length, md5, null);
+            }
+            return new RangedGet.Body(new ReadableByteChannel() {
+                private int reads;
+
+                @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    dst.put(Arrays.copyOfRange(object, reads * 1000, reads * 1000 + 1000));
+                    if (++reads == 3) {
+                        dst.put((byte) 0xff);
+                        throw new SocketException("Connection reset");
+                    }
+                    return 1000;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                }
+            }, object.length, md5, null);
+        };
+        try (ResumingChannel channel = ResumingChannel.open("swift://c/o", failingMidRead, true, PAUSE)) {
             assertThat(readAll(channel)).isEqualTo(object);
         }
+        assertThat(gets).containsExactly("0/null", "2000/" + md5);
     }
 
     @Test
@@ -143,7 +189,7 @@ class ResumingChannelTest {
             if (from > 0) {
                 throw new ObjectStoreException("cannot read s3://b/k from byte " + from + ": HTTP 412");
             }
-            return new RangedGet.Body(breaking(object, 10), object.length, md5, null);
+            return new RangedGet.Body(new StreamBody(breaking(object, 10)), object.length, md5, null);
         };
         assertThatThrownBy(() -> {
             try (ResumingChannel channel = ResumingChannel.open("s3://b/k", refusing, true, PAUSE)) {
@@ -156,8 +202,8 @@ class ResumingChannelTest {
     @Test
     void closingBeforeTheEndAbortsTheBody() throws IOException {
         boolean[] aborted = new boolean[1];
-        RangedGet get = (from, ifMatch) -> new RangedGet.Body(new ByteArrayInputStream(object), object.length, md5,
-                () -> aborted[0] = true);
+        RangedGet get = (from, ifMatch) -> new RangedGet.Body(new StreamBody(new ByteArrayInputStream(object)),
+                object.length, md5, () -> aborted[0] = true);
         try (ResumingChannel channel = ResumingChannel.open("s3://b/k", get, true, PAUSE)) {
             channel.read(ByteBuffer.allocate(100));
         }

@@ -87,7 +87,8 @@ final class RestoreOptions {
 
     @Option(names = "--verify", paramLabel = "MODE",
             description = "What the data is checked against: auto (each layer's sha256file where it has a usable one,"
-                    + " else the md5 of each object), sha256, md5, both (default: auto).")
+                    + " else the md5 of each object), sha256, md5, both (default: auto). From S3 and Swift, an"
+                    + " object's ETag (the MD5 of its stored bytes) is checked too, unless sha256 checks the object.")
     String verify;
 
     @Option(names = "--verify-after",

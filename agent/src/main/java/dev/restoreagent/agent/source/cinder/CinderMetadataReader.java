@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.store.BackupContainer;
 import dev.restoreagent.agent.source.store.NoSuchObjectException;
+import dev.restoreagent.agent.source.store.StoredDigest;
 import dev.restoreagent.agent.source.Codec;
 
 import java.io.IOException;
@@ -90,7 +91,7 @@ public final class CinderMetadataReader {
         String where = "metadata " + container.describe(name);
         try {
             Header header;
-            try (ReadableByteChannel channel = container.open(name)) {
+            try (ReadableByteChannel channel = container.open(name, StoredDigest.CHECK)) {
                 if (channel instanceof SeekableByteChannel file && file.size() > MAX_METADATA_BYTES) {
                     throw RestoreFailure.badInput(where + " is " + file.size() + " bytes, more than the "
                             + MAX_METADATA_BYTES + " bytes a backup's metadata can plausibly be");
@@ -99,7 +100,7 @@ public final class CinderMetadataReader {
             }
             String backupId = checkHeader(header, where, expectedBackupId);
             List<CinderObject> objects = new ArrayList<>();
-            try (ReadableByteChannel channel = container.open(name)) {
+            try (ReadableByteChannel channel = container.open(name, StoredDigest.CHECK)) {
                 if (!header.equals(parse(channel, where, objects))) {
                     throw RestoreFailure.badInput(where + " changed while it was read");
                 }

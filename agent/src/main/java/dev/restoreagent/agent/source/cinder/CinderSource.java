@@ -116,7 +116,7 @@ public final class CinderSource {
         List<SourceObject> objects = metadata.objects().stream()
                 .map(o -> new SourceObject(o.name(), where, o.offsetBytes(), o.lengthBytes(),
                         checks.md5() ? o.md5Hex() : null, checks.hashesOf(o), o.codec(),
-                        () -> located.container().open(o.name())))
+                        () -> located.container().open(o.name(), checks.storedDigest())))
                 .collect(Collectors.toList());
         return new Layer(metadata.backupId(), base, objects);
     }

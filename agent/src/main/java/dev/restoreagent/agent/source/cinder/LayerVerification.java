@@ -3,6 +3,7 @@ package dev.restoreagent.agent.source.cinder;
 import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.source.BlockHashes;
 import dev.restoreagent.agent.source.Verify;
+import dev.restoreagent.agent.source.store.StoredDigest;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,6 +69,16 @@ record LayerVerification(Sha256File sha256, boolean md5, String note) {
             closeQuietly(file);
             throw e;
         }
+    }
+
+    /**
+     * Whether the store's digest of this layer's objects (an MD5 ETag) is checked as they are read:
+     * not where the sha256file covers them, since {@link #usable} found that every object lies on its
+     * blocks, so each decoded byte is checked against a block's hash ({@link StoredDigest#SKIP} says
+     * why that is enough).
+     */
+    StoredDigest storedDigest() {
+        return sha256 == null ? StoredDigest.CHECK : StoredDigest.SKIP;
     }
 
     /** The hashes {@code object} must have, or null when sha256 is not checked. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.restoreagent.agent.source.store.BackupContainer;
+import dev.restoreagent.agent.source.store.StoredDigest;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -68,7 +69,7 @@ public final class Sha256File implements AutoCloseable {
             throw new Sha256FileException("cannot keep the hashes of " + where + " in " + tempDir + ": "
                     + e.getMessage(), e);
         }
-        try (ReadableByteChannel in = container.open(name);
+        try (ReadableByteChannel in = container.open(name, StoredDigest.CHECK);
              JsonParser parser = JSON.createParser(Channels.newInputStream(in))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new Sha256FileException(where + " is not a JSON object");

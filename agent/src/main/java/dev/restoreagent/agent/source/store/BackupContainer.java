@@ -31,10 +31,12 @@ public interface BackupContainer {
     /**
      * Opens object {@code name} for one streaming read from its first byte; the caller closes it.
      *
+     * @param digest whether the store's digest of the stored bytes is checked as they are read; a
+     *     mismatch fails the read that reaches the end, naming the object
      * @throws NoSuchObjectException it is not there
      * @throws IOException it cannot be read: refused, not a regular file, the store unreachable
      */
-    ReadableByteChannel open(String name) throws IOException;
+    ReadableByteChannel open(String name, StoredDigest digest) throws IOException;
 
     /**
      * Memory one open object holds besides the decoder's input buffer, while it is read: an object

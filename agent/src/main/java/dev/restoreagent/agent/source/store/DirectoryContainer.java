@@ -50,8 +50,9 @@ public final class DirectoryContainer implements BackupContainer {
         return Files.isRegularFile(dir.resolve(name));
     }
 
+    /** {@inheritDoc} A file has no digest of its own: {@code digest} changes nothing. */
     @Override
-    public ReadableByteChannel open(String name) throws IOException {
+    public ReadableByteChannel open(String name, StoredDigest digest) throws IOException {
         if (name.indexOf('/') >= 0) {
             throw new NoSuchObjectException(dir + " holds files, not object " + name);
         }
