@@ -1,9 +1,11 @@
 package dev.restoreagent.agent.daemon;
 
 import dev.restoreagent.agent.decode.DecoderImplementations;
+import dev.restoreagent.agent.failure.RestoreFailure;
 import dev.restoreagent.agent.job.JobRegistry;
 import dev.restoreagent.agent.job.Journal;
 import dev.restoreagent.agent.log.LogLevels;
+import dev.restoreagent.agent.restore.RestoreSettings;
 import dev.restoreagent.agent.source.Codec;
 import dev.restoreagent.agent.source.rbd.BackupClusters;
 import dev.restoreagent.agent.source.rbd.CephStore;
@@ -47,12 +49,14 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final StateDirLock lock;
     private final Stores stores;
-    private boolean closed;
+    private final Thread warmup;
+    private volatile boolean closed;
 
     private Agent(MemoryBudget budget, SharedConnection connection, JobRegistry jobs, ControlServer server,
                   MetricsServer metricsServer, ScheduledExecutorService housekeeping, StateDirLock lock,
-                  Stores stores) {
+                  Stores stores, RestoreSettings settings) {
         this.stores = stores;
+        this.warmup = DaemonThreads.named("warm-up").newThread(() -> warmUp(budget, settings));
         this.budget = budget;
         this.connection = connection;
         this.jobs = jobs;
@@ -105,7 +109,8 @@ public final class Agent implements AutoCloseable {
                         version, transport));
         MetricsServer metricsServer = config.metricsListen() == null ? null
                 : new MetricsServer(config.metricsListen(), metrics);
-        Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock, stores);
+        Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock, stores,
+                config.settings());
         try {
             jobs.start();
             housekeeping.scheduleWithFixedDelay(jobs::expire, 1, 10, TimeUnit.MINUTES);
@@ -132,7 +137,19 @@ public final class Agent implements AutoCloseable {
                 + fallbacks);
         // after the socket listens: systemd (Type=notify) starts what is ordered after us only now
         tellSystemd(() -> SystemdNotify.ready("serving on " + config.socket()));
+        agent.warmup.start();
         return agent;
+    }
+
+    /** Runs the data path over a sample once, so that the first restore is not a cold one; never fails the agent. */
+    private void warmUp(MemoryBudget budget, RestoreSettings settings) {
+        try {
+            LOG.info(DataPathWarmup.run(budget, settings, () -> closed));
+        } catch (RestoreFailure | RuntimeException e) {
+            LOG.warning("warming the data path failed (restores still run, the first one cold): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -185,6 +202,15 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** Waits for the warm-up, which stops after the restore it is in (a fraction of a second), to give its memory back. */
+    private void awaitWarmup() {
+        try {
+            warmup.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Closes the socket, stops the jobs (they drain and stay resumable), then the cluster connection. */
     @Override
     public synchronized void close() {
@@ -202,6 +228,7 @@ public final class Agent implements AutoCloseable {
             metricsServer.close();
         }
         housekeeping.shutdownNow();
+        awaitWarmup();
         jobs.close();
         stores.close();
         connection.close();
