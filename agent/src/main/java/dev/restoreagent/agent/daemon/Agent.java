@@ -49,14 +49,12 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final StateDirLock lock;
     private final Stores stores;
-    private final Thread warmup;
-    private volatile boolean closed;
+    private boolean closed;
 
     private Agent(MemoryBudget budget, SharedConnection connection, JobRegistry jobs, ControlServer server,
                   MetricsServer metricsServer, ScheduledExecutorService housekeeping, StateDirLock lock,
-                  Stores stores, RestoreSettings settings) {
+                  Stores stores) {
         this.stores = stores;
-        this.warmup = DaemonThreads.named("warm-up").newThread(() -> warmUp(budget, settings));
         this.budget = budget;
         this.connection = connection;
         this.jobs = jobs;
@@ -109,9 +107,9 @@ public final class Agent implements AutoCloseable {
                         version, transport));
         MetricsServer metricsServer = config.metricsListen() == null ? null
                 : new MetricsServer(config.metricsListen(), metrics);
-        Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock, stores,
-                config.settings());
+        Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock, stores);
         try {
+            warmUp(budget, config.settings());
             jobs.start();
             housekeeping.scheduleWithFixedDelay(jobs::expire, 1, 10, TimeUnit.MINUTES);
             if (metricsServer != null) {
@@ -137,18 +135,19 @@ public final class Agent implements AutoCloseable {
                 + fallbacks);
         // after the socket listens: systemd (Type=notify) starts what is ordered after us only now
         tellSystemd(() -> SystemdNotify.ready("serving on " + config.socket()));
-        agent.warmup.start();
         return agent;
     }
 
-    /** Runs the data path over a sample once, so that the first restore is not a cold one; never fails the agent. */
-    private void warmUp(MemoryBudget budget, RestoreSettings settings) {
+    /**
+     * Runs the data path over a sample once, so that the first restore is not a cold one; never fails the agent.
+     * Before any job runs and before the socket listens: the budget is all its own, and no restore, status or
+     * metric sees it.
+     */
+    private static void warmUp(MemoryBudget budget, RestoreSettings settings) throws InterruptedException {
         try {
-            LOG.info(DataPathWarmup.run(budget, settings, () -> closed));
+            LOG.info(DataPathWarmup.run(budget, settings, () -> Thread.currentThread().isInterrupted()));
         } catch (RestoreFailure | RuntimeException e) {
             LOG.warning("warming the data path failed (restores still run, the first one cold): " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -202,15 +201,6 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Waits for the warm-up, which stops after the restore it is in (a fraction of a second), to give its memory back. */
-    private void awaitWarmup() {
-        try {
-            warmup.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Closes the socket, stops the jobs (they drain and stay resumable), then the cluster connection. */
     @Override
     public synchronized void close() {
@@ -228,7 +218,6 @@ public final class Agent implements AutoCloseable {
             metricsServer.close();
         }
         housekeeping.shutdownNow();
-        awaitWarmup();
         jobs.close();
         stores.close();
         connection.close();

@@ -47,7 +47,8 @@ import java.util.zip.GZIPOutputStream;
  * {@link Restore} into a {@link NullTarget}, a few rounds.
  *
  * <p>Under the budget like any restore, but never waiting in its queue: a round that finds the memory taken or
- * jobs waiting is not run (those jobs warm the path themselves).
+ * jobs waiting is not run (those jobs warm the path themselves). The agent runs it before its jobs start and its
+ * socket listens, so that in practice the budget is all its own.
  */
 final class DataPathWarmup {
     /** The sample's decoded size: one object of every layer. */
