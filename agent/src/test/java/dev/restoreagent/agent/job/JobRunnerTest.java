@@ -189,8 +189,9 @@ class JobRunnerTest {
             assertThat(job.state()).isEqualTo(JobState.FAILED);
         }
         assertThat(job.errorKind()).isEqualTo(FailureKind.BAD_INPUT);
-        assertThat(job.error()).startsWith("reading object " + fifo + " (image) returned nothing for 1 s, after ")
-                .endsWith(" bytes of it: its source stopped answering");
+        // the deadline is 1 s; on a loaded machine the watchdog may see it a second later
+        assertThat(job.error()).matches(java.util.regex.Pattern.quote("reading object " + fifo + " (image) returned"
+                + " nothing for ") + "[12] s, after [0-9]+ bytes of it: its source stopped answering");
         assertThat(job.targetNote()).contains("is incomplete and marked so");
         await("the memory is back", () -> budget.availableBytes() == budget.totalBytes());
     }
