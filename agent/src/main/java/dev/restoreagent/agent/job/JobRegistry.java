@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -33,7 +34,8 @@ import java.util.logging.Logger;
  *
  * <p>Admission order: each job takes its place in the budget's queue when it is submitted (the
  * runner's {@link JobRunner#enqueue}), so jobs get their memory in the order they came, however
- * long each takes to find its source and open its target.
+ * long each takes to find its source and open its target. A job gets its thread when nobody ahead of
+ * it waits any more; only then does it find its source, open its target and size its request.
  *
  * <p>Lifecycle: {@link #start()} loads the journal and runs again every job that had not finished,
  * from its last checkpoint (objects written and flushed); {@link #close()} stops the
@@ -173,10 +175,22 @@ public final class JobRegistry implements AutoCloseable {
         }
     }
 
-    /** Takes the job's place in the budget's queue now, then runs it on a thread of its own. */
+    /**
+     * Takes the job's place in the budget's queue now; runs it on a thread of its own once nobody
+     * ahead of it waits. Until then a queued job holds nothing but its request: no thread, no open
+     * source or target (41 restores asked for at once cost a thread each only as they are admitted).
+     */
     private void launch(RestoreJob job) {
         runner.enqueue(job);
-        threads.execute(() -> runner.run(job));
+        job.place().turn().thenRun(() -> {
+            try {
+                threads.execute(() -> runner.run(job));
+            } catch (RejectedExecutionException stopping) {
+                // the registry closed as the job's turn came: it was stopped for shutdown, so this
+                // only records that, at once
+                runner.run(job);
+            }
+        });
     }
 
     /** Journals each change of a job; the job shows a checkpoint only once it would survive a crash. */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -113,6 +114,48 @@ class JobRegistryTest {
                 Thread.sleep(10);
             }
             assertThat(first.state()).isEqualTo(JobState.CANCELLED);
+            assertThat(budget.waitingCount()).isZero();
+        }
+    }
+
+    @Test
+    void queuedJobsBehindTheFirstHoldNoSourceNorTargetUntilTheirTurn() throws Exception {
+        Journal journal = new Journal(dir);
+        MemoryBudget budget = new MemoryBudget(64L << 20);
+        Path image = Files.write(dir.resolve("image.raw"), new byte[4096]);
+        List<Path> targets = List.of(dir.resolve("t1.img"), dir.resolve("t2.img"), dir.resolve("t3.img"));
+        try (var hog = budget.tryAcquire(64L << 20, "hog").orElseThrow();
+             JobRegistry jobs = registry(journal, Duration.ofHours(24), budget)) {
+            List<RestoreJob> queued = new ArrayList<>();
+            for (Path target : targets) {
+                queued.add(jobs.submit(new RestoreRequest(null, null, null, null, image.toString(), "raw",
+                        target.toString(), null, null, null, null, null, null, null, null, null, null)).job());
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.exists(targets.get(0)) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            // the first found its source and opened its target, and waits for the hog's memory
+            assertThat(queued.get(0).source()).isNotNull();
+            Thread.sleep(200);
+            assertThat(queued.subList(1, 3)).allSatisfy(job -> assertThat(job.source()).isNull());
+            assertThat(targets.subList(1, 3)).allSatisfy(target -> assertThat(target).doesNotExist());
+
+            // the second, cancelled while queued, ends at once; the third's turn comes after the first's
+            jobs.cancel(queued.get(1).id());
+            assertThat(queued.get(1).state()).isEqualTo(JobState.CANCELLED);
+            assertThat(queued.get(2).source()).isNull();
+            jobs.cancel(queued.get(0).id());
+            while (!Files.exists(targets.get(2)) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(queued.get(2).source()).isNotNull();
+            assertThat(queued.get(2).state()).isEqualTo(JobState.QUEUED);
+            jobs.cancel(queued.get(2).id());
+            for (RestoreJob job : queued) {
+                assertThat(job.awaitSettled(Duration.ofSeconds(30))).isTrue();
+            }
+            assertThat(targets.get(1)).doesNotExist();
             assertThat(budget.waitingCount()).isZero();
         }
     }

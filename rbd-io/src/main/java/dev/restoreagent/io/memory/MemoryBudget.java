@@ -121,13 +121,16 @@ public final class MemoryBudget implements AutoCloseable {
      */
     public PendingLease enqueue(String holder) {
         PendingLease place = new PendingLease(this, holder);
+        PendingLease head;
         lock.lock();
         try {
             ensureOpen();
             queue.addLast(place);
+            head = queue.peekFirst();
         } finally {
             lock.unlock();
         }
+        signalTurn(head);
         return place;
     }
 
@@ -176,6 +179,7 @@ public final class MemoryBudget implements AutoCloseable {
     void size(PendingLease place, long bytes) {
         checkRequest(bytes);
         List<PendingLease> granted;
+        PendingLease head;
         lock.lock();
         try {
             if (place.bytes != 0) {
@@ -183,15 +187,17 @@ public final class MemoryBudget implements AutoCloseable {
             }
             place.bytes = bytes;
             granted = grantFromHead();
+            head = queue.peekFirst();
         } finally {
             lock.unlock();
         }
-        handOver(granted);
+        handOver(granted, head);
     }
 
     /** Takes {@code place} out of the queue; returns its lease if it was granted already. */
     BudgetLease leave(PendingLease place) {
         List<PendingLease> granted;
+        PendingLease head;
         BudgetLease held;
         lock.lock();
         try {
@@ -200,15 +206,18 @@ public final class MemoryBudget implements AutoCloseable {
                 return held;
             }
             granted = grantFromHead();
+            head = queue.peekFirst();
         } finally {
             lock.unlock();
         }
-        handOver(granted);
+        place.reachedTurn();
+        handOver(granted, head);
         return held;
     }
 
     void release(BudgetLease lease) {
         List<PendingLease> granted;
+        PendingLease head;
         lock.lock();
         try {
             if (!leases.remove(lease)) {
@@ -216,10 +225,11 @@ public final class MemoryBudget implements AutoCloseable {
             }
             availableBytes += lease.bytes();
             granted = grantFromHead();
+            head = queue.peekFirst();
         } finally {
             lock.unlock();
         }
-        handOver(granted);
+        handOver(granted, head);
     }
 
     /** Fails every queued place with {@link BudgetExhaustedException}; leases still held stay valid. */
@@ -236,6 +246,7 @@ public final class MemoryBudget implements AutoCloseable {
         }
         for (PendingLease place : failed) {
             place.fail(exhausted("memory budget closed", place.bytes));
+            place.reachedTurn();
         }
     }
 
@@ -252,8 +263,18 @@ public final class MemoryBudget implements AutoCloseable {
     }
 
     // completing a future runs its dependants: never under the lock
-    private static void handOver(List<PendingLease> granted) {
-        granted.forEach(p -> p.complete(p.lease));
+    private static void handOver(List<PendingLease> granted, PendingLease head) {
+        granted.forEach(p -> {
+            p.reachedTurn();
+            p.complete(p.lease);
+        });
+        signalTurn(head);
+    }
+
+    private static void signalTurn(PendingLease head) {
+        if (head != null) {
+            head.reachedTurn();
+        }
     }
 
     private BudgetExhaustedException exhausted(String reason, long bytes) {

@@ -12,11 +12,15 @@ import java.util.concurrent.CompletableFuture;
  * which is what first come, first served means. Ownership: the lease {@link #granted()} completes
  * with belongs to whoever made this place; {@link #cancel()} gives it back if it was granted
  * already. Thread-safe.
+ *
+ * <p>{@link #turn()} lets a holder put off what it needs to size its request (and holds while it
+ * waits) until nobody ahead of it in the queue is left waiting.
  */
 public final class PendingLease {
     private final MemoryBudget budget;
     private final String holder;
     private final CompletableFuture<BudgetLease> granted = new CompletableFuture<>();
+    private final CompletableFuture<Void> turn = new CompletableFuture<>();
     /** Guarded by the budget's lock: 0 until sized. */
     long bytes;
     /** Guarded by the budget's lock: set when granted. */
@@ -40,6 +44,15 @@ public final class PendingLease {
      */
     public void request(long bytes) {
         budget.size(this, bytes);
+    }
+
+    /**
+     * Completes when this place is at the head of the queue, or has left it (granted, cancelled, or
+     * failed because the budget closed): from then on nobody ahead of it waits. Never completes
+     * exceptionally; its dependants run on the thread that moved the queue, so they must be short.
+     */
+    public CompletableFuture<Void> turn() {
+        return turn;
     }
 
     /**
@@ -77,5 +90,9 @@ public final class PendingLease {
 
     void fail(BudgetExhaustedException e) {
         granted.completeExceptionally(e);
+    }
+
+    void reachedTurn() {
+        turn.complete(null);
     }
 }

@@ -214,6 +214,48 @@ class MemoryBudgetTest {
         held.close();
     }
 
+    @Test
+    void aPlaceHasItsTurnWhenNobodyAheadOfItWaits() {
+        MemoryBudget budget = new MemoryBudget(10);
+        BudgetLease held = budget.tryAcquire(10, "hog").orElseThrow();
+        PendingLease first = budget.enqueue("first");
+        PendingLease second = budget.enqueue("second");
+        PendingLease third = budget.enqueue("third");
+        assertThat(first.turn()).isDone();
+        assertThat(second.turn()).isNotDone();
+        assertThat(third.turn()).isNotDone();
+
+        // sized, the head still waits for the hog's bytes: those behind it wait too
+        first.request(6);
+        assertThat(second.turn()).isNotDone();
+
+        // granted, the head leaves the queue: the next one's turn
+        held.close();
+        assertThat(first.granted()).isCompleted();
+        assertThat(second.turn()).isDone();
+        assertThat(third.turn()).isNotDone();
+
+        // cancelled, the head's place goes to the next
+        second.cancel();
+        assertThat(third.turn()).isDone();
+        first.granted().join().close();
+        third.cancel();
+    }
+
+    @Test
+    void closeGivesEveryQueuedPlaceItsTurn() {
+        MemoryBudget budget = new MemoryBudget(10);
+        BudgetLease held = budget.tryAcquire(10, "hog").orElseThrow();
+        PendingLease first = budget.enqueue("first");
+        PendingLease second = budget.enqueue("second");
+        assertThat(second.turn()).isNotDone();
+        budget.close();
+        assertThat(second.turn()).isDone();
+        assertThat(second.granted()).isCompletedExceptionally();
+        held.close();
+        assertThat(first.granted()).isCompletedExceptionally();
+    }
+
     static void awaitWaiting(MemoryBudget budget, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (budget.waitingCount() < count) {
