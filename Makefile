@@ -6,9 +6,11 @@ MVN ?= mvn -B -ntp
 deps:
 	@scripts/install-deps.sh
 
-## build: compile and package everything, no tests (bin/restore-agent runs from agent/target)
+## build: compile and package everything, no tests (bin/restore-agent runs from agent/target), and
+## the class-data archive of the agent's classes for this checkout and JVM (bin/restore-agent-cds)
 build: deps
 	$(MVN) -q -DskipTests package
+	bin/restore-agent-cds
 
 ## test: every test: unit, property, end-to-end, the Ceph tests against a throwaway cluster, the Cinder
 ## shim's tests (real Cinder code, a real daemon), a smoke run of the JMH benchmarks (they must run;

@@ -102,7 +102,7 @@ step "the deb: contents and lintian"
 # listed once into a file: under pipefail, `lister | grep -q` fails whenever grep quits early and the lister gets SIGPIPE
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's:^\.::' > "$work/deb-files"
 layout_ok=1
-for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent "/usr/share/restore-agent/lib/agent-$version.jar" \
+for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent /usr/share/restore-agent/bin/restore-agent-cds "/usr/share/restore-agent/lib/agent-$version.jar" \
          /etc/restore-agent/agent.conf /lib/systemd/system/restore-agent.service /usr/share/doc/restore-agent/copyright \
          /usr/share/doc/restore-agent/changelog.gz /usr/share/doc/restore-agent/README.md /var/lib/restore-agent/ \
          /usr/share/man/man1/restore-agent.1.gz /usr/share/man/man1/restore-agent-serve.1.gz \
@@ -206,6 +206,12 @@ check "installed unit: User, RuntimeDirectory, malloc settings" \
     sh -c 'u=/lib/systemd/system/restore-agent.service; grep -q "^User=restore-agent" $u && grep -q "^RuntimeDirectory=restore-agent" $u && grep -q "MALLOC_ARENA_MAX=" $u && grep -q "MALLOC_MMAP_THRESHOLD_=" $u'
 /usr/bin/restore-agent --version >"$work/version.out" 2>&1
 check "restore-agent --version: $(head -n 1 "$work/version.out")" grep -q "$version" "$work/version.out"
+check "postinst made the class-data archive for this JVM" test -s /var/cache/restore-agent/restore-agent.jsa
+JAVA_OPTS=-Xlog:class+load=info /usr/bin/restore-agent --version >"$work/cds.out" 2>&1
+check "the installed agent maps it (its classes from the archive, not the jar)" \
+    grep -q "dev.restoreagent.agent.cli.AgentMain source: shared objects file (top)" "$work/cds.out"
+check "a JDK change makes it again (dpkg trigger on /usr/lib/jvm)" \
+    sh -c "dpkg-deb -I '$deb' triggers | grep -qx 'interest-noawait /usr/lib/jvm'"
 check "man -w restore-agent: $(man -w restore-agent 2>&1)" test "$(man -w restore-agent 2>/dev/null)" = /usr/share/man/man1/restore-agent.1.gz
 check "man restore-agent-serve renders its options" sh -c 'man -P cat restore-agent-serve 2>/dev/null | grep -q -- --config'
 # the completion as bash runs it: "restore-agent se<TAB>" offers serve
@@ -341,11 +347,11 @@ DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" </dev/null >"$work/dpkg-re.log" 2>
 check "dpkg -i again" test $? -eq 0
 check "edited config kept" grep -q '^# package-test: local edit' /etc/restore-agent/agent.conf
 dpkg -r restore-agent >"$work/dpkg-r.log" 2>&1
-check "dpkg -r keeps config and state" \
-    sh -c 'grep -q "^# package-test: local edit" /etc/restore-agent/agent.conf && [ -d /var/lib/restore-agent ] && [ ! -e /usr/bin/restore-agent ]'
+check "dpkg -r keeps config and state, and drops the class-data archive" \
+    sh -c 'grep -q "^# package-test: local edit" /etc/restore-agent/agent.conf && [ -d /var/lib/restore-agent ] && [ ! -e /usr/bin/restore-agent ] && [ ! -e /var/cache/restore-agent ]'
 dpkg --purge restore-agent >"$work/dpkg-purge.log" 2>&1
 left=()
-for p in /etc/restore-agent /var/lib/restore-agent /run/restore-agent /usr/share/restore-agent /usr/bin/restore-agent \
+for p in /etc/restore-agent /var/lib/restore-agent /var/cache/restore-agent /run/restore-agent /usr/share/restore-agent /usr/bin/restore-agent \
          /lib/systemd/system/restore-agent.service /usr/share/doc/restore-agent /usr/share/man/man1/restore-agent.1.gz \
          /usr/share/bash-completion/completions/restore-agent /usr/share/zsh/vendor-completions/_restore-agent; do
     [ -e "$p" ] && left+=("$p")
@@ -359,7 +365,7 @@ step "the rpm"
 rpm -qpl "$rpmfile" 2>/dev/null > "$work/rpm-files"
 grep -v '\.jar$' "$work/rpm-files" | sed 's/^/  /'
 layout_ok=1
-for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent "/usr/share/restore-agent/lib/agent-$version.jar" \
+for f in /usr/bin/restore-agent /usr/share/restore-agent/bin/restore-agent /usr/share/restore-agent/bin/restore-agent-cds "/usr/share/restore-agent/lib/agent-$version.jar" \
          /etc/restore-agent/agent.conf /usr/lib/systemd/system/restore-agent.service /var/lib/restore-agent \
          /usr/share/man/man1/restore-agent.1.gz /usr/share/man/man1/restore-agent-serve.1.gz \
          /usr/share/bash-completion/completions/restore-agent /usr/share/zsh/site-functions/_restore-agent \

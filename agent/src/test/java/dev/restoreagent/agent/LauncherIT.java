@@ -200,4 +200,27 @@ class LauncherIT {
         assertThat(help.stdout()).contains("restore").contains("Exit codes:");
         assertThat(List.of(run(LAUNCHER + " restore", "").exitCode())).containsExactly(2);
     }
+
+    @Test
+    void theClassDataArchiveIsMadeOnThisNodeMappedAtStartAndOneThatDoesNotFitIsIgnoredSilently() throws Exception {
+        Path archive = dir.resolve("agent.jsa");
+        String cds = "RESTORE_AGENT_CDS=" + archive + " ";
+
+        Run made = run(cds + HOME.resolve("bin/restore-agent-cds"), "");
+        assertThat(made.exitCode()).as(made.stderr()).isZero();
+        assertThat(made.stdout()).startsWith("restore-agent-cds: " + archive);
+        assertThat(archive).isNotEmptyFile();
+
+        // the agent's own classes come from the archive, not from its jar
+        Run mapped = run(cds + LAUNCHER + " --version", "-Xlog:class+load=info");
+        assertThat(mapped.exitCode()).as(mapped.stderr()).isZero();
+        assertThat(mapped.stdout()).contains("dev.restoreagent.agent.cli.AgentMain source: shared objects file (top)");
+
+        // an archive of another JVM or class path, or none of the JVM's at all: the agent runs as without one
+        Files.writeString(archive, "not an archive");
+        Run ignored = run(cds + LAUNCHER + " --version", "");
+        assertThat(ignored.exitCode()).isZero();
+        assertThat(ignored.stdout()).startsWith("restore-agent ");
+        assertThat(ignored.stderr()).isEmpty();
+    }
 }

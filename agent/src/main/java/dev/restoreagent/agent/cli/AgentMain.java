@@ -14,7 +14,8 @@ import java.util.logging.Logger;
         description = "Restores block-device backups (Cinder chunked backups, image streams) into files and "
                 + "block devices, streaming through a fixed memory budget.",
         subcommands = {RestoreCommand.class, VerifyCommand.class, ServeCommand.class, SubmitCommand.class, ListCommand.class,
-                ShowCommand.class, WatchCommand.class, CancelCommand.class, BudgetCommand.class},
+                ShowCommand.class, WatchCommand.class, CancelCommand.class, BudgetCommand.class,
+                WarmUpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0    success", "  2    usage error", "  3    bad input (backup or stream malformed, missing,"
                 + " unsupported)", "  4    verification failed (md5, length, corrupt or truncated data)",

@@ -16,7 +16,8 @@ import java.util.List;
  * ({@link #TRIM_INTERVAL_MILLIS}) where the JVM has it.
  *
  * <p>The launcher runs {@link #main} in a short JVM of its own, with the arguments it was given, before
- * the agent's. It prints one option a line and exits 0. It prints nothing when the budget is not a
+ * the agent's, for the commands that restore or verify ({@code restore}, {@code verify}, {@code serve},
+ * {@code warm-up}); the others run with the JVM's default cap. It prints one option a line and exits 0. It prints nothing when the budget is not a
  * positive size or the configuration cannot be read or is invalid: the agent then refuses that itself,
  * in its own words. It must load nothing outside the agent jar, the units jar and the JDK, as the
  * launcher puts only those on its class path.

@@ -50,7 +50,7 @@ import java.util.zip.GZIPOutputStream;
  * jobs waiting is not run (those jobs warm the path themselves). The agent runs it before its jobs start and its
  * socket listens, so that in practice the budget is all its own.
  */
-final class DataPathWarmup {
+public final class DataPathWarmup {
     /** The sample's decoded size: one object of every layer. */
     static final int SAMPLE_BYTES = 1 << 20;
     /** Objects of each layer: the sample over and over. */
@@ -80,7 +80,7 @@ final class DataPathWarmup {
      *
      * @throws RestoreFailure if the sample does not restore: a broken data path, worth knowing at start
      */
-    static String run(MemoryBudget budget, RestoreSettings settings, BooleanSupplier stopped)
+    public static String run(MemoryBudget budget, RestoreSettings settings, BooleanSupplier stopped)
             throws RestoreFailure, InterruptedException {
         long start = System.nanoTime();
         DataPathWarmup warmup = new DataPathWarmup();
