@@ -64,12 +64,12 @@ public final class LauncherOptions {
     }
 
     /**
-     * Whether this JVM has {@code -XX:TrimNativeHeapInterval} (JDK 21.0.1 and 17.0.9 on: JDK-8293114); an
-     * older one refuses to start with an option it does not know.
+     * Whether this JVM has {@code -XX:TrimNativeHeapInterval} (JDK 21.0.1 and 17.0.9 on: JDK-8293114; 18 to 20
+     * never got it); an older one refuses to start with an option it does not know.
      */
     static boolean trimsNativeHeap(Runtime.Version version) {
         return version.feature() > 21 || (version.feature() == 21 && version.update() >= 1)
-                || (version.feature() >= 17 && version.feature() < 21 && version.update() >= 9);
+                || (version.feature() == 17 && version.update() >= 9);
     }
 
     /**

@@ -126,24 +126,25 @@ public final class DataPathWarmup {
     }
 
     private Layer layer(Codec codec, byte[] stored, boolean readAhead) {
+        // every object is the same sample: one set of expected hashes serves them all
+        BlockHashes hashes = new BlockHashes() {
+            @Override
+            public int blockBytes() {
+                return SHA_BLOCK_BYTES;
+            }
+
+            @Override
+            public byte[] expected() {
+                return blockHashes;
+            }
+
+            @Override
+            public String source() {
+                return "the warm-up sample";
+            }
+        };
         List<SourceObject> objects = new ArrayList<>();
         for (int i = 0; i < OBJECTS; i++) {
-            BlockHashes hashes = new BlockHashes() {
-                @Override
-                public int blockBytes() {
-                    return SHA_BLOCK_BYTES;
-                }
-
-                @Override
-                public byte[] expected() {
-                    return blockHashes;
-                }
-
-                @Override
-                public String source() {
-                    return "the warm-up sample";
-                }
-            };
             objects.add(new SourceObject("warm-up-" + codec.label() + (readAhead ? "-read-ahead" : "") + "-" + i,
                     "warm-up", (long) i * SAMPLE_BYTES, SAMPLE_BYTES, md5Hex, hashes, codec,
                     readAhead ? new InMemoryReads(stored) : () -> channel(stored)));

@@ -80,6 +80,7 @@ class LauncherOptionsTest {
         assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("17.0.8+7"))).isFalse();
         assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("17.0.9+9"))).isTrue();
         assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("17.0.15+6-Debian-1deb12u1"))).isTrue();
+        assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("20.0.2+9"))).isFalse();
         assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("21+35"))).isFalse();
         assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("21.0.1+12"))).isTrue();
         assertThat(LauncherOptions.trimsNativeHeap(Runtime.Version.parse("25"))).isTrue();
