@@ -7,22 +7,43 @@ import dev.restoreagent.api.JobView;
 import dev.restoreagent.api.RestoreRequest;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A fresh {@code restore-agent serve} for one measurement, so that its peak resident set is that
- * measurement's alone. Restores go through its socket, as callers on a storage node send them.
+ * measurement's alone. Restores go through its socket, as callers on a storage node send them; a
+ * measurement of a daemon's life calls {@link #restore} again and again on the same one.
  */
 final class AgentDaemon implements AutoCloseable {
     /** How the submitted restores ended. */
     record Outcome(double seconds, long writtenBytes, double cpuSeconds, long peakRssBytes, long directPeakBytes,
                    String failure) {
+    }
+
+    /** The daemon's resident set ({@code VmRSS}) and thread count ({@code Threads}) at one moment. */
+    record Resident(long rssBytes, int threads) {
+        /** Read from the lines of {@code /proc/PID/status}; -1 for a field that is not there (a zombie's). */
+        static Resident parse(List<String> statusLines) {
+            long rss = -1;
+            int threads = -1;
+            for (String line : statusLines) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                } else if (line.startsWith("Threads:")) {
+                    threads = Integer.parseInt(line.substring("Threads:".length()).strip());
+                }
+            }
+            return new Resident(rss, threads);
+        }
     }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -84,7 +105,10 @@ final class AgentDaemon implements AutoCloseable {
         }
     }
 
-    /** Submits every request at once, waits for all of them to end, and says what they cost. */
+    /**
+     * Submits every request at once, waits for all of them to end, and says what they cost: their CPU alone, but
+     * the peak resident set and direct peak of the daemon's whole life so far.
+     */
     Outcome restore(List<RestoreRequest> requests, Duration timeout) throws IOException, InterruptedException {
         double cpuBefore = watch.cpuSeconds(process.toHandle());
         List<String> ids = new ArrayList<>();
@@ -121,6 +145,30 @@ final class AgentDaemon implements AutoCloseable {
         long written = jobs.stream().mapToLong(j -> j.bytesWritten() + j.bytesZeroed()).sum();
         return new Outcome(Duration.between(first, last).toNanos() / 1e9, written, cpu, peakRssBytes(), directPeak,
                 failure);
+    }
+
+    /** Its resident set and threads now; -1 for both once it has exited. */
+    Resident resident() throws IOException {
+        try {
+            return Resident.parse(Files.readAllLines(proc("status")));
+        } catch (NoSuchFileException e) {
+            return new Resident(-1, -1);
+        }
+    }
+
+    /**
+     * The options that cap its JVM's memory ({@code -Xms}, {@code -Xmx}, {@code -XX:MaxDirectMemorySize}), as
+     * its command line holds them: what {@code bin/restore-agent} gave it.
+     */
+    List<String> memoryOptions() throws IOException {
+        // the launcher execs java, so the daemon's pid is the JVM's; its arguments are NUL-separated
+        String cmdline = new String(Files.readAllBytes(proc("cmdline")), StandardCharsets.UTF_8);
+        return Arrays.stream(cmdline.split("\0")).filter(a -> a.startsWith("-Xms") || a.startsWith("-Xmx")
+                || a.startsWith("-XX:MaxDirectMemorySize=")).toList();
+    }
+
+    private Path proc(String file) {
+        return Path.of("/proc", Long.toString(process.pid()), file);
     }
 
     private long peakRssBytes() {

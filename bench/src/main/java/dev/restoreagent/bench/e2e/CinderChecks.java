@@ -16,6 +16,10 @@ final class CinderChecks {
     private static final Map<String, Double> SPEEDUP_WANTED = Map.of("zlib", 3.0, "zstd", 2.5, "bz2", 1.8);
     private static final double CPU_WANTED = 1.3;
     private static final double SEED_WANTED = 0.7;
+    /** What N seed restores at once may add to one restore's peak RSS. */
+    private static final long SEED_FLAT_BYTES = 32 * BenchPlan.MIB;
+    /** A daemon's lifetime peak RSS over its mixed day may pass B by this much: its JVM, threads and native memory. */
+    private static final long DAY_HEADROOM_BYTES = 96 * BenchPlan.MIB;
 
     private CinderChecks() {}
 
@@ -82,8 +86,7 @@ final class CinderChecks {
                 checks.add(new TargetCheck(cpuTarget, measured, x <= CPU_WANTED));
             }
         }
-        Optional<Measurement> seed = r.all().stream().filter(m -> m.scenario().equals(CinderScenarios.SEED))
-                .findFirst();
+        Optional<Measurement> seed = seed(r, plan.seedN());
         Optional<Measurement> igzip = median(r, CinderScenarios.LIMIT, LIMIT_DECODER.get("zlib"));
         String seedTarget = f("%d seed restores (zlib, one object each), aggregate >= %.1fx the machine's decode+verify"
                 + " limit (%d cores / (`igzip -dc` + sha256 CPU s/GiB))", plan.seedN(), SEED_WANTED, cores);
@@ -109,7 +112,73 @@ final class CinderChecks {
                 rssLimit >> 20), seed.filter(Measurement::ok).map(m -> TargetCheck.mib(m.peakRssBytes()))
                 .orElse("not measured"), seed.filter(Measurement::ok).map(m -> m.peakRssBytes() <= rssLimit)
                 .orElse(null)));
+        checks.add(seedFlat(r, plan));
+        checks.add(day(r, plan));
         return checks;
+    }
+
+    private static Optional<Measurement> seed(Results r, int n) {
+        return r.all().stream().filter(m -> m.scenario().equals(CinderScenarios.SEED) && m.n() == n).findFirst();
+    }
+
+    /** The seed restores at N against one of them, each in a fresh daemon: what N adds to the peak. */
+    private static TargetCheck seedFlat(Results r, CinderPlan plan) {
+        String target = f("the %d seed restores' peak RSS flat in N: N = %d at most %d MiB above N = 1", plan.seedN(),
+                plan.seedN(), SEED_FLAT_BYTES >> 20);
+        Optional<Measurement> one = seed(r, 1);
+        Optional<Measurement> many = seed(r, plan.seedN());
+        Optional<String> failure = Stream.of(one, many).flatMap(Optional::stream).filter(m -> !m.ok())
+                .map(m -> "failed: N = " + m.n() + ": " + m.failure()).findFirst();
+        if (one.isEmpty() || many.isEmpty() || failure.isPresent()) {
+            return new TargetCheck(target, failure.orElse("not measured"), null);
+        }
+        long rise = many.get().peakRssBytes() - one.get().peakRssBytes();
+        String measured = f("N = 1: %s, N = %d: %s (%+d MiB)", TargetCheck.mib(one.get().peakRssBytes()),
+                plan.seedN(), TargetCheck.mib(many.get().peakRssBytes()), rise / BenchPlan.MIB);
+        if (rise > SEED_FLAT_BYTES) {
+            long directRise = many.get().directPeakBytes() - one.get().directPeakBytes();
+            measured += f("; missed by %d MiB: the direct memory peak (the budget's buffers) rose %d MiB, from %s to"
+                            + " %s", (rise - SEED_FLAT_BYTES) >> 20, directRise / BenchPlan.MIB,
+                    TargetCheck.mib(one.get().directPeakBytes()), TargetCheck.mib(many.get().directPeakBytes()));
+            measured += directRise >= rise ? ": the budget in use, not memory outside it"
+                    : f(", and %d MiB came from outside the budget: %d restores' heap, threads and native memory",
+                    (rise - directRise) >> 20, plan.seedN());
+        }
+        return new TargetCheck(target, measured, rise <= SEED_FLAT_BYTES);
+    }
+
+    /** A daemon's mixed day: its lifetime peak against B plus the headroom, with what each round added. */
+    private static TargetCheck day(Results r, CinderPlan plan) {
+        long budget = r.plan().budgetBytes();
+        long limit = budget + DAY_HEADROOM_BYTES;
+        String target = f("a daemon's mixed day (twenty %s restores, the %d seed restores, twice) at B = %s: lifetime"
+                + " peak RSS <= B + %d MiB", size(plan.volumeBytes()), plan.seedN(), TargetCheck.mib(budget),
+                DAY_HEADROOM_BYTES >> 20);
+        List<Measurement> phases = r.all().stream().filter(m -> m.scenario().equals(DaemonDay.DAY)).toList();
+        Optional<Measurement> failed = phases.stream().filter(m -> !m.ok()).findFirst();
+        if (phases.isEmpty() || failed.isPresent()) {
+            return new TargetCheck(target, failed.map(m -> "failed: " + m.subject() + ": " + m.failure())
+                    .orElse("not measured"), null);
+        }
+        Measurement end = phases.get(phases.size() - 1);
+        // the day is one round of phases done twice
+        Measurement firstRound = phases.get(phases.size() / 2 - 1);
+        String measured = f("%s at the day's end, %s after its first round; at its end RSS %s, %d threads",
+                TargetCheck.mib(end.peakRssBytes()), TargetCheck.mib(firstRound.peakRssBytes()),
+                TargetCheck.mib(end.rssAfterBytes()), end.threadsAfter());
+        if (end.peakRssBytes() > limit) {
+            measured += f("; missed by %d MiB: the second round added %d MiB to the first's peak; the direct memory"
+                            + " peak was %s, so at least %d MiB of the peak lay outside the budget (heap, thread"
+                            + " stacks, native memory)", (end.peakRssBytes() - limit) >> 20,
+                    (end.peakRssBytes() - firstRound.peakRssBytes()) >> 20, TargetCheck.mib(end.directPeakBytes()),
+                    (end.peakRssBytes() - end.directPeakBytes()) >> 20);
+        }
+        return new TargetCheck(target, measured, end.peakRssBytes() <= limit);
+    }
+
+    // "1 GiB" rather than "1024 MiB", as the issue writes it
+    private static String size(long bytes) {
+        return bytes % BenchPlan.GIB == 0 ? bytes / BenchPlan.GIB + " GiB" : TargetCheck.mib(bytes);
     }
 
     private static String speedReason(Measurement agent, Optional<Measurement> daemon, Measurement cinder,

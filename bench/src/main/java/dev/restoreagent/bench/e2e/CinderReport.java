@@ -66,7 +66,8 @@ final class CinderReport {
         }
         md.append("\n### 4b. The seed scenario\n\n");
         md.append(f("%d restores at once through one daemon (B = %s) into files, of one backup of a %s volume "
-                        + "(mixed) that Cinder wrote at its default chunk size (%d bytes, so one object), zlib.\n\n",
+                        + "(mixed) that Cinder wrote at its default chunk size (%d bytes, so one object), zlib; "
+                        + "and one restore of it, in a daemon of its own, to compare the peaks with.\n\n",
                 plan.seedN(), TargetCheck.mib(r.plan().budgetBytes()), TargetCheck.mib(plan.seedVolumeBytes()),
                 CinderPlan.DEFAULT_CHUNK_BYTES));
         md.append("| N | peak RSS | direct peak | s | aggregate MiB/s | CPU s | CPU s/GiB | result |\n")
@@ -77,7 +78,29 @@ final class CinderReport {
             md.append(m.ok() ? f("%.2f | %.0f | %.1f | %.2f | ok |\n", m.seconds(), m.mibPerSecond(), m.cpuSeconds(),
                     m.cpuSecondsPerGib()) : "- | - | - | - | " + m.failure().replace("|", "/") + " |\n");
         }
+        day(md, r);
         return md.toString();
+    }
+
+    private static void day(StringBuilder md, Results r) {
+        List<Measurement> phases = r.all().stream().filter(m -> m.scenario().equals(DaemonDay.DAY)).toList();
+        md.append("\n### 4c. A daemon's day\n\n");
+        md.append(f("One daemon at B = %s, started fresh, runs these phases in order; each batch's targets are "
+                        + "checked against their volume's md5 and deleted before the next batch. Peak RSS so far is "
+                        + "the kernel's high-water mark (VmHWM) of the daemon's process over its whole life; RSS "
+                        + "(VmRSS) and threads after are read from /proc/PID/status as the phase's last batch ends. "
+                        + "s and CPU s add up the phase's batches (first submission to the last job's end; the "
+                        + "daemon's utime + stime). The JVM's heap lies outside B: the daemon runs with %s, as "
+                        + "`bin/restore-agent` starts it.\n\n", TargetCheck.mib(r.plan().budgetBytes()),
+                phases.isEmpty() ? "-" : "`" + phases.get(0).note() + "`"));
+        md.append("| phase | restores | s | CPU s | peak RSS so far | RSS after | threads after | result |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (Measurement m : phases) {
+            md.append("| ").append(m.subject()).append(" | ").append(m.n()).append(" | ");
+            md.append(m.ok() ? f("%.2f | %.1f | %s | %s | %d | ok |\n", m.seconds(), m.cpuSeconds(),
+                    TargetCheck.mib(m.peakRssBytes()), TargetCheck.mib(m.rssAfterBytes()), m.threadsAfter())
+                    : "- | - | - | - | - | " + m.failure().replace("|", "/") + " |\n");
+        }
     }
 
     private static double zero(CinderData.Input input) {

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * Section 4: the agent against Cinder's own restore step on backups Cinder's driver wrote, the decode limit of
- * each codec on the same objects, and the seed scenario.
+ * each codec on the same objects, the seed scenario, and a daemon's mixed day ({@link DaemonDay}).
  */
 final class CinderScenarios {
     static final String CINDER = "cinder";
@@ -84,8 +84,13 @@ final class CinderScenarios {
         all.add(logged(bashTimes(OPENSSL_SHA256, OPENSSL_SHA256, List.of(first.volume()),
                 first.backup().volumeBytes(), "the same bytes; libcrypto, with the CPU's SHA instructions where"
                         + " it has them")));
-        all.add(scenarios.agent(SEED, "agent", data.seed.backup(), cinderPlan.seedN(), Scenarios.FILE, true,
-                plan.budgetBytes()));
+        // N = 1 first, each N in a fresh daemon: what the seed restores add to one restore's peak
+        for (int n : List.of(1, cinderPlan.seedN())) {
+            all.add(scenarios.agent(SEED, "agent", data.seed.backup(), n, Scenarios.FILE, true, plan.budgetBytes()));
+        }
+        CinderData.Input mixedZlib = data.compared.stream().filter(i -> i.shape() == CinderData.MIXED
+                && i.codec().equals("zlib")).findFirst().orElseThrow();
+        all.addAll(new DaemonDay(plan.budgetBytes(), data, mixedZlib, cinderPlan.seedN(), launcher, work, log).run());
         return all;
     }
 
@@ -198,7 +203,8 @@ final class CinderScenarios {
                 + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
     }
 
-    private String check(Path target, CinderData.Input input) throws IOException {
+    /** Null when {@code target} holds {@code input}'s volume; else what differs. */
+    static String check(Path target, CinderData.Input input) throws IOException {
         String md5 = Md5.hex(target);
         return md5.equals(input.backup().volumeMd5()) ? null
                 : "restored data differ: md5 " + md5 + " of " + target + ", expected " + input.backup().volumeMd5();

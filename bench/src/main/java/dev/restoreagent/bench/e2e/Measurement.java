@@ -21,10 +21,20 @@ import java.util.Optional;
  * @param cpuSeconds user and system CPU of the process
  * @param failure why the run did not finish, null when it did
  * @param note anything the table should say about this row
+ * @param rssAfterBytes resident set of the process (VmRSS) when the run ended, -1 where it was not read
+ * @param threadsAfter the process's threads when the run ended, -1 where they were not counted
  */
 record Measurement(String scenario, String subject, String target, int n, long objectBytes, long bytes,
                    long writtenBytes, double seconds, long peakRssBytes, long directPeakBytes, double cpuSeconds,
-                   String failure, String note) {
+                   String failure, String note, long rssAfterBytes, int threadsAfter) {
+
+    /** A run whose process was not read after it: no RSS or threads after. */
+    Measurement(String scenario, String subject, String target, int n, long objectBytes, long bytes,
+                long writtenBytes, double seconds, long peakRssBytes, long directPeakBytes, double cpuSeconds,
+                String failure, String note) {
+        this(scenario, subject, target, n, objectBytes, bytes, writtenBytes, seconds, peakRssBytes, directPeakBytes,
+                cpuSeconds, failure, note, -1, -1);
+    }
 
     boolean ok() {
         return failure == null;

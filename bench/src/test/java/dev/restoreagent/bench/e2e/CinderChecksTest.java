@@ -40,9 +40,30 @@ class CinderChecksTest {
         all.add(row(CinderScenarios.LIMIT, CinderScenarios.SHA256SUM, 4.4, 4.4));
         all.add(row(CinderScenarios.LIMIT, CinderScenarios.OPENSSL_SHA256, 0.98, 0.98));
         // 41 restores of 200 MiB in 8 s: 1.0 GiB/s against 2 cores / 1.72 CPU s/GiB = 1.16 GiB/s
+        all.add(seed(1, 300, 40));
         all.add(new Measurement(CinderScenarios.SEED, "agent", Scenarios.FILE, 41, 200 << 20, 41L * (200 << 20),
                 -1, 8.0, 330L << 20, 200L << 20, 15.0, null, null));
+        all.addAll(day(320, 330, 330, 340));
         return all;
+    }
+
+    private static Measurement seed(int n, long peakMib, long directMib) {
+        return new Measurement(CinderScenarios.SEED, "agent", Scenarios.FILE, n, 200 << 20, n * (200L << 20), -1,
+                1.0, peakMib << 20, directMib << 20, 1.5, null, null);
+    }
+
+    // one row a phase with the daemon's lifetime peak after it; its direct peak 230 MiB, 31 threads at the end
+    private static List<Measurement> day(long... peaksMib) {
+        List<Measurement> phases = new ArrayList<>();
+        for (int i = 0; i < peaksMib.length; i++) {
+            phases.add(new Measurement(DaemonDay.DAY, (i + 1) + ". phase", Scenarios.FILE, 20, 256 << 20, 20 * GIB,
+                    -1, 30.0, peaksMib[i] << 20, 230L << 20, 50.0, null, "-Xmx256m", 180L << 20, 31));
+        }
+        return phases;
+    }
+
+    private static TargetCheck check(List<TargetCheck> checks, String targetStart) {
+        return checks.stream().filter(c -> c.target().startsWith(targetStart)).findFirst().orElseThrow();
     }
 
     private static List<TargetCheck> evaluate(List<Measurement> all) {
@@ -53,7 +74,7 @@ class CinderChecksTest {
     void aRunAtTheTargetsMeetsEveryOneAndTakesTheFasterSha256AsTheLimit() {
         List<TargetCheck> checks = evaluate(run(2.5));
 
-        assertThat(checks).hasSize(8).allSatisfy(c -> assertThat(c.met()).as(c.target() + ": " + c.measured())
+        assertThat(checks).hasSize(10).allSatisfy(c -> assertThat(c.met()).as(c.target() + ": " + c.measured())
                 .isTrue());
         assertThat(checks.get(1).measured()).contains("`openssl dgst -sha256`").contains("1.72");
     }
@@ -76,5 +97,89 @@ class CinderChecksTest {
 
         assertThat(bz2.met()).isNull();
         assertThat(bz2.measured()).isEqualTo("not measured (a run failed)");
+    }
+
+    @Test
+    void aDayWithinBPlus96MiBMeetsItsTargetAndSaysWhatTheDaemonHeldAtItsEnd() {
+        TargetCheck day = check(evaluate(run(2.5)), "a daemon's mixed day");
+
+        assertThat(day.target()).isEqualTo("a daemon's mixed day (twenty 1 GiB restores, the 41 seed restores, twice)"
+                + " at B = 256 MiB: lifetime peak RSS <= B + 96 MiB");
+        assertThat(day.met()).isTrue();
+        assertThat(day.measured()).isEqualTo("340 MiB at the day's end, 330 MiB after its first round; at its end RSS"
+                + " 180 MiB, 31 threads");
+    }
+
+    @Test
+    void aDayAboveBPlus96MiBMissesWithWhatTheSecondRoundAddedAndWhatLayOutsideTheBudget() {
+        List<Measurement> all = run(2.5);
+        all.removeIf(m -> m.scenario().equals(DaemonDay.DAY));
+        all.addAll(day(320, 330, 360, 370));
+
+        TargetCheck day = check(evaluate(all), "a daemon's mixed day");
+
+        assertThat(day.met()).isFalse();
+        assertThat(day.measured()).contains("370 MiB at the day's end, 330 MiB after its first round")
+                .contains("missed by 18 MiB: the second round added 40 MiB to the first's peak")
+                .contains("at least 140 MiB of the peak lay outside the budget");
+    }
+
+    @Test
+    void aDayWithAFailedPhaseIsNotMeasuredRatherThanMissed() {
+        List<Measurement> all = run(2.5);
+        all.add(Measurement.failed(DaemonDay.DAY, "5. phase", Scenarios.FILE, 41, 0, 0, 0, "md5 differs"));
+
+        TargetCheck day = check(evaluate(all), "a daemon's mixed day");
+
+        assertThat(day.met()).isNull();
+        assertThat(day.measured()).isEqualTo("failed: 5. phase: md5 differs");
+    }
+
+    @Test
+    void seedRestoresAtMost32MiBAboveOneAreFlatInN() {
+        TargetCheck flat = check(evaluate(run(2.5)), "the 41 seed restores' peak RSS flat in N");
+
+        assertThat(flat.target()).isEqualTo("the 41 seed restores' peak RSS flat in N: N = 41 at most 32 MiB above"
+                + " N = 1");
+        assertThat(flat.met()).isTrue();
+        assertThat(flat.measured()).isEqualTo("N = 1: 300 MiB, N = 41: 330 MiB (+30 MiB)");
+    }
+
+    @Test
+    void seedRestoresFarAboveOneMissWithTheShareOutsideTheBudget() {
+        List<Measurement> all = run(2.5);
+        all.removeIf(m -> m.scenario().equals(CinderScenarios.SEED) && m.n() == 1);
+        all.add(seed(1, 250, 190));
+
+        TargetCheck flat = check(evaluate(all), "the 41 seed restores' peak RSS flat in N");
+
+        assertThat(flat.met()).isFalse();
+        assertThat(flat.measured()).isEqualTo("N = 1: 250 MiB, N = 41: 330 MiB (+80 MiB); missed by 48 MiB: the"
+                + " direct memory peak (the budget's buffers) rose 10 MiB, from 190 MiB to 200 MiB, and 70 MiB came"
+                + " from outside the budget: 41 restores' heap, threads and native memory");
+    }
+
+    @Test
+    void seedRestoresAboveOneByTheBudgetInUseSayItIsTheBudget() {
+        List<Measurement> all = run(2.5);
+        all.removeIf(m -> m.scenario().equals(CinderScenarios.SEED) && m.n() == 1);
+        all.add(seed(1, 250, 100));
+
+        TargetCheck flat = check(evaluate(all), "the 41 seed restores' peak RSS flat in N");
+
+        assertThat(flat.met()).isFalse();
+        assertThat(flat.measured()).endsWith("rose 100 MiB, from 100 MiB to 200 MiB: the budget in use, not memory"
+                + " outside it");
+    }
+
+    @Test
+    void seedRestoresWithoutTheirNOf1AreNotMeasured() {
+        List<Measurement> all = run(2.5);
+        all.removeIf(m -> m.scenario().equals(CinderScenarios.SEED) && m.n() == 1);
+
+        TargetCheck flat = check(evaluate(all), "the 41 seed restores' peak RSS flat in N");
+
+        assertThat(flat.met()).isNull();
+        assertThat(flat.measured()).isEqualTo("not measured");
     }
 }
