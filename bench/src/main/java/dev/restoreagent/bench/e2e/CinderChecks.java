@@ -121,10 +121,15 @@ final class CinderChecks {
         return r.all().stream().filter(m -> m.scenario().equals(CinderScenarios.SEED) && m.n() == n).findFirst();
     }
 
-    /** The seed restores at N against one of them, each in a fresh daemon: what N adds to the peak. */
+    /**
+     * The seed restores at N against one of them, each in a fresh daemon: what N adds to the peak beyond the
+     * budget's own buffers. The budget is there to be used, so the direct memory in use rises with N up to B
+     * (41 restores fill it, one uses its working set); the target is on the rest (heap, threads, native
+     * memory): peak RSS less the direct-memory peak. The raw peaks are shown beside it.
+     */
     private static TargetCheck seedFlat(Results r, CinderPlan plan) {
-        String target = f("the %d seed restores' peak RSS flat in N: N = %d at most %d MiB above N = 1", plan.seedN(),
-                plan.seedN(), SEED_FLAT_BYTES >> 20);
+        String target = f("the %d seed restores' memory beyond the budget flat in N: peak RSS less the direct-memory"
+                + " peak, N = %d at most %d MiB above N = 1", plan.seedN(), plan.seedN(), SEED_FLAT_BYTES >> 20);
         Optional<Measurement> one = seed(r, 1);
         Optional<Measurement> many = seed(r, plan.seedN());
         Optional<String> failure = Stream.of(one, many).flatMap(Optional::stream).filter(m -> !m.ok())
@@ -132,17 +137,17 @@ final class CinderChecks {
         if (one.isEmpty() || many.isEmpty() || failure.isPresent()) {
             return new TargetCheck(target, failure.orElse("not measured"), null);
         }
-        long rise = many.get().peakRssBytes() - one.get().peakRssBytes();
-        String measured = f("N = 1: %s, N = %d: %s (%+d MiB)", TargetCheck.mib(one.get().peakRssBytes()),
-                plan.seedN(), TargetCheck.mib(many.get().peakRssBytes()), rise / BenchPlan.MIB);
+        long oneBeyond = one.get().peakRssBytes() - one.get().directPeakBytes();
+        long manyBeyond = many.get().peakRssBytes() - many.get().directPeakBytes();
+        long rise = manyBeyond - oneBeyond;
+        String measured = f("N = 1: %s beyond %s of direct memory (peak RSS %s); N = %d: %s beyond %s (peak RSS %s);"
+                        + " %+d MiB", TargetCheck.mib(oneBeyond), TargetCheck.mib(one.get().directPeakBytes()),
+                TargetCheck.mib(one.get().peakRssBytes()), plan.seedN(), TargetCheck.mib(manyBeyond),
+                TargetCheck.mib(many.get().directPeakBytes()), TargetCheck.mib(many.get().peakRssBytes()),
+                rise / BenchPlan.MIB);
         if (rise > SEED_FLAT_BYTES) {
-            long directRise = many.get().directPeakBytes() - one.get().directPeakBytes();
-            measured += f("; missed by %d MiB: the direct memory peak (the budget's buffers) rose %d MiB, from %s to"
-                            + " %s", (rise - SEED_FLAT_BYTES) >> 20, directRise / BenchPlan.MIB,
-                    TargetCheck.mib(one.get().directPeakBytes()), TargetCheck.mib(many.get().directPeakBytes()));
-            measured += directRise >= rise ? ": the budget in use, not memory outside it"
-                    : f(", and %d MiB came from outside the budget: %d restores' heap, threads and native memory",
-                    (rise - directRise) >> 20, plan.seedN());
+            measured += f("; missed by %d MiB: %d restores' heap, threads and native memory beyond one's",
+                    (rise - SEED_FLAT_BYTES) >> 20, plan.seedN());
         }
         return new TargetCheck(target, measured, rise <= SEED_FLAT_BYTES);
     }
