@@ -22,6 +22,7 @@ final class Checkpointer {
     /** The layer being restored, where in it the restore began, and its writer. */
     private volatile int layer;
     private volatile int firstObject;
+    private volatile int layerObjects;
     private volatile LayerWriter writer;
 
     Checkpointer(BlockTarget target, WritePipeline writes, Checkpoint resumeFrom, Consumer<Checkpoint> onCheckpoint) {
@@ -31,11 +32,12 @@ final class Checkpointer {
         this.last = resumeFrom;
     }
 
-    /** A layer's objects from {@code first} on are now written through {@code layerWriter}. */
-    void layerStarted(int layerIndex, int first, LayerWriter layerWriter) {
+    /** A layer of {@code objects} objects, from {@code first} on, is now written through {@code layerWriter}. */
+    void layerStarted(int layerIndex, int first, int objects, LayerWriter layerWriter) {
         writer = null;
         layer = layerIndex;
         firstObject = first;
+        layerObjects = objects;
         writer = layerWriter;
     }
 
@@ -47,7 +49,9 @@ final class Checkpointer {
         }
         LayerWriter.Committed committed = current.committed();
         Checkpoint candidate = new Checkpoint(layer, firstObject + committed.objects());
-        if (current == writer && isAfter(candidate) && writes.completedThrough(committed.mark())) {
+        // a whole layer's checkpoint is the restore's own, after its own flush: not a second sync of the same
+        if (candidate.objects() < layerObjects && current == writer && isAfter(candidate)
+                && writes.completedThrough(committed.mark())) {
             target.flush();
             reached(candidate);
         }
