@@ -24,6 +24,10 @@ final class CinderScenarios {
     static final String CINDER = "cinder";
     static final String LIMIT = "decode-limit";
     static final String SEED = "seed";
+    /** The subject of the disk's rate among the limits. */
+    static final String DISK_RATE = "disk:";
+    /** The disk-rate row's dd block size: what a restore writes at most at once. */
+    private static final long DD_BLOCK_BYTES = 4L << 20;
     static final String AGENT_ONE_SHOT = "agent one-shot";
     static final String AGENT_DAEMON = "agent daemon";
     static final String CINDER_STEP = "Cinder's restore step";
@@ -84,6 +88,7 @@ final class CinderScenarios {
         all.add(logged(bashTimes(OPENSSL_SHA256, OPENSSL_SHA256, List.of(first.volume()),
                 first.backup().volumeBytes(), "the same bytes; libcrypto, with the CPU's SHA instructions where"
                         + " it has them")));
+        all.add(logged(diskRate(data.seed, cinderPlan.seedN())));
         // N = 1 first, each N in a fresh daemon: what the seed restores add to one restore's peak
         for (int n : List.of(1, cinderPlan.seedN())) {
             all.add(scenarios.agent(SEED, "agent", data.seed.backup(), n, Scenarios.FILE, true, plan.budgetBytes()));
@@ -190,6 +195,63 @@ final class CinderScenarios {
                     "exit " + p.exitValue() + ": " + out.strip());
         }
         return new Measurement(LIMIT, subject, "-", 1, 0, bytes, -1, seconds, -1, -1, cpu, null, note);
+    }
+
+    /**
+     * The disk's rate for what {@code n} restores of {@code input} write into new files: its volume's non-zero
+     * 4 KiB blocks (a restore skips the zero ones), {@code n} times at once, each file synced (`dd
+     * conv=fsync` from /dev/zero, whose reads cost next to nothing). Its bytes are the volumes' (zeros too),
+     * so that its rate compares with the restores' own.
+     */
+    private Measurement diskRate(CinderData.Input input, int n) throws IOException, InterruptedException {
+        long nonZero = nonZeroBytes(input.volume());
+        long blocks = Math.max(1, (nonZero + DD_BLOCK_BYTES - 1) / DD_BLOCK_BYTES);
+        Path dir = Files.createDirectories(work.resolve("targets"));
+        List<String> argv = new ArrayList<>(List.of("bash", "-c", "count=$1; shift; for f in \"$@\"; do"
+                + " dd if=/dev/zero of=\"$f\" bs=" + DD_BLOCK_BYTES + " count=$count conv=fsync status=none & done;"
+                + " for job in $(jobs -p); do wait $job || exit 1; done; times", "bash", Long.toString(blocks)));
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            files.add(dir.resolve("disk-rate-" + i + ".img"));
+            argv.add(files.get(i).toString());
+        }
+        String subject = String.format(Locale.ROOT, "%s %d x dd conv=fsync of the non-zero bytes", DISK_RATE, n);
+        Commands.run(List.of("sync"), work.resolve("runs").resolve("cinder-agent.log"));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        boolean ended = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (Path file : files) {
+            Files.deleteIfExists(file);
+        }
+        long bytes = n * input.backup().volumeBytes();
+        if (!ended || p.exitValue() != 0) {
+            p.destroyForcibly();
+            return Measurement.failed(LIMIT, subject, Scenarios.FILE, n, 0, bytes, 0,
+                    ended ? "exit " + p.exitValue() + ": " + out.strip() : "still running after " + TIMEOUT_SECONDS
+                            + " s");
+        }
+        return new Measurement(LIMIT, subject, Scenarios.FILE, n, 0, bytes, n * blocks * DD_BLOCK_BYTES, seconds, -1,
+                -1, childrenCpuSeconds(out), null, String.format(Locale.ROOT, "%d files of %d MiB at once, as the seed restores write them"
+                        + " (their volume's %d%% non-zero 4 KiB blocks); MiB/s of the volumes' bytes", n,
+                        blocks * DD_BLOCK_BYTES >> 20, Math.round(100.0 * nonZero / input.backup().volumeBytes())));
+    }
+
+    /** The bytes of {@code volume}'s 4 KiB blocks that are not all zero (a short last block counts as it is). */
+    static long nonZeroBytes(Path volume) throws IOException {
+        byte[] all = Files.readAllBytes(volume);
+        long nonZero = 0;
+        for (int from = 0; from < all.length; from += 4096) {
+            int to = Math.min(all.length, from + 4096);
+            for (int i = from; i < to; i++) {
+                if (all[i] != 0) {
+                    nonZero += to - from;
+                    break;
+                }
+            }
+        }
+        return nonZero;
     }
 
     /** The children's user + system seconds from the last line bash's {@code times} printed; NaN if it is not there. */

@@ -41,12 +41,19 @@ class CinderChecksTest {
         }
         all.add(row(CinderScenarios.LIMIT, CinderScenarios.SHA256SUM, 4.4, 4.4));
         all.add(row(CinderScenarios.LIMIT, CinderScenarios.OPENSSL_SHA256, 0.98, 0.98));
-        // 41 restores of 200 MiB in 8 s: 1.0 GiB/s against 2 cores / 1.72 CPU s/GiB = 1.16 GiB/s
+        // 41 restores of 200 MiB in 8 s: 1.0 GiB/s against 2 cores / 1.72 CPU s/GiB = 1.16 GiB/s; the disk's 2 GiB/s
+        all.add(disk(4.0));
         all.add(seed(1, 300, 40));
         all.add(new Measurement(CinderScenarios.SEED, "agent", Scenarios.FILE, 41, 200 << 20, 41L * (200 << 20),
                 -1, 8.0, 330L << 20, 200L << 20, 15.0, null, null));
         all.addAll(day(320, 330, 330, 340));
         return all;
+    }
+
+    // the disk's rate for the 41 restores' bytes (8.0 GiB of volumes) in {@code seconds}
+    private static Measurement disk(double seconds) {
+        return new Measurement(CinderScenarios.LIMIT, CinderScenarios.DISK_RATE + " 41 x dd conv=fsync of the non-zero"
+                + " bytes", Scenarios.FILE, 41, 0, 41L * (200 << 20), 41L * (160 << 20), seconds, -1, -1, 3.0, null, null);
     }
 
     private static Measurement seed(int n, long peakMib, long directMib) {
@@ -79,6 +86,36 @@ class CinderChecksTest {
         assertThat(checks).hasSize(10).allSatisfy(c -> assertThat(c.met()).as(c.target() + ": " + c.measured())
                 .isTrue());
         assertThat(checks.get(1).measured()).contains("`openssl dgst -sha256`").contains("1.72");
+    }
+
+    @Test
+    void theSeedIsJudgedAgainstTheCoresWhenTheDiskIsFaster() {
+        TargetCheck seed = check(evaluate(run(2.5)), "41 seed restores (zlib, one object each)");
+
+        assertThat(seed.met()).isTrue();
+        assertThat(seed.measured()).isEqualTo("1.00 GiB/s vs 1.16 (0.86x): the cores' limit; the cores' 1.16 GiB/s,"
+                + " the disk's 2.00; the agent spent 1.87 CPU s/GiB");
+    }
+
+    @Test
+    void theSeedIsJudgedAgainstTheDiskWhenItIsSlower() {
+        List<Measurement> all = run(2.5);
+        all.removeIf(m -> m.subject().startsWith(CinderScenarios.DISK_RATE));
+        all.add(disk(10.0));
+
+        TargetCheck seed = check(evaluate(all), "41 seed restores (zlib, one object each)");
+
+        // 1.0 GiB/s against the disk's 0.8: above it, as the restores skip nothing more than dd wrote
+        assertThat(seed.met()).isTrue();
+        assertThat(seed.measured()).startsWith("1.00 GiB/s vs 0.80 (1.25x): the disk's limit;");
+    }
+
+    @Test
+    void theSeedWithoutTheDiskRateIsNotMeasured() {
+        List<Measurement> all = run(2.5);
+        all.removeIf(m -> m.subject().startsWith(CinderScenarios.DISK_RATE));
+
+        assertThat(check(evaluate(all), "41 seed restores (zlib, one object each)").met()).isNull();
     }
 
     @Test
