@@ -16,6 +16,9 @@ final class CinderChecks {
     private static final Map<String, Double> SPEEDUP_WANTED = Map.of("zlib", 3.0, "zstd", 2.5, "bz2", 1.8);
     private static final double CPU_WANTED = 1.3;
     private static final double SEED_WANTED = 0.7;
+    private static final double VERSION_WANTED_SECONDS = 0.25;
+    private static final double ONE_SHOT_WANTED = 1.35;
+    private static final double FIRST_WANTED = 1.15;
     /** What N seed restores at once may add to one restore's peak RSS. */
     private static final long SEED_FLAT_BYTES = 32 * BenchPlan.MIB;
     /** A daemon's lifetime peak RSS over its mixed day may pass B by this much: its JVM, threads and native memory. */
@@ -95,7 +98,58 @@ final class CinderChecks {
                 .orElse(null)));
         checks.add(seedFlat(r, plan));
         checks.add(day(r, plan));
+        checks.addAll(coldStart(r, compared));
         return checks;
+    }
+
+    /**
+     * What a start costs: {@code --version}; the one-shot zlib restore against the same in a warm daemon (its
+     * second restore); a daemon's first restore after {@code serve} against its second.
+     */
+    private static List<TargetCheck> coldStart(Results r, List<CinderData.Input> compared) {
+        List<TargetCheck> checks = new ArrayList<>();
+        Optional<Measurement> version = cold(r, ColdStart.VERSION);
+        String versionTarget = f("`restore-agent --version` <= %.2f s", VERSION_WANTED_SECONDS);
+        checks.add(version.isEmpty() ? new TargetCheck(versionTarget, "not measured", null)
+                : new TargetCheck(versionTarget, f("%.2f s (%s)", version.get().seconds(), version.get().note()),
+                version.get().seconds() <= VERSION_WANTED_SECONDS));
+        Optional<Measurement> first = cold(r, ColdStart.FIRST);
+        Optional<Measurement> second = cold(r, ColdStart.SECOND);
+        Optional<CinderData.Input> zlib = compared.stream().filter(i -> i.codec().equals("zlib")
+                && i.shape() == CinderData.MIXED).findFirst();
+        Optional<Measurement> oneShot = zlib.flatMap(i -> median(r, CinderScenarios.CINDER,
+                CinderScenarios.subject(CinderScenarios.AGENT_ONE_SHOT, i.label())));
+        String oneShotTarget = f("a one-shot zlib restore (JVM start included) within %.2fx of the same in a warm"
+                + " daemon", ONE_SHOT_WANTED);
+        if (oneShot.isEmpty() || second.isEmpty()) {
+            checks.add(new TargetCheck(oneShotTarget, "not measured", null));
+        } else {
+            double x = oneShot.get().seconds() / second.get().seconds();
+            String measured = f("%.2f s vs %.2f s (%.2fx); CPU %.2f vs %.2f s", oneShot.get().seconds(),
+                    second.get().seconds(), x, oneShot.get().cpuSeconds(), second.get().cpuSeconds());
+            if (x > ONE_SHOT_WANTED) {
+                measured += f("; missed: the one-shot spent %.2f CPU s more (the JVM's start, its compilers, a"
+                                + " data path run interpreted until compiled); %.2fx would need %.2f s",
+                        oneShot.get().cpuSeconds() - second.get().cpuSeconds(), ONE_SHOT_WANTED,
+                        second.get().seconds() * ONE_SHOT_WANTED);
+            }
+            checks.add(new TargetCheck(oneShotTarget, measured, x <= ONE_SHOT_WANTED));
+        }
+        String firstTarget = f("a daemon's first restore after `serve` within %.2fx of its second", FIRST_WANTED);
+        if (first.isEmpty() || second.isEmpty()) {
+            checks.add(new TargetCheck(firstTarget, "not measured", null));
+        } else {
+            double x = first.get().seconds() / second.get().seconds();
+            checks.add(new TargetCheck(firstTarget, f("%.2f s vs %.2f s (%.2fx); CPU %.2f vs %.2f s",
+                    first.get().seconds(), second.get().seconds(), x, first.get().cpuSeconds(),
+                    second.get().cpuSeconds()), x <= FIRST_WANTED));
+        }
+        return checks;
+    }
+
+    private static Optional<Measurement> cold(Results r, String subject) {
+        return r.all().stream().filter(m -> m.scenario().equals(ColdStart.COLD) && m.subject().equals(subject)
+                && m.ok()).findFirst();
     }
 
     /**

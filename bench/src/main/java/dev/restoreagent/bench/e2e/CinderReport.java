@@ -79,7 +79,25 @@ final class CinderReport {
                     m.cpuSecondsPerGib()) : "- | - | - | - | " + m.failure().replace("|", "/") + " |\n");
         }
         day(md, r);
+        coldStart(md, r);
         return md.toString();
+    }
+
+    private static void coldStart(StringBuilder md, Results r) {
+        List<Measurement> rows = r.all().stream().filter(m -> m.scenario().equals(ColdStart.COLD)).toList();
+        md.append("\n### 4d. What a start costs\n\n");
+        md.append("`restore-agent --version` as a shell runs it (the launcher and its JVM, with the class-data archive"
+                + " `make build` made, `bin/restore-agent-cds`), the median of " + ColdStart.VERSION_RUNS + " runs;"
+                + " then one fresh daemon (B as above, its data path warmed before its socket listens) restores the"
+                + " zlib mixed backup twice in a row, each target checked against the volume's md5. The one-shot"
+                + " restore they compare with is the table's above.\n\n");
+        md.append("| subject | s | CPU s | peak RSS | result | note |\n|---|---|---|---|---|---|\n");
+        for (Measurement m : rows) {
+            md.append("| ").append(m.subject()).append(" | ").append(m.ok() ? f("%.2f | %.2f | %s | ok | ",
+                    m.seconds(), m.cpuSeconds(), TargetCheck.mib(m.peakRssBytes()))
+                    : "- | - | - | " + m.failure().replace("|", "/") + " | ").append(m.note() == null ? "" : m.note())
+                    .append(" |\n");
+        }
     }
 
     private static void day(StringBuilder md, Results r) {

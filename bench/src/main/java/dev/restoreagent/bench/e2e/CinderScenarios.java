@@ -96,6 +96,7 @@ final class CinderScenarios {
         CinderData.Input mixedZlib = data.compared.stream().filter(i -> i.shape() == CinderData.MIXED
                 && i.codec().equals("zlib")).findFirst().orElseThrow();
         all.addAll(new DaemonDay(plan.budgetBytes(), data, mixedZlib, cinderPlan.seedN(), launcher, work, log).run());
+        all.addAll(new ColdStart(plan.budgetBytes(), data, mixedZlib, launcher, work, log).run());
         return all;
     }
 
