@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** The targets for restores from S3 (section 5), each a comparison within one run. */
 final class S3Checks {
-    static final double SPEED_WANTED = 0.8;
+    static final double SPEED_WANTED = 0.9;
     /**
      * "Same memory": what S3 may add to a one-shot restore's peak. Both restores fill the same budget of direct
      * buffers (the S3 client's receive buffers count in it), so what remains is the SDK's classes, its heap and
