@@ -43,7 +43,8 @@ class CommandLineFormatterTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            AgentMain.run("--version");
+            // --version answers before any logging is set up; a command's help goes through it
+            AgentMain.run("list", "--help");
             Logger.getLogger("dev.restoreagent.agent.job.JobRunner").warning("job 7: closing its source failed: EIO");
             Logger.getLogger("dev.restoreagent.agent.job.JobRunner").info("not for a command's terminal");
         } finally {

@@ -94,7 +94,7 @@ final class CinderReport {
         md.append("| subject | s | CPU s | peak RSS | result | note |\n|---|---|---|---|---|---|\n");
         for (Measurement m : rows) {
             md.append("| ").append(m.subject()).append(" | ").append(m.ok() ? f("%.2f | %.2f | %s | ok | ",
-                    m.seconds(), m.cpuSeconds(), TargetCheck.mib(m.peakRssBytes()))
+                    m.seconds(), m.cpuSeconds(), m.peakRssBytes() < 0 ? "-" : TargetCheck.mib(m.peakRssBytes()))
                     : "- | - | - | " + m.failure().replace("|", "/") + " | ").append(m.note() == null ? "" : m.note())
                     .append(" |\n");
         }
