@@ -207,9 +207,12 @@ check "installed unit: User, RuntimeDirectory, malloc settings" \
 /usr/bin/restore-agent --version >"$work/version.out" 2>&1
 check "restore-agent --version: $(head -n 1 "$work/version.out")" grep -q "$version" "$work/version.out"
 check "postinst made the class-data archive for this JVM" test -s /var/cache/restore-agent/restore-agent.jsa
-JAVA_OPTS=-Xlog:class+load=info /usr/bin/restore-agent --version >"$work/cds.out" 2>&1
+JAVA_OPTS=-Xlog:class+load=info /usr/bin/restore-agent list --help >"$work/cds.out" 2>&1
 check "the installed agent maps it (its classes from the archive, not the jar)" \
     grep -q "dev.restoreagent.agent.cli.AgentMain source: shared objects file (top)" "$work/cds.out"
+JAVA_OPTS=-Xlog:class+load=info /usr/bin/restore-agent warm-up >"$work/cds-s3.out" 2>&1
+check "the S3 client's classes are in it too (the training run reads from a stub gateway)" \
+    grep -q "software.amazon.awssdk.services.s3.DefaultS3Client source: shared objects file (top)" "$work/cds-s3.out"
 check "a JDK change makes it again (dpkg trigger on /usr/lib/jvm)" \
     sh -c "dpkg-deb -I '$deb' triggers | grep -qx 'interest-noawait /usr/lib/jvm'"
 check "man -w restore-agent: $(man -w restore-agent 2>&1)" test "$(man -w restore-agent 2>/dev/null)" = /usr/share/man/man1/restore-agent.1.gz

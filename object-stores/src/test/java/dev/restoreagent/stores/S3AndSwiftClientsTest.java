@@ -3,6 +3,7 @@ package dev.restoreagent.stores;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreClients;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.S3ClientWarmup;
 import dev.restoreagent.agent.source.store.S3Settings;
 import dev.restoreagent.agent.source.store.SwiftSettings;
 import org.junit.jupiter.api.Test;
@@ -49,5 +50,12 @@ class S3AndSwiftClientsTest {
         assertThatThrownBy(() -> clients.s3(new S3Settings(URI.create("http://127.0.0.1:9"), "us-east-1", file, null,
                 null, null, 4, TIMEOUT))).isInstanceOf(ObjectStoreException.class)
                 .hasMessageStartingWith("credentials_file " + file + " has no usable profile default: ");
+    }
+
+    @Test
+    void theWarmUpReadsAnObjectThroughTheModulesS3ClientFromItsStubGateway() throws Exception {
+        // what restore-agent-cds's training run does, for the class-data archive to hold the client's classes
+        assertThat(S3ClientWarmup.run()).isEqualTo("read an object through the S3 client from a stub gateway on"
+                + " loopback");
     }
 }
