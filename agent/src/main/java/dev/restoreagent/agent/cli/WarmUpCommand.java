@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "warm-up", hidden = true, mixinStandardHelpOptions = true,
         description = "Runs a built-in sample through every decoder, md5, sha256 and the read-ahead, as serve"
-                + " does when it starts, and reads an object through the S3 client from a stub gateway on"
+                + " does when it starts, and reads objects through the S3 client from a stub gateway on"
                 + " loopback; says what it did.")
 public final class WarmUpCommand implements Callable<Integer> {
     @Override

@@ -11,6 +11,7 @@ import dev.restoreagent.agent.source.rbd.BackupClusters;
 import dev.restoreagent.agent.source.rbd.CephStore;
 import dev.restoreagent.agent.source.store.ObjectStore;
 import dev.restoreagent.agent.source.store.ObjectStoreException;
+import dev.restoreagent.agent.source.store.S3ClientWarmup;
 import dev.restoreagent.agent.source.store.Stores;
 import dev.restoreagent.agent.targets.SharedConnection;
 import dev.restoreagent.agent.targets.TargetOpener;
@@ -109,7 +110,8 @@ public final class Agent implements AutoCloseable {
                 : new MetricsServer(config.metricsListen(), metrics);
         Agent agent = new Agent(budget, connection, jobs, server, metricsServer, housekeeping, lock, stores);
         try {
-            warmUp(budget, config.settings());
+            warmUp(budget, config.settings(), config.stores().values().stream()
+                    .anyMatch(store -> store.type() == StoreConfig.Type.S3));
             jobs.start();
             housekeeping.scheduleWithFixedDelay(jobs::expire, 1, 10, TimeUnit.MINUTES);
             if (metricsServer != null) {
@@ -139,15 +141,24 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Runs the data path over a sample once, so that the first restore is not a cold one; never fails the agent.
-     * Before any job runs and before the socket listens: the budget is all its own, and no restore, status or
-     * metric sees it.
+     * Runs the data path over a sample once, and with an S3 store the S3 client's reads, so that the first
+     * restore is not a cold one; never fails the agent. Before any job runs and before the socket listens: the
+     * budget is all its own, and no restore, status or metric sees it.
      */
-    private static void warmUp(MemoryBudget budget, RestoreSettings settings) throws InterruptedException {
+    private static void warmUp(MemoryBudget budget, RestoreSettings settings, boolean s3)
+            throws InterruptedException {
         try {
             LOG.info(DataPathWarmup.run(budget, settings, () -> Thread.currentThread().isInterrupted()));
         } catch (RestoreFailure | RuntimeException e) {
             LOG.warning("warming the data path failed (restores still run, the first one cold): " + e.getMessage());
+        }
+        if (s3) {
+            try {
+                LOG.info(S3ClientWarmup.run());
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("warming the S3 client failed (restores still run, the first from S3 cold): "
+                        + e.getMessage());
+            }
         }
     }
 
