@@ -205,7 +205,7 @@ final class CinderScenarios {
      * so that its rate compares with the restores' own.
      */
     private Measurement diskRate(CinderData.Input input, int n) throws IOException, InterruptedException {
-        long nonZero = nonZeroBytes(input.volume());
+        long nonZero = Math.round(input.backup().volumeBytes() * (1 - DataSet.zeroFraction(input.volume())));
         long blocks = Math.max(1, (nonZero + DD_BLOCK_BYTES - 1) / DD_BLOCK_BYTES);
         Path dir = Files.createDirectories(work.resolve("targets"));
         List<String> argv = new ArrayList<>(List.of("bash", "-c", "count=$1; shift; for f in \"$@\"; do"
@@ -237,22 +237,6 @@ final class CinderScenarios {
                 -1, childrenCpuSeconds(out), null, String.format(Locale.ROOT, "%d files of %d MiB at once, as the seed restores write them"
                         + " (their volume's %d%% non-zero 4 KiB blocks); MiB/s of the volumes' bytes", n,
                         blocks * DD_BLOCK_BYTES >> 20, Math.round(100.0 * nonZero / input.backup().volumeBytes())));
-    }
-
-    /** The bytes of {@code volume}'s 4 KiB blocks that are not all zero (a short last block counts as it is). */
-    static long nonZeroBytes(Path volume) throws IOException {
-        byte[] all = Files.readAllBytes(volume);
-        long nonZero = 0;
-        for (int from = 0; from < all.length; from += 4096) {
-            int to = Math.min(all.length, from + 4096);
-            for (int i = from; i < to; i++) {
-                if (all[i] != 0) {
-                    nonZero += to - from;
-                    break;
-                }
-            }
-        }
-        return nonZero;
     }
 
     /** The children's user + system seconds from the last line bash's {@code times} printed; NaN if it is not there. */
