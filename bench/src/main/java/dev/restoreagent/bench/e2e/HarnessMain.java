@@ -178,7 +178,7 @@ public final class HarnessMain implements Callable<Integer> {
             sections += CinderReport.section(results, cinderData, cinderPlan);
         }
         if (selection.s3()) {
-            checks.addAll(S3Checks.evaluate(results, s3Plan));
+            checks.addAll(S3Checks.evaluate(results, s3Plan, Runtime.getRuntime().availableProcessors()));
             sections += (sections.isEmpty() ? "" : "\n") + S3Report.section(results, s3Plan, s3.zeroFraction());
         }
         if (selection.ceph()) {

@@ -23,10 +23,20 @@ import java.util.Optional;
  * @param note anything the table should say about this row
  * @param rssAfterBytes resident set of the process (VmRSS) when the run ended, -1 where it was not read
  * @param threadsAfter the process's threads when the run ended, -1 where they were not counted
+ * @param serverCpuSeconds CPU of the server the data came from while it ran, on the same cores (the RADOS
+ *     Gateway and its cluster's daemons); NaN where the data came from no such server or it was not read
  */
 record Measurement(String scenario, String subject, String target, int n, long objectBytes, long bytes,
                    long writtenBytes, double seconds, long peakRssBytes, long directPeakBytes, double cpuSeconds,
-                   String failure, String note, long rssAfterBytes, int threadsAfter) {
+                   String failure, String note, long rssAfterBytes, int threadsAfter, double serverCpuSeconds) {
+
+    /** A run without a server beside it on the same cores. */
+    Measurement(String scenario, String subject, String target, int n, long objectBytes, long bytes,
+                long writtenBytes, double seconds, long peakRssBytes, long directPeakBytes, double cpuSeconds,
+                String failure, String note, long rssAfterBytes, int threadsAfter) {
+        this(scenario, subject, target, n, objectBytes, bytes, writtenBytes, seconds, peakRssBytes, directPeakBytes,
+                cpuSeconds, failure, note, rssAfterBytes, threadsAfter, Double.NaN);
+    }
 
     /** A run whose process was not read after it: no RSS or threads after. */
     Measurement(String scenario, String subject, String target, int n, long objectBytes, long bytes,
@@ -34,6 +44,12 @@ record Measurement(String scenario, String subject, String target, int n, long o
                 String failure, String note) {
         this(scenario, subject, target, n, objectBytes, bytes, writtenBytes, seconds, peakRssBytes, directPeakBytes,
                 cpuSeconds, failure, note, -1, -1);
+    }
+
+    /** This run with the CPU its data's server used meanwhile. */
+    Measurement withServerCpu(double seconds) {
+        return new Measurement(scenario, subject, target, n, objectBytes, bytes, writtenBytes, this.seconds,
+                peakRssBytes, directPeakBytes, cpuSeconds, failure, note, rssAfterBytes, threadsAfter, seconds);
     }
 
     boolean ok() {
@@ -74,7 +90,7 @@ record Measurement(String scenario, String subject, String target, int n, long o
                 rounds.size(), byTime.get(0).seconds(), byTime.get(byTime.size() - 1).seconds());
         return new Measurement(scenario, median.subject(), median.target(), median.n(), median.objectBytes(),
                 median.bytes(), median.writtenBytes(), median.seconds(), peakRss, directPeak, median.cpuSeconds(),
-                null, note);
+                null, note).withServerCpu(median.serverCpuSeconds());
     }
 
     /** {@code rounds} from the fastest to the slowest; the median is the middle one. */

@@ -170,7 +170,7 @@ final class OtherCpu {
     }
 
     /** {@code /proc/PID/cmdline} with its arguments joined by spaces, or "" once the process is gone. */
-    private static String commandLine(long pid) {
+    static String commandLine(long pid) {
         try {
             return new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline")),
                     StandardCharsets.UTF_8).replace('\0', ' ');

@@ -20,21 +20,23 @@ final class S3Report {
                         + "(JVM start included); then %d restores from S3 at once through one daemon whose "
                         + "agent.conf names the gateway (`store.NAME.type = s3`). One restore from each through a "
                         + "fresh daemon (CPU: the daemon's during the job) shows the difference without the JVM's "
-                        + "start. The first target of each is checked against the volume's md5.\n\n",
+                        + "start. The first target of each is checked against the volume's md5. Gateway CPU s: what the cluster's "
+                        + "daemons (RGW, OSD, monitor) used meanwhile, on the same cores.\n\n",
                         TargetCheck.mib(r.plan().budgetBytes()), plan.repeats(), plan.n()));
-        md.append("| subject | N | s | MiB/s | peak RSS | direct peak | CPU s | CPU s/GiB | result |\n")
-                .append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| subject | N | s | MiB/s | peak RSS | direct peak | CPU s | CPU s/GiB | gateway CPU s | result |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
         List<Measurement> rows = r.all().stream().filter(m -> m.scenario().equals(S3Scenarios.ONE_SHOT)
                 || m.scenario().equals(S3Scenarios.DAEMON_ONE) || m.scenario().equals(S3Scenarios.MANY)).toList();
         for (Measurement m : rows) {
             md.append("| ").append(m.subject()).append(" | ").append(m.n()).append(" | ");
             if (m.ok()) {
-                md.append(f("%.2f | %.0f | %s | %s | %.2f | %.2f | ok |\n", m.seconds(), m.mibPerSecond(),
+                md.append(f("%.2f | %.0f | %s | %s | %.2f | %.2f | %s | ok |\n", m.seconds(), m.mibPerSecond(),
                         TargetCheck.mib(m.peakRssBytes()),
                         m.directPeakBytes() < 0 ? "-" : TargetCheck.mib(m.directPeakBytes()), m.cpuSeconds(),
-                        m.cpuSecondsPerGib()));
+                        m.cpuSecondsPerGib(),
+                        Double.isNaN(m.serverCpuSeconds()) ? "-" : f("%.2f", m.serverCpuSeconds())));
             } else {
-                md.append("- | - | - | - | - | - | ").append(m.failure().replace("|", "/")).append(" |\n");
+                md.append("- | - | - | - | - | - | - | ").append(m.failure().replace("|", "/")).append(" |\n");
             }
         }
         return md.toString();

@@ -44,6 +44,8 @@ final class S3Scenarios {
     private double zeroFraction = Double.NaN;
     private int runNumber;
     private int daemonNumber;
+    /** The cluster behind the gateway, once {@link #run()} started it. */
+    private ServerCpu gatewayCpu;
 
     S3Scenarios(BenchPlan plan, S3Plan s3Plan, Path root, Path work, AgentLauncher launcher, Consumer<String> log) {
         this.plan = plan;
@@ -67,6 +69,7 @@ final class S3Scenarios {
         Path clusterDir = work.getParent().resolve(Scenarios.CLUSTER_DIR);
         try (CephCluster cluster = CephCluster.start(root, clusterDir, s3Plan.memstoreBytes(), true, clusterLog)) {
             Map<String, String> gateway = cluster.gatewayEnvironment();
+            gatewayCpu = new ServerCpu(clusterDir);
             Path volume = DataSet.makeVolume(work, "s3-mixed", s3Plan.volumeBytes(), CinderData.MIXED.zeroRuns(),
                     CinderData.MIXED.textRuns());
             zeroFraction = DataSet.zeroFraction(volume);
@@ -106,14 +109,21 @@ final class S3Scenarios {
         for (int round = 0; round < s3Plan.repeats(); round++) {
             boolean verify = round == 0;
             all.add(oneShot(FROM_POSIX, fromPosix, Map.of(), md5, verify));
-            all.add(oneShot(FROM_S3, fromS3, keys, md5, verify));
+            double before = gatewayCpu.seconds();
+            Measurement fromGateway = oneShot(FROM_S3, fromS3, keys, md5, verify);
+            all.add(fromGateway.withServerCpu(gatewayCpu.seconds() - before));
         }
         // the daemon's CPU and time without a JVM's and the S3 client's start, once each
         all.add(throughDaemon(DAEMON_ONE, DAEMON_POSIX, 1, gateway, md5, target -> new RestoreRequest(
                 posixRoot.toString(), posixId, null, null, null, null, target.toString(), null, null, null, null,
                 null, null, null, null, null, null)));
-        all.add(throughDaemon(DAEMON_ONE, DAEMON_S3, 1, gateway, md5, target -> fromStore(s3Record, target)));
-        all.add(throughDaemon(MANY, DAEMON_S3, s3Plan.n(), gateway, md5, target -> fromStore(s3Record, target)));
+        double before = gatewayCpu.seconds();
+        Measurement one = throughDaemon(DAEMON_ONE, DAEMON_S3, 1, gateway, md5, target -> fromStore(s3Record, target));
+        all.add(one.withServerCpu(gatewayCpu.seconds() - before));
+        before = gatewayCpu.seconds();
+        Measurement many = throughDaemon(MANY, DAEMON_S3, s3Plan.n(), gateway, md5,
+                target -> fromStore(s3Record, target));
+        all.add(many.withServerCpu(gatewayCpu.seconds() - before));
         return all;
     }
 
