@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import java.util.List;
+
 /**
  * What to restore where: the choices of {@code restore-agent restore}, and the body of
  * {@code POST /v1/restores} (JSON, snake_case names). Exactly one source: {@code backupId} or
@@ -29,6 +31,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  *     from the backup cluster
  * @param backupCluster where Ceph-driver backups are read: Cinder's {@code backup_ceph_*} options;
  *     null for a {@code store} of type ceph, or the target's cluster
+ * @param parentRecords with {@code cinderRecord}: the export records of backups below it in its chain,
+ *     in any order; a parent one names is read where it says, not looked for (a parent in another
+ *     container than its child's and Cinder's default is found so, or by listing the store's
+ *     containers); null or empty for none
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,7 +42,19 @@ public record RestoreRequest(String backupRoot, String backupId, String containe
                              String imageFormat, String to, Boolean create, String size, Boolean force,
                              Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions,
                              String verify, Boolean verifyAfter, String store,
-                             String serviceMetadata, String volumeId, String from, BackupCluster backupCluster) {
+                             String serviceMetadata, String volumeId, String from, BackupCluster backupCluster,
+                             List<String> parentRecords) {
+
+    /** A request without parents' export records. */
+    public RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
+                          String imageFormat, String to, Boolean create, String size, Boolean force,
+                          Boolean targetZeroed, String idempotencyKey, CreateOptions createOptions,
+                          String verify, Boolean verifyAfter, String store, String serviceMetadata, String volumeId,
+                          String from, BackupCluster backupCluster) {
+        this(backupRoot, backupId, container, cinderRecord, image, imageFormat, to, create, size, force, targetZeroed,
+                idempotencyKey, createOptions, verify, verifyAfter, store, serviceMetadata, volumeId, from,
+                backupCluster, null);
+    }
 
     /** A request of the chunked drivers' backups or an image: no Ceph-driver fields. */
     public RestoreRequest(String backupRoot, String backupId, String container, String cinderRecord, String image,
@@ -45,6 +63,12 @@ public record RestoreRequest(String backupRoot, String backupId, String containe
                           String verify, Boolean verifyAfter, String store, String serviceMetadata) {
         this(backupRoot, backupId, container, cinderRecord, image, imageFormat, to, create, size, force, targetZeroed,
                 idempotencyKey, createOptions, verify, verifyAfter, store, serviceMetadata, null, null, null);
+    }
+
+    /** The parents' export records, empty when there are none. */
+    @JsonIgnore
+    public List<String> parentRecordList() {
+        return parentRecords == null ? List.of() : parentRecords;
     }
 
     @JsonIgnore

@@ -116,6 +116,17 @@ public final class S3Store implements ObjectStore {
     }
 
     @Override
+    public SortedSet<String> containers() throws IOException {
+        SortedSet<String> names = new TreeSet<>();
+        try {
+            s3.listBucketsPaginator().buckets().forEach(bucket -> names.add(bucket.name()));
+        } catch (SdkException e) {
+            throw failure(e, "list the buckets of " + settings.describe(), null);
+        }
+        return names;
+    }
+
+    @Override
     public void close() {
         s3.close();
     }
@@ -147,7 +158,7 @@ public final class S3Store implements ObjectStore {
                 }
                 return keys;
             } catch (SdkException e) {
-                throw failure(e, "list " + describe(prefix) + "*");
+                throw failure(e, "list " + describe(prefix) + "*", bucket);
             }
         }
 
@@ -162,9 +173,9 @@ public final class S3Store implements ObjectStore {
                 if (e.statusCode() == 404) {
                     return false;
                 }
-                throw failure(e, "look for " + describe(key));
+                throw failure(e, "look for " + describe(key), bucket);
             } catch (SdkException e) {
-                throw failure(e, "look for " + describe(key));
+                throw failure(e, "look for " + describe(key), bucket);
             }
         }
 
@@ -197,7 +208,7 @@ public final class S3Store implements ObjectStore {
                 // the SDK's sync client gives its body only as a stream: through StreamBody's array
                 return new RangedGet.Body(new StreamBody(in), length, unquoted(response.eTag()), in::abort);
             } catch (SdkException e) {
-                throw failure(e, "read " + describe(key) + (from > 0 ? " from byte " + from : ""));
+                throw failure(e, "read " + describe(key) + (from > 0 ? " from byte " + from : ""), bucket);
             }
         }
 
@@ -212,30 +223,31 @@ public final class S3Store implements ObjectStore {
                 sse.head(request);
             }
         }
+    }
 
-        private IOException failure(SdkException e, String what) {
-            if (e instanceof S3Exception s3e) {
-                String code = s3e.awsErrorDetails() == null ? null : s3e.awsErrorDetails().errorCode();
-                String why = "cannot " + what + ": HTTP " + s3e.statusCode() + (code == null ? "" : " " + code);
-                return switch (s3e.statusCode()) {
-                    case 404 -> new NoSuchObjectException(why + ("NoSuchBucket".equals(code)
-                            ? " (no bucket " + bucket + ")" : ""));
-                    case 403 -> new ObjectStoreException(why + " (the access key, its secret or its rights"
-                            + (sse != null ? ", or the SSE customer key" : "") + ")");
-                    // an object written with SSE-C refuses a request without its key so
-                    case 400 -> new ObjectStoreException(why + (sse == null
-                            ? " (an object written with SSE-C needs its key: --s3-sse-customer-key)" : ""));
-                    case 401, 412, 416 -> new ObjectStoreException(why);
-                    default -> new IOException(why, e);
-                };
-            }
-            if (e instanceof SdkClientException && e.getMessage() != null
-                    && e.getMessage().contains("Unable to load credentials")) {
-                return new ObjectStoreException("cannot " + what + ": no S3 credentials (set AWS_ACCESS_KEY_ID and"
-                        + " AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/credentials)", e);
-            }
-            return new IOException("cannot " + what + ": " + e.getMessage(), e);
+    /** {@code e} as what this store throws; {@code bucket} is the one asked of, or null. */
+    private IOException failure(SdkException e, String what, String bucket) {
+        if (e instanceof S3Exception s3e) {
+            String code = s3e.awsErrorDetails() == null ? null : s3e.awsErrorDetails().errorCode();
+            String why = "cannot " + what + ": HTTP " + s3e.statusCode() + (code == null ? "" : " " + code);
+            return switch (s3e.statusCode()) {
+                case 404 -> new NoSuchObjectException(why + ("NoSuchBucket".equals(code)
+                        && bucket != null ? " (no bucket " + bucket + ")" : ""));
+                case 403 -> new ObjectStoreException(why + " (the access key, its secret or its rights"
+                        + (sse != null ? ", or the SSE customer key" : "") + ")");
+                // an object written with SSE-C refuses a request without its key so
+                case 400 -> new ObjectStoreException(why + (sse == null
+                        ? " (an object written with SSE-C needs its key: --s3-sse-customer-key)" : ""));
+                case 401, 412, 416 -> new ObjectStoreException(why);
+                default -> new IOException(why, e);
+            };
         }
+        if (e instanceof SdkClientException && e.getMessage() != null
+                && e.getMessage().contains("Unable to load credentials")) {
+            return new ObjectStoreException("cannot " + what + ": no S3 credentials (set AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/credentials)", e);
+        }
+        return new IOException("cannot " + what + ": " + e.getMessage(), e);
     }
 
     private static String unquoted(String etag) {

@@ -2,10 +2,12 @@ package dev.restoreagent.stores;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A response body of the JDK's HTTP client as a channel: the {@link HttpResponse.BodySubscriber}
@@ -23,8 +26,12 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>Back-pressure: one list of buffers is asked for at first, and the next each time the reader
  * takes one, so one list at most waits while the reader copies from another. A read waits only
- * while it has copied nothing: until bytes come, the body ends or fails, or the thread is
- * interrupted (the client has no read timeout).
+ * while it has copied nothing: until bytes come, the body ends or fails, the thread is interrupted,
+ * or the stall timeout passes. The JDK's client has no read timeout of its own, so the timeout is
+ * this class's: a read that waited that long fails with a {@link SocketTimeoutException}, and the
+ * reader closes the body, which drops the connection, and asks again by range
+ * ({@link ResumingChannel}). Without it a silent server would hold the reading thread, and the
+ * buffer it reads into, until the connection ended.
  *
  * <p>One reader thread; the client's threads call the subscriber's methods. Closing cancels the
  * subscription, which drops the connection unless the body was read to its end.
@@ -39,6 +46,7 @@ final class SubscribedBody implements ReadableByteChannel, HttpResponse.BodySubs
     private static final List<ByteBuffer> END = List.of(ByteBuffer.allocate(0));
 
     private final BlockingQueue<List<ByteBuffer>> arrived = new LinkedBlockingQueue<>();
+    private final Duration stallTimeout;
     private final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
     /** Why the body ended early; set before {@link #END} is put. */
     private volatile Throwable failure;
@@ -47,6 +55,11 @@ final class SubscribedBody implements ReadableByteChannel, HttpResponse.BodySubs
     private Iterator<ByteBuffer> taken = Collections.emptyIterator();
     private ByteBuffer current;
     private boolean ended;
+
+    /** @param stallTimeout how long a read waits for the first of its bytes before it fails */
+    SubscribedBody(Duration stallTimeout) {
+        this.stallTimeout = stallTimeout;
+    }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
@@ -109,7 +122,7 @@ final class SubscribedBody implements ReadableByteChannel, HttpResponse.BodySubs
      * The next buffer with bytes left; null once the body ended, or, unless {@code wait}, when none
      * has come yet.
      */
-    private ByteBuffer next(boolean wait) throws InterruptedIOException {
+    private ByteBuffer next(boolean wait) throws IOException {
         while (current == null || !current.hasRemaining()) {
             if (taken.hasNext()) {
                 current = taken.next();
@@ -133,9 +146,15 @@ final class SubscribedBody implements ReadableByteChannel, HttpResponse.BodySubs
         return current;
     }
 
-    private List<ByteBuffer> take() throws InterruptedIOException {
+    private List<ByteBuffer> take() throws IOException {
         try {
-            return arrived.take();
+            List<ByteBuffer> buffers = arrived.poll(stallTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (buffers == null) {
+                long millis = stallTimeout.toMillis();
+                throw new SocketTimeoutException("no bytes of the response body for "
+                        + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms"));
+            }
+            return buffers;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the response body");

@@ -213,6 +213,58 @@ public final class SwiftStore implements ObjectStore {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
+    @Override
+    public SortedSet<String> containers() throws IOException {
+        return names("", "", "list the containers of " + settings.describe());
+    }
+
+    /**
+     * The names a listing of {@code path} (the account: "", a container: "/NAME") gives, page by page.
+     *
+     * @param query more of the listing's query, from {@code &}
+     */
+    private SortedSet<String> names(String path, String query, String what) throws IOException {
+        SortedSet<String> names = new TreeSet<>();
+        String marker = "";
+        while (true) {
+            HttpResponse<String> response = authorized(path + "?format=json&limit=" + LISTING_PAGE + query
+                    + "&marker=" + URLEncoder.encode(marker, StandardCharsets.UTF_8), null, null,
+                    HttpResponse.BodyHandlers.ofString(), what);
+            check(response.statusCode(), what);
+            if (response.statusCode() == 204 || response.body().isBlank()) {
+                return names;
+            }
+            JsonNode page = JSON.readTree(response.body());
+            if (!page.isArray()) {
+                throw new ObjectStoreException("cannot " + what + ": the listing is not a JSON array");
+            }
+            for (JsonNode entry : page) {
+                String name = entry.path("name").asText(null);
+                if (name == null) {
+                    throw new ObjectStoreException("cannot " + what + ": a listing entry has no name");
+                }
+                names.add(name);
+                marker = name;
+            }
+            if (page.size() < LISTING_PAGE) {
+                return names;
+            }
+        }
+    }
+
+    private static void check(int status, String what) throws IOException {
+        if (status / 100 == 2) {
+            return;
+        }
+        String why = "cannot " + what + ": HTTP " + status;
+        switch (status) {
+            case 404 -> throw new NoSuchObjectException(why);
+            case 401, 403 -> throw new ObjectStoreException(why + " (the user, its key or token, or its rights)");
+            case 400, 412, 416 -> throw new ObjectStoreException(why);
+            default -> throw new IOException(why);
+        }
+    }
+
     /** {@code a b/c} as a URL path: each level encoded, the {@code /} kept. */
     static String encodePath(String name) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
@@ -238,35 +290,8 @@ public final class SwiftStore implements ObjectStore {
 
         @Override
         public SortedSet<String> list(String prefix) throws IOException {
-            SortedSet<String> names = new TreeSet<>();
-            String marker = "";
-            while (true) {
-                String path = "/" + encodePath(name) + "?format=json&limit=" + LISTING_PAGE + "&prefix="
-                        + URLEncoder.encode(prefix, StandardCharsets.UTF_8) + "&marker="
-                        + URLEncoder.encode(marker, StandardCharsets.UTF_8);
-                String what = "list " + describe(prefix) + "*";
-                HttpResponse<String> response = authorized(path, null, null, HttpResponse.BodyHandlers.ofString(),
-                        what);
-                check(response.statusCode(), what);
-                if (response.statusCode() == 204 || response.body().isBlank()) {
-                    return names;
-                }
-                JsonNode page = JSON.readTree(response.body());
-                if (!page.isArray()) {
-                    throw new ObjectStoreException("cannot " + what + ": the listing is not a JSON array");
-                }
-                for (JsonNode entry : page) {
-                    String object = entry.path("name").asText(null);
-                    if (object == null) {
-                        throw new ObjectStoreException("cannot " + what + ": a listing entry has no name");
-                    }
-                    names.add(object);
-                    marker = object;
-                }
-                if (page.size() < LISTING_PAGE) {
-                    return names;
-                }
-            }
+            return names("/" + encodePath(name), "&prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8),
+                    "list " + describe(prefix) + "*");
         }
 
         @Override
@@ -300,7 +325,7 @@ public final class SwiftStore implements ObjectStore {
             try {
                 HttpResponse<SubscribedBody> response = authorized("/" + encodePath(name) + "/"
                         + encodePath(object), from > 0 ? "bytes=" + from + "-" : null, ifMatch,
-                        info -> new SubscribedBody(), what);
+                        info -> new SubscribedBody(readTimeout), what);
                 if (response.statusCode() / 100 != 2) {
                     discard(response);
                     check(response.statusCode(), what);
@@ -327,19 +352,6 @@ public final class SwiftStore implements ObjectStore {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting to " + what);
-            }
-        }
-
-        private void check(int status, String what) throws IOException {
-            if (status / 100 == 2) {
-                return;
-            }
-            String why = "cannot " + what + ": HTTP " + status;
-            switch (status) {
-                case 404 -> throw new NoSuchObjectException(why);
-                case 401, 403 -> throw new ObjectStoreException(why + " (the user, its key or token, or its rights)");
-                case 400, 412, 416 -> throw new ObjectStoreException(why);
-                default -> throw new IOException(why);
             }
         }
     }

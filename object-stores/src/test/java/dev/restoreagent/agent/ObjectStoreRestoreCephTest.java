@@ -306,6 +306,97 @@ class ObjectStoreRestoreCephTest {
     }
 
     @Test
+    void aStalledSwiftBodyIsCutAndResumedByRangeBeforeTheReadDeadline() throws Exception {
+        Chain chain = chain("swift", "stall-swift");
+        try (CuttingProxy proxy = CuttingProxy.start(rgw.endpoint().getHost(), rgw.port())) {
+            // the gateway's storage URL follows the Host asked for: every GET goes through the proxy
+            proxy.stallAfter(400_000);
+            Path target = dir.resolve("stall-swift.img");
+            // the JDK's client has no read timeout: the body's own gives up after a third of the deadline
+            TestSupport.CliRun run = restore(List.of("--swift-auth-url", "http://127.0.0.1:" + proxy.port()
+                            + "/auth/1.0", "--swift-user", rgw.swiftUser(), "--swift-key", rgw.swiftKey(),
+                            "--source-read-timeout", "9"), "--cinder-record", chain.full().recordFile().toString(),
+                    "--to", target.toString());
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(proxy.stalls()).isEqualTo(1);
+            assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(dir.resolve("swift-v0")));
+        }
+    }
+
+    @Test
+    void byItsRecordsAChainReadsEachMetadataObjectOnceAndListsNoWholeBucket() throws Exception {
+        Chain chain = chain("s3", "count-s3");
+        String volumePrefix = chain.full().prefix().substring(0, chain.full().prefix().indexOf('/') + 1);
+        try (CuttingProxy proxy = CuttingProxy.start(rgw.endpoint().getHost(), rgw.port())) {
+            Path target = dir.resolve("count.img");
+            TestSupport.CliRun run = restore(List.of("--s3-endpoint", "http://127.0.0.1:" + proxy.port()),
+                    "--cinder-record", chain.inc2().recordFile().toString(), "--to", target.toString());
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(TestSupport.sha256(target)).isEqualTo(TestSupport.sha256(chain.top()));
+
+            List<String> requests = proxy.requests();
+            for (CinderDriver.Made backup : List.of(chain.full(), chain.inc1(), chain.inc2())) {
+                String metadata = "GET /" + backup.container() + "/" + backup.prefix() + "_metadata";
+                assertThat(requests).as("GETs of %s", metadata).filteredOn(r -> r.equals(metadata)).hasSize(1);
+            }
+            // the parents are looked for among their volume's objects, never in a listing of everything
+            List<String> listings = requests.stream().filter(r -> r.startsWith("GET ") && r.contains("list-type="))
+                    .toList();
+            assertThat(listings).isNotEmpty().allSatisfy(r -> assertThat(r).contains("prefix="
+                    + java.net.URLEncoder.encode(volumePrefix, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void aParentInAnotherContainerIsFoundByListingTheStoreOrReadWhereItsRecordSays() throws Exception {
+        for (String driver : List.of("s3", "swift")) {
+            // a weekly full in a container of its own; the incremental without one goes to Cinder's default
+            String volumeId = UUID.randomUUID().toString();
+            Path v0 = dir.resolve(driver + "-elsewhere-v0");
+            Path v1 = dir.resolve(driver + "-elsewhere-v1");
+            Volumes.write(v0, 3 * MIB + 512, 91, VolumeShape.DISK_LIKE);
+            Volumes.mutate(v0, v1, 92, 4);
+            CinderDriver cinder = CinderDriver.objectStore(driver, dir.resolve("work-elsewhere-" + driver));
+            String fullId = UUID.randomUUID().toString();
+            String incId = UUID.randomUUID().toString();
+            CinderDriver.Made full = cinder.backup(new CinderDriver.BackupSpec(v0, fullId, volumeId, null, "zlib",
+                    MIB, null, "weekly-" + driver), dir.resolve(driver + "-elsewhere-full.json"));
+            CinderDriver.Made inc = cinder.backup(new CinderDriver.BackupSpec(v1, incId, volumeId, fullId, "zlib",
+                    MIB, null, null), dir.resolve(driver + "-elsewhere-inc.json"));
+            assertThat(inc.container()).isEqualTo("volumebackups");
+
+            // by the child's record alone: the store's containers are listed, and the note says where it was
+            Path listed = dir.resolve(driver + "-elsewhere-listed.img");
+            TestSupport.CliRun run = restore(driver.equals("s3") ? s3() : swift(), "--cinder-record",
+                    inc.recordFile().toString(), "--to", listed.toString());
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(TestSupport.sha256(listed)).isEqualTo(TestSupport.sha256(v1));
+            assertThat(run.stderr()).contains("restore-agent: note: parent backup " + fullId + " of backup " + incId
+                    + " is in " + (driver.equals("s3") ? "S3 bucket" : "Swift container") + " weekly-" + driver);
+
+            // with both records nothing is looked for: no listing of the store or of a volume's objects
+            if (driver.equals("s3")) {
+                try (CuttingProxy proxy = CuttingProxy.start(rgw.endpoint().getHost(), rgw.port())) {
+                    Path named = dir.resolve("s3-elsewhere-named.img");
+                    run = restore(List.of("--s3-endpoint", "http://127.0.0.1:" + proxy.port()), "--cinder-record",
+                            inc.recordFile().toString(), "--cinder-record", full.recordFile().toString(),
+                            "--to", named.toString());
+                    assertThat(run.exitCode()).as(run.stderr()).isZero();
+                    assertThat(TestSupport.sha256(named)).isEqualTo(TestSupport.sha256(v1));
+                    assertThat(run.stderr()).doesNotContain("note: parent");
+                    // the only listings are of each backup's own prefix, which must hold just its objects
+                    List<String> own = List.of(full, inc).stream().map(b -> "prefix=" + java.net.URLEncoder.encode(
+                            b.prefix(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+                    assertThat(proxy.requests()).isNotEmpty()
+                            .noneMatch(r -> r.equals("GET /") || r.startsWith("GET /?"))
+                            .filteredOn(r -> r.contains("list-type="))
+                            .hasSize(2).allMatch(r -> own.stream().anyMatch(r::endsWith));
+                }
+            }
+        }
+    }
+
+    @Test
     void aCutThatKeepsComingFailsNamingTheObjectAndTheByte() throws Exception {
         // stored as is: 2 MiB objects, each cut every 50 KB, need more resumed GETs than one object may take
         Path volume = dir.resolve("cuts-volume");

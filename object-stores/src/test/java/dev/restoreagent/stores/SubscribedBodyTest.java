@@ -5,9 +5,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -18,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The JDK client's body as a channel, driven as the client drives a subscriber. */
 class SubscribedBodyTest {
-    private final SubscribedBody body = new SubscribedBody();
+    private static final Duration STALL = Duration.ofSeconds(30);
+    private final SubscribedBody body = new SubscribedBody(STALL);
     private final Subscription subscription = new Subscription();
 
     /** Counts what the body asks of the client. */
@@ -120,10 +123,28 @@ class SubscribedBodyTest {
         assertThat(subscription.cancelled).isTrue();
         assertThatThrownBy(() -> body.read(ByteBuffer.allocateDirect(16))).isInstanceOf(ClosedChannelException.class);
 
-        SubscribedBody early = new SubscribedBody();
+        SubscribedBody early = new SubscribedBody(STALL);
         Subscription later = new Subscription();
         early.close();
         early.onSubscribe(later);
         assertThat(later.cancelled).isTrue();
+    }
+
+    @Test
+    void aReadThatGetsNoBytesForTheStallTimeoutFailsAndFreesItsThread() throws IOException {
+        SubscribedBody silent = new SubscribedBody(Duration.ofMillis(300));
+        silent.onSubscribe(subscription);
+        silent.onNext(List.of(bytes("ab")));
+        ByteBuffer dst = ByteBuffer.allocateDirect(16);
+        assertThat(silent.read(dst)).isEqualTo(2);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> silent.read(dst)).isInstanceOf(SocketTimeoutException.class)
+                .hasMessage("no bytes of the response body for 300 ms");
+        // it waited for the timeout, not for the connection: well below the 30 s of the others
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300))
+                .isLessThan(TimeUnit.SECONDS.toNanos(10));
+        silent.close();
+        assertThat(subscription.cancelled).isTrue();
     }
 }

@@ -1,5 +1,6 @@
 package dev.restoreagent.testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,9 +8,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A TCP proxy on loopback that a test puts between a client and a server (an object store) to break
@@ -25,12 +31,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * silent server. Arm a fault just before the request it is meant for: bytes of earlier responses, on a
  * kept-alive connection too, do not count.
  *
- * <p>Thread-safe. Each connection runs on two daemon threads of its own; {@link #close()} ends them all.
+ * <p>It also notes each HTTP request line a client sends ({@link #requests()}): what a test of a client's
+ * round trips counts. Thread-safe. Each connection runs on two daemon threads of its own; {@link #close()}
+ * ends them all.
  */
 public final class CuttingProxy implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final long ACCEPTOR_EXIT_MILLIS = 10_000;
     private static final int BUFFER_BYTES = 16 * 1024;
+    /** Longer lines are no request line of a client of ours: they are not kept. */
+    private static final int MAX_LINE_BYTES = 8 * 1024;
+    private static final Pattern REQUEST_LINE = Pattern.compile("(GET|HEAD|PUT|POST|DELETE) (\\S+) HTTP/1\\.[01]");
 
     private enum Mode { PASS, CUT, STALL }
 
@@ -52,6 +63,7 @@ public final class CuttingProxy implements AutoCloseable {
     private int connections;
     private int cuts;
     private int stalls;
+    private final List<String> requests = new ArrayList<>();
 
     private CuttingProxy(InetSocketAddress target, ServerSocket server) {
         this.target = target;
@@ -126,6 +138,22 @@ public final class CuttingProxy implements AutoCloseable {
     /** Connections stalled so far (released ones included). */
     public synchronized int stalls() {
         return stalls;
+    }
+
+    /**
+     * The HTTP request lines clients sent so far, as {@code METHOD TARGET} ({@code GET /bucket/key?x=y}), in
+     * the order they came on each connection. Found by their shape at the start of a line: a request body
+     * holding such a line would count too, which GETs and HEADs, having none, never do.
+     */
+    public synchronized List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    private synchronized void requested(String line) {
+        Matcher m = REQUEST_LINE.matcher(line);
+        if (m.matches()) {
+            requests.add(m.group(1) + " " + m.group(2));
+        }
     }
 
     /**
@@ -223,6 +251,8 @@ public final class CuttingProxy implements AutoCloseable {
         private final Socket upstream = new Socket();
         private volatile boolean closed;
         private int pumpsLeft = 2; // guarded by the proxy
+        // the request pump's line so far
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
         Connection(Socket client) {
             this.client = client;
@@ -246,12 +276,27 @@ public final class CuttingProxy implements AutoCloseable {
                 OutputStream out = upstream.getOutputStream();
                 byte[] buffer = new byte[BUFFER_BYTES];
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    noteLines(buffer, n);
                     out.write(buffer, 0, n);
                 }
                 upstream.shutdownOutput(); // the client's half-close, passed on
                 pumpDone();
             } catch (IOException e) {
                 close();
+            }
+        }
+
+        /** Passes each complete line of what the client sent to {@link #requested}. */
+        private void noteLines(byte[] buffer, int n) {
+            for (int i = 0; i < n; i++) {
+                byte b = buffer[i];
+                if (b == '\n') {
+                    String text = line.toString(StandardCharsets.ISO_8859_1);
+                    requested(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+                    line.reset();
+                } else if (line.size() < MAX_LINE_BYTES) {
+                    line.write(b);
+                }
             }
         }
 

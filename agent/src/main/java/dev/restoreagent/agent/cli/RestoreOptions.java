@@ -25,8 +25,9 @@ final class RestoreOptions {
 
         @Option(names = "--cinder-record", paramLabel = "FILE",
                 description = "JSON printed by 'cinder backup-export' naming the backup (with --backup-root, or a store's"
-                        + " options).")
-        Path cinderRecord;
+                        + " options). Again for backups below it in its chain, in any order: each is read where its"
+                        + " record says (a parent in another container than its child's and the default one).")
+        List<Path> cinderRecords;
 
         @Option(names = "--image", paramLabel = "FILE|-",
                 description = "Disk image stream, raw or zstd/zlib/gzip/bz2 compressed; - reads standard input.")
@@ -116,14 +117,24 @@ final class RestoreOptions {
                     + " same thing: give one");
         }
         return new RestoreRequest(absolute(backupRoot), source.backupId,
-                storeContainer != null ? storeContainer : container, absolute(source.cinderRecord),
+                storeContainer != null ? storeContainer : container,
+                source.cinderRecords == null ? null : absolute(source.cinderRecords.get(0)),
                 source.image == null || source.image.equals("-") ? source.image
                         : Path.of(source.image).toAbsolutePath().toString(),
                 imageFormat, to.startsWith("rbd:") ? to : Path.of(to).toAbsolutePath().toString(), create ? true : null,
                 size, force ? true : null, targetZeroed ? true : null, idempotencyKey,
                 dataPool == null && imageFeatures == null && objectSize == null ? null
                         : new CreateOptions(dataPool, imageFeatures, objectSize), verify, verifyAfter ? true : null,
-                store, null, volumeId, source.from, backupCluster.toBackupCluster());
+                store, null, volumeId, source.from, backupCluster.toBackupCluster(), parentRecords());
+    }
+
+    /** The records after the first --cinder-record: its parents', or null. */
+    private List<String> parentRecords() {
+        if (source.cinderRecords == null || source.cinderRecords.size() < 2) {
+            return null;
+        }
+        return source.cinderRecords.subList(1, source.cinderRecords.size()).stream().map(RestoreOptions::absolute)
+                .toList();
     }
 
     private static String absolute(Path path) {

@@ -28,6 +28,9 @@ final class PathPolicy {
     void check(RestoreRequest request) {
         check("backup_root", request.backupRoot());
         check("cinder_record", request.cinderRecord());
+        for (String parent : request.parentRecordList()) {
+            check("parent_records", parent);
+        }
         if ("-".equals(request.image())) {
             throw new FieldException("image", "image '-' (standard input) is for restore-agent restore, not the daemon");
         }

@@ -10,6 +10,7 @@ import dev.restoreagent.agent.source.cinder.CinderExportRecord;
 import dev.restoreagent.agent.source.cinder.CinderSource;
 import dev.restoreagent.agent.source.cinder.LocatedBackup;
 import dev.restoreagent.agent.source.cinder.ObjectStoreLocator;
+import dev.restoreagent.agent.source.cinder.RecordedParents;
 import dev.restoreagent.agent.source.image.ImageSource;
 import dev.restoreagent.agent.source.rbd.RbdSnapshotSpec;
 import dev.restoreagent.agent.source.store.Stores;
@@ -20,7 +21,9 @@ import dev.restoreagent.nativeb.rbd.ImageCreateOptions;
 import dev.restoreagent.units.Sizes;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Turns a {@link RestoreRequest} into a resolved source and a target request. */
 public final class RestoreRequests {
@@ -72,6 +75,10 @@ public final class RestoreRequests {
         }
         if (request.serviceMetadata() != null && request.backupId() == null) {
             throw new FieldException("service_metadata", "service_metadata goes with backup_id");
+        }
+        if (!request.parentRecordList().isEmpty() && (request.cinderRecord() == null || ceph)) {
+            throw new FieldException("parent_records", "parent_records go with the cinder_record of a posix, NFS,"
+                    + " Swift or S3 backup");
         }
         codec(request.imageFormat());
         sizeBytes(request);
@@ -201,12 +208,22 @@ public final class RestoreRequests {
         return CinderSource.resolve(locator, locateTop(request, locator), verify(request), tempDir);
     }
 
-    /** Where the request's backups are: its backup root, or the object store it names. */
+    /**
+     * Where the request's backups are: its backup root, or the object store it names; a parent whose
+     * export record the request has, where the record says.
+     */
     static BackupLocator locator(RestoreRequest request, Stores stores) throws RestoreFailure {
-        if (request.store() != null) {
-            return new ObjectStoreLocator(stores.get(request.store()));
+        BackupLocator repository = request.store() != null ? new ObjectStoreLocator(stores.get(request.store()))
+                : new CinderBackupLocator(Path.of(request.backupRoot()));
+        if (request.parentRecordList().isEmpty()) {
+            return repository;
         }
-        return new CinderBackupLocator(Path.of(request.backupRoot()));
+        Map<String, CinderExportRecord> parents = new HashMap<>();
+        for (String file : request.parentRecordList()) {
+            CinderExportRecord record = CinderExportRecord.read(Path.of(file), request.store() != null);
+            parents.put(record.backupId(), record);
+        }
+        return new RecordedParents(repository, parents);
     }
 
     /** Where the request's Cinder backup (the top of its chain) is. */

@@ -81,7 +81,9 @@ public final class CinderMetadataReader {
     }
 
     /**
-     * Reads {@code located}'s metadata object, twice: once for its header, once for its objects.
+     * Reads {@code located}'s metadata object once, its header and its objects in one pass (an
+     * object store's GET is a round trip: the header is checked after the pass, which its limits
+     * bound whatever the object holds).
      *
      * @param expectedBackupId the id the caller looked for; the file must say the same
      */
@@ -91,20 +93,15 @@ public final class CinderMetadataReader {
         String where = "metadata " + container.describe(name);
         try {
             Header header;
+            List<CinderObject> objects = new ArrayList<>();
             try (ReadableByteChannel channel = container.open(name, StoredDigest.CHECK)) {
                 if (channel instanceof SeekableByteChannel file && file.size() > MAX_METADATA_BYTES) {
                     throw RestoreFailure.badInput(where + " is " + file.size() + " bytes, more than the "
                             + MAX_METADATA_BYTES + " bytes a backup's metadata can plausibly be");
                 }
-                header = parse(channel, where, null);
+                header = parse(channel, where, objects, expectedBackupId);
             }
             String backupId = checkHeader(header, where, expectedBackupId);
-            List<CinderObject> objects = new ArrayList<>();
-            try (ReadableByteChannel channel = container.open(name, StoredDigest.CHECK)) {
-                if (!header.equals(parse(channel, where, objects))) {
-                    throw RestoreFailure.badInput(where + " changed while it was read");
-                }
-            }
             checkNoOverlap(objects, where);
             String parentId = header.parentId() == null ? null
                     : BackupIds.check(header.parentId(), where + ": parent_id");
@@ -143,11 +140,13 @@ public final class CinderMetadataReader {
     }
 
     /**
-     * Streams the file once. With {@code objects} null, the objects list is skipped; otherwise
-     * its entries are validated into it, which the header must be valid for.
+     * Streams the file once, validating the objects list's entries into {@code objects}. The
+     * header's strings that came before the list (all of them, as Cinder writes the file) are
+     * checked before it is read, so a file of another backup or version is refused as such, not
+     * for its objects.
      */
-    private static Header parse(ReadableByteChannel channel, String where, List<CinderObject> objects)
-            throws RestoreFailure, IOException {
+    private static Header parse(ReadableByteChannel channel, String where, List<CinderObject> objects,
+                                String expectedBackupId) throws RestoreFailure, IOException {
         try (JsonParser parser = JSON.createParser(Channels.newInputStream(channel))) {
             try {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -170,7 +169,11 @@ public final class CinderMetadataReader {
                                 : value.isScalarValue() ? parser.getText() : skipped(parser, "{...}");
                         case "objects" -> {
                             hasObjects = value == JsonToken.START_ARRAY;
-                            if (hasObjects && objects != null) {
+                            if (hasObjects && version != null && backupId != null && volumeId != null) {
+                                checkHeader(new Header(version, backupId, parentId, volumeId, true), where,
+                                        expectedBackupId);
+                            }
+                            if (hasObjects) {
                                 readObjects(parser, objects, where);
                             } else {
                                 parser.skipChildren();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -82,6 +83,7 @@ public final class CinderSource {
             closeQuietly(held);
             throw e;
         }
+        located.stream().map(LocatedBackup::note).filter(Objects::nonNull).forEach(fallbacks::add);
         String kind = chain.size() == 1 ? "full" : "incremental, chain of " + chain.size();
         return new RestoreSource("Cinder backup " + top.backupId() + " (" + kind + ")", top.backupId(), layers, extent,
                 extent, verification(verify, chain.size(), held.size()), fallbacks, held,

@@ -6,6 +6,7 @@ import dev.restoreagent.agent.source.store.ObjectStore;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.stream.Collectors;
 
 /**
@@ -57,7 +58,10 @@ public final class ObjectStoreLocator implements BackupLocator {
 
     /**
      * {@inheritDoc} Among its volume's objects in the child's container, then in the default
-     * container; a parent elsewhere is found only through its export record.
+     * container (where Cinder puts a backup whose request named none), then in every other container
+     * the store's credentials can list: a full backup made with a container of its own leaves its
+     * incrementals in the default one, and Cinder finds it through its database, which the agent
+     * has not. A parent found so says where, in a note.
      */
     @Override
     public LocatedBackup locateParent(String parentId, LocatedBackup child, String volumeId) throws RestoreFailure {
@@ -68,12 +72,33 @@ public final class ObjectStoreLocator implements BackupLocator {
         if (found == null && !fallback.describe().equals(child.container().describe())) {
             found = find(parentId, fallback, volumePrefix);
         }
-        if (found == null) {
-            throw RestoreFailure.badInput("parent backup " + parentId + " of backup " + child.backupId()
-                    + " not found: no " + volumePrefix + "*_backup_" + parentId + "_metadata in "
-                    + child.container().describe() + " nor in the default container " + ObjectStore.DEFAULT_CONTAINER);
+        if (found != null) {
+            return found;
         }
-        return found;
+        String notFound = "parent backup " + parentId + " of backup " + child.backupId() + " not found: no "
+                + volumePrefix + "*_backup_" + parentId + "_metadata in " + child.container().describe()
+                + " nor in the default container " + ObjectStore.DEFAULT_CONTAINER;
+        SortedSet<String> others;
+        try {
+            others = store.containers();
+        } catch (IOException e) {
+            throw RestoreFailure.badInput(notFound + ", and the others cannot be listed (" + e.getMessage()
+                    + "); give the parent's export record too (--cinder-record, parent_records)", e);
+        }
+        for (String name : others) {
+            BackupContainer other = store.container(name);
+            if (other.describe().equals(child.container().describe()) || other.describe().equals(fallback.describe())) {
+                continue;
+            }
+            LocatedBackup there = find(parentId, other, volumePrefix);
+            if (there != null) {
+                return new LocatedBackup(parentId, other, there.prefix(), "parent backup " + parentId + " of backup "
+                        + child.backupId() + " is in " + other.describe() + ", found by listing the store's "
+                        + others.size() + " containers (its export record names it at once)");
+            }
+        }
+        throw RestoreFailure.badInput(notFound + " nor in any of the " + others.size() + " others the store lists;"
+                + " give the parent's export record too (--cinder-record, parent_records)");
     }
 
     private static LocatedBackup find(String backupId, BackupContainer in, String listPrefix) throws RestoreFailure {

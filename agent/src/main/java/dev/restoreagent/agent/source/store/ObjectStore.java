@@ -1,6 +1,8 @@
 package dev.restoreagent.agent.source.store;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.SortedSet;
 
 /**
  * An object store holding Cinder backups (S3, Swift): its buckets or containers by name. One
@@ -24,6 +26,14 @@ public interface ObjectStore extends AutoCloseable {
 
     /** Its bucket or container {@code name}; nothing is asked of the store until it is read. */
     BackupContainer container(String name);
+
+    /**
+     * The names of the buckets or containers its credentials can list: where a backup's parent is
+     * looked for when it is in none its child's record or Cinder's default names.
+     *
+     * @throws IOException the store refused the listing or failed
+     */
+    SortedSet<String> containers() throws IOException;
 
     @Override
     void close();
