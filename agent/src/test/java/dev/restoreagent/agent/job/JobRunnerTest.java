@@ -101,7 +101,9 @@ class JobRunnerTest {
     @Test
     void aJobBlockedFindingItsSourceEndsAtOnceAndSettlesWhenItsThreadLetsGo() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch finding = new CountDownLatch(1);
         JobRunner runner = runner(request -> {
+            finding.countDown();
             // like an open that ignores interrupts: only the release ends it
             while (true) {
                 try {
@@ -114,6 +116,8 @@ class JobRunnerTest {
         }, () -> null);
         RestoreJob job = start(runner, image("/nowhere", dir.resolve("t").toString()));
         await("the runner started", () -> budget.waitingCount() == 1);
+        // its thread may start a moment after its turn: cancelled before, it would have nothing to let go
+        assertThat(finding.await(LONG.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
         job.cancel();
 
