@@ -1,7 +1,7 @@
 # restore-agent: the commands a newcomer and CI run. See README.md.
 MVN ?= mvn -B -ntp
 
-.PHONY: deps build test demo package bench bench-full clean
+.PHONY: deps build test demo package bench bench-full fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -41,6 +41,16 @@ bench: build
 ## the peers); takes minutes; puts its targets table into README.md
 bench-full: build
 	scripts/bench.sh full --update-readme
+
+## fuzz: every fuzz target (fuzz/, see README "Fuzzing") for FUZZ_SECONDS each (default 600), two at a time
+## other, after its corpus is replayed; FUZZ_TARGET=ZstdFuzzTest (a class) fuzzes one. A finding fails the run
+## and is kept in the target's corpus directory (fuzz/src/test/resources/...Inputs/<method>/) as a
+## reproducer; what grows the coverage is kept in fuzz/.cifuzz-corpus/, where the next run starts from
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	$(MVN) -q -DskipTests -DskipITs -Dpackaging.skip install
+	$(MVN) -pl fuzz verify -Dfuzz.seconds=$(FUZZ_SECONDS) -Dfuzz.forkTimeoutSeconds=$$(( $(FUZZ_SECONDS) + 600 )) \
+		$(if $(FUZZ_TARGET),-Dtest=$(FUZZ_TARGET))
 
 clean:
 	$(MVN) -q clean

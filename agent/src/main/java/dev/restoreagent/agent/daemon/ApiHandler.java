@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -78,7 +79,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         FullHttpResponse response;
         try {
-            response = route(request, authorize(ctx));
+            Caller caller = authorize(ctx);
+            if (request.decoderResult().isFailure()) {
+                // Netty's codec stands a placeholder in for what it could not read, and reads no more of the connection
+                throw new ApiError(HttpResponseStatus.BAD_REQUEST, "not an HTTP request: "
+                        + request.decoderResult().cause().getMessage());
+            }
+            response = route(request, caller);
         } catch (ApiError e) {
             response = error(e);
         } catch (RuntimeException | IOException e) {
@@ -92,6 +99,19 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * A request that could not be read whole (its caller hung up in its middle, a chunk that does not
+     * parse) closes its connection, in one line of the debug log: a caller must not be able to fill the log
+     * with Netty's warnings and their stack traces. An {@link Error} is logged as the failure it is.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // the cause may quote what the caller sent: one line, whatever it holds
+        LOG.log(cause instanceof Error ? Level.SEVERE : Level.FINE, OneLine.escape("closing a control connection: "
+                + cause));
+        ctx.close();
     }
 
     /** Who is calling, for the log: uid and pid, {@code pid=?} where the transport does not tell it. */
@@ -122,7 +142,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private FullHttpResponse route(FullHttpRequest request, Caller caller) throws ApiError, IOException {
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path;
+        try {
+            path = new QueryStringDecoder(request.uri()).path();
+        } catch (IllegalArgumentException e) {
+            // a %-escape that does not decode
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "not a request path: " + e.getMessage());
+        }
         HttpMethod method = request.method();
         if (path.equals("/v1/restores")) {
             if (method.equals(HttpMethod.POST)) {
@@ -211,8 +237,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             throw new ApiError(HttpResponseStatus.BAD_REQUEST, "the body is empty; send a restore request as JSON");
         }
         try {
-            RestoreRequests.validate(request);
+            // the paths first: validation reads the Cinder export record the request names
             paths.check(request);
+            RestoreRequests.validate(request);
             JobRegistry.Submitted submitted = jobs.submit(request);
             FullHttpResponse response = json(submitted.created() ? HttpResponseStatus.ACCEPTED : HttpResponseStatus.OK,
                     view(submitted.job()));

@@ -11,11 +11,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -119,12 +121,21 @@ final class ControlServer implements AutoCloseable {
             ctx.writeAndFlush(tooLarge()).addListener(ChannelFutureListener.CLOSE);
         }
 
-        /** A client that asks first (curl does for bodies over 1 MiB) gets the same JSON refusal. */
+        /**
+         * A client that asks first (curl does for bodies over 1 MiB) gets the same JSON refusal; one that expects
+         * something else than {@code 100-continue} gets Netty's 417 as the API's JSON error too.
+         */
         @Override
         protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
             Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
-            return answer instanceof HttpResponse response
-                    && response.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE) ? tooLarge() : answer;
+            if (!(answer instanceof HttpResponse response) || response.status().code() < 400) {
+                return answer;
+            }
+            HttpResponseStatus status = response.status();
+            ReferenceCountUtil.release(answer);
+            return status.equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE) ? tooLarge()
+                    : ApiHandler.error(new ApiError(status, "the request expects '"
+                    + start.headers().get(HttpHeaderNames.EXPECT) + "'; only 100-continue is understood"));
         }
 
         private static Object tooLarge() {

@@ -6,6 +6,7 @@ import dev.restoreagent.io.rbd.RbdImageSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,12 @@ final class PathPolicy {
         this.allowed = List.copyOf(allowed);
     }
 
-    /** @throws FieldException naming the field whose path is outside, or not absolute */
+    /**
+     * Checked before anything of the request is read (its Cinder export record is a file): a path outside
+     * is never opened, not even to tell what it holds.
+     *
+     * @throws FieldException naming the field whose path is outside, not absolute or not a path
+     */
     void check(RestoreRequest request) {
         check("backup_root", request.backupRoot());
         check("cinder_record", request.cinderRecord());
@@ -35,7 +41,7 @@ final class PathPolicy {
             throw new FieldException("image", "image '-' (standard input) is for restore-agent restore, not the daemon");
         }
         check("image", request.image());
-        if (!RbdImageSpec.isRbd(request.to())) {
+        if (request.to() != null && !RbdImageSpec.isRbd(request.to())) {
             check("to", request.to());
         }
         if (request.backupCluster() != null) {
@@ -55,7 +61,13 @@ final class PathPolicy {
         if (value == null) {
             return;
         }
-        Path path = Path.of(value);
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            // a NUL in it, which no file name may hold
+            throw new FieldException(field, field + " '" + value + "' is not a path: " + e.getReason());
+        }
         if (!path.isAbsolute()) {
             throw new FieldException(field, field + " '" + value + "' is not an absolute path");
         }

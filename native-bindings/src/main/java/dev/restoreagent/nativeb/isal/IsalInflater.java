@@ -139,7 +139,8 @@ public final class IsalInflater implements AutoCloseable {
      *
      * @return true once the stream has ended and its Adler-32 matched; bytes after it are left in {@code in}
      *     except for up to 8 that ISA-L had already read ahead
-     * @throws IsalDataException if the header, the deflate data or the checksum is wrong
+     * @throws IsalDataException if the header, the deflate data or the checksum is wrong, or ISA-L's counters
+     *     come back outside the buffers
      */
     public boolean inflate(ByteBuffer in, ByteBuffer out) throws IsalDataException {
         if (!in.isDirect() || !out.isDirect()) {
@@ -151,10 +152,23 @@ public final class IsalInflater implements AutoCloseable {
         s.setPointer(LibIsal.NEXT_OUT, Native.getDirectBufferPointer(out).share(out.position()));
         s.setInt(LibIsal.AVAIL_OUT, out.remaining());
         int rc = LibIsal.isal_inflate(s);
-        in.position(in.limit() - s.getInt(LibIsal.AVAIL_IN));
-        out.position(out.limit() - s.getInt(LibIsal.AVAIL_OUT));
         int blockState = s.getInt(LibIsal.BLOCK_STATE);
+        int inLeft = s.getInt(LibIsal.AVAIL_IN);
+        int outLeft = s.getInt(LibIsal.AVAIL_OUT);
+        // ISA-L's counters need not lie within the buffers after a failure (2.30 leaves avail_in at 0xffffffff
+        // after some invalid codes): the positions move only when they do, so that a failure still tells how
+        // far it read, and counters outside never move them
+        boolean within = inLeft >= 0 && inLeft <= in.remaining() && outLeft >= 0 && outLeft <= out.remaining();
+        if (within) {
+            in.position(in.limit() - inLeft);
+            out.position(out.limit() - outLeft);
+        }
         check(rc, blockState, "isal_inflate");
+        if (!within) {
+            throw new IsalDataException("isal_inflate", rc, "ISA-L left avail_in " + Integer.toUnsignedString(inLeft)
+                    + " of " + in.remaining() + " and avail_out " + Integer.toUnsignedString(outLeft) + " of "
+                    + out.remaining());
+        }
         return blockState == LibIsal.ISAL_BLOCK_FINISH;
     }
 

@@ -112,20 +112,26 @@ final class DiffIterations {
             List<Extent> sorted = new ArrayList<>(extents);
             sorted.sort(Comparator.comparingLong(Extent::offset));
             List<Extent> result = new ArrayList<>();
+            // where the last range of each kind is (absent, present): one of the other kind may lie between two
+            // that overlap, and they are still one range
+            int[] lastOfKind = {-1, -1};
             for (Extent next : sorted) {
                 if (next.length() == 0) {
                     continue;
                 }
-                int last = result.size() - 1;
+                int kind = next.exists() ? 1 : 0;
+                int last = lastOfKind[kind];
                 if (last >= 0) {
                     Extent current = result.get(last);
                     long end = current.offset() + current.length();
-                    if (current.exists() == next.exists() && next.offset() <= end) {
+                    if (next.offset() <= end) {
+                        // its offset stays, so the list stays in offset order
                         long mergedEnd = Math.max(end, next.offset() + next.length());
                         result.set(last, new Extent(current.offset(), mergedEnd - current.offset(), current.exists()));
                         continue;
                     }
                 }
+                lastOfKind[kind] = result.size();
                 result.add(next);
             }
             return List.copyOf(result);

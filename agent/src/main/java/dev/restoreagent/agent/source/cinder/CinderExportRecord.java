@@ -3,10 +3,12 @@ package dev.restoreagent.agent.source.cinder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restoreagent.agent.failure.RestoreFailure;
+import dev.restoreagent.nativeb.libc.RegularFile;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 
@@ -17,7 +19,7 @@ import java.util.Base64;
  */
 public record CinderExportRecord(String backupId, String container, String prefix, String parentId) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_RECORD_BYTES = 1 << 20;
+    private static final int MAX_RECORD_BYTES = 1 << 20;
 
     /**
      * @param objectStore whether the backup is to be read from Swift or S3 (else from files): its
@@ -66,18 +68,27 @@ public record CinderExportRecord(String backupId, String container, String prefi
     }
 
     /**
-     * Reads and decodes the record in {@code file} (at most 1 MiB).
+     * Reads and decodes the record in {@code file} (a regular file of at most 1 MiB).
      *
-     * @throws RestoreFailure naming the file: unreadable, not JSON, no base64 JSON {@code backup_url}
+     * @throws RestoreFailure naming the file: unreadable, not a regular file, not JSON, no base64 JSON
+     *     {@code backup_url}
      */
     public static Parsed parse(Path file) throws RestoreFailure {
         String where = "Cinder export record " + file;
         JsonNode record;
         try {
-            if (Files.size(file) > MAX_RECORD_BYTES) {
+            byte[] bytes;
+            // a regular file (a link to one is followed): the daemon reads a request's record on its event
+            // loop, where the open of a FIFO would wait for a writer for ever, and /dev/zero would be read into
+            // the heap without end
+            try (InputStream in = Channels.newInputStream(RegularFile.openForReading(file.toRealPath()))) {
+                // one byte past the limit tells a larger file without reading it all
+                bytes = in.readNBytes(MAX_RECORD_BYTES + 1);
+            }
+            if (bytes.length > MAX_RECORD_BYTES) {
                 throw RestoreFailure.badInput(where + " is larger than 1 MiB");
             }
-            record = JSON.readTree(Files.readAllBytes(file));
+            record = JSON.readTree(bytes);
         } catch (IOException e) {
             throw RestoreFailure.badInput("cannot read " + where + ": " + e.getMessage(), e);
         }
