@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * One object's bytes from an object store as a channel: a streaming GET, and where the connection
  * breaks or times out in the middle, a GET of the rest from the next byte (of the same ETag), a
- * bounded number of times with growing pauses. The reader above (a decoder, its digest) never sees
+ * bounded number of times with growing pauses (the first GET is tried again so too). The reader above (a decoder, its digest) never sees
  * the cut. At the end, an ETag that is an MD5 is checked against the bytes that came, unless the
  * object's opener checks them otherwise.
  *
@@ -55,7 +55,8 @@ public final class ResumingChannel implements ReadableByteChannel {
     }
 
     /**
-     * Makes the first GET.
+     * Makes the first GET; one that fails as a cut does (no connection, a reset) is made again after the same
+     * growing pauses as a resume, as many times, so that a gateway's restart does not fail the restore.
      *
      * @param name how messages name the object: {@code s3://bucket/key}
      * @param checkEtag whether an ETag that is an MD5 is checked against the bytes: false where the
@@ -68,7 +69,20 @@ public final class ResumingChannel implements ReadableByteChannel {
 
     /** As {@link #open(String, RangedGet, boolean)}, pausing {@code firstPause}, twice that, ... between resumes. */
     static ResumingChannel open(String name, RangedGet get, boolean checkEtag, Duration firstPause) throws IOException {
-        return new ResumingChannel(name, get, get.get(0, null), checkEtag, firstPause);
+        // a first GET that fails as a cut does (a gateway restarting refuses connections for a second or two) is
+        // tried again as a resume is, as often; a refusal (no such object, a 4xx) is final at once
+        for (int retries = 0; ; retries++) {
+            try {
+                return new ResumingChannel(name, get, get.get(0, null), checkEtag, firstPause);
+            } catch (NoSuchObjectException | ObjectStoreException | InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                if (retries >= MAX_RESUMES) {
+                    throw e;
+                }
+                pause(firstPause.multipliedBy(1L << retries), name + ": interrupted while waiting to GET it again");
+            }
+        }
     }
 
     @Override
@@ -138,7 +152,8 @@ public final class ResumingChannel implements ReadableByteChannel {
                         + " resumed GETs: " + cause.getMessage(), cause);
             }
             resumes++;
-            pause(firstPause.multipliedBy(1L << (resumes - 1)));
+            pause(firstPause.multipliedBy(1L << (resumes - 1)), name + ": interrupted while waiting to resume at byte "
+                    + position);
             try {
                 body = get.get(position, etag);
                 return;
@@ -150,12 +165,12 @@ public final class ResumingChannel implements ReadableByteChannel {
         }
     }
 
-    private void pause(Duration pause) throws InterruptedIOException {
+    private static void pause(Duration pause, String interrupted) throws InterruptedIOException {
         try {
             Thread.sleep(pause.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException(name + ": interrupted while waiting to resume at byte " + position);
+            throw new InterruptedIOException(interrupted);
         }
     }
 

@@ -15,6 +15,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -194,9 +195,24 @@ public final class SwiftStore implements ObjectStore {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while trying to " + what);
         } catch (IOException e) {
-            throw new IOException("cannot " + what + ": " + (e.getMessage() != null ? e.getMessage()
-                    : e.getClass().getSimpleName()), e);
+            throw new IOException("cannot " + what + ": " + why(e, request.uri()), e);
         }
+    }
+
+    /**
+     * Why a request failed, in words: the JDK's client throws a {@link ConnectException} without a message when
+     * the gateway is down, and says what went wrong, if anywhere, in a cause.
+     */
+    static String why(IOException e, URI uri) {
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
+            message = t.getMessage();
+        }
+        if (e instanceof ConnectException) {
+            return "cannot connect to " + uri.getScheme() + "://" + uri.getAuthority()
+                    + (message != null ? " (" + message + ")" : " (connection refused or unreachable)");
+        }
+        return message != null ? message : e.getClass().getSimpleName();
     }
 
     private static void discard(HttpResponse<?> response) {

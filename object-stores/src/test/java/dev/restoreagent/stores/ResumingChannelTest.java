@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -180,6 +181,43 @@ class ResumingChannelTest {
             assertThat(readAll(channel)).isEqualTo(object);
         }
         assertThat(gets).containsExactly("0/null", "2000/" + md5);
+    }
+
+    @Test
+    void aFirstGetWithoutAConnectionIsMadeAgainAsTheGatewayComesBack() throws IOException {
+        RangedGet restarting = (from, ifMatch) -> {
+            gets.add(from + "/" + ifMatch);
+            if (gets.size() <= 3) {
+                throw new ConnectException("Connection refused");
+            }
+            return new RangedGet.Body(new StreamBody(new ByteArrayInputStream(object)), object.length, md5, null);
+        };
+        try (ResumingChannel channel = ResumingChannel.open("s3://b/k", restarting, true, PAUSE)) {
+            assertThat(readAll(channel)).isEqualTo(object);
+        }
+        assertThat(gets).containsExactly("0/null", "0/null", "0/null", "0/null");
+    }
+
+    @Test
+    void aFirstGetThatNeverConnectsFailsAfterAsManyTriesAsResumes() {
+        RangedGet down = (from, ifMatch) -> {
+            gets.add(from + "/" + ifMatch);
+            throw new ConnectException("Connection refused");
+        };
+        assertThatThrownBy(() -> ResumingChannel.open("s3://b/k", down, true, PAUSE))
+                .isInstanceOf(ConnectException.class).hasMessage("Connection refused");
+        assertThat(gets).hasSize(1 + ResumingChannel.MAX_RESUMES);
+    }
+
+    @Test
+    void aFirstGetRefusedIsNotRepeated() {
+        RangedGet missing = (from, ifMatch) -> {
+            gets.add(from + "/" + ifMatch);
+            throw new ObjectStoreException("cannot read s3://b/k: HTTP 403");
+        };
+        assertThatThrownBy(() -> ResumingChannel.open("s3://b/k", missing, true, PAUSE))
+                .isInstanceOf(ObjectStoreException.class);
+        assertThat(gets).hasSize(1);
     }
 
     @Test

@@ -124,10 +124,19 @@ public final class DecodeWorker implements AutoCloseable {
         try {
             return object.opener().open();
         } catch (IOException e) {
-            // what is not a regular file says so itself; other failures need their class to be understood
-            throw RestoreFailure.badInput("cannot open " + object.describe() + ": "
-                    + (e instanceof NotRegularFileException ? e.getMessage() : e), e);
+            throw RestoreFailure.badInput("cannot open " + object.describe() + ": " + why(e), e);
         }
+    }
+
+    /**
+     * Why an object could not be opened: what is not a regular file says so itself, and so does a plain
+     * IOException with a message (an object store's sentence: "cannot read s3://...: ..."); the JDK's own
+     * failures need their class to be understood ({@code NoSuchFileException: PATH}).
+     */
+    static String why(IOException e) {
+        boolean sentence = e instanceof NotRegularFileException
+                || e.getClass() == IOException.class && e.getMessage() != null;
+        return sentence ? e.getMessage() : e.toString();
     }
 
     private Decoder decoderFor(Codec codec) {
