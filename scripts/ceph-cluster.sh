@@ -10,6 +10,12 @@
 #   scripts/ceph-cluster.sh status [DIR]   prints running (exit 0) or stopped (exit 1)
 #   scripts/ceph-cluster.sh env    [DIR]   prints CEPH_CONF=DIR/ceph.conf and DIR/rgw.env's lines if
 #                                          running, else exit 1
+#   scripts/ceph-cluster.sh rgw-kill  [DIR]  SIGKILLs its RADOS Gateway, as a crash would end it (tests of
+#                                          clients whose gateway dies); the mon and the OSD go on
+#   scripts/ceph-cluster.sh rgw-start [DIR]  starts that gateway again as `start` did (same port, same
+#                                          users and keys, which live in the cluster), if it is not
+#                                          running; returns once it answers. Reads work at once; what
+#                                          makes a bucket waits up to ~30 s after a kill (see cmd_rgw_start)
 #
 # DIR defaults to $RESTORE_AGENT_CEPH_DIR, else /tmp/restore-agent-ceph.
 # Environment:
@@ -675,6 +681,54 @@ cmd_stop() {
     wipe_dir
 }
 
+rgw_port() { # the gateway's port, from its section of the conf (rgw_frontends = beast endpoint=HOST:PORT)
+    sed -n 's/^rgw_frontends = .*endpoint=[^ ]*:\([0-9][0-9]*\).*$/\1/p' "$CONF" | head -n 1
+}
+
+cmd_rgw_kill() {
+    lock_dir
+    has_rgw || die "the cluster in $DIR has no RADOS Gateway"
+    local pid
+    for pid in $(daemon_pids rgw.a); do
+        is_ours "$pid" || continue
+        kill -KILL "$pid" 2>/dev/null || true
+        gone "$pid" 50 || die "could not kill rgw.a (pid $pid)"
+        log "rgw.a (pid $pid) killed"
+    done
+}
+
+cmd_rgw_start() {
+    lock_dir
+    [ -f "$DIR/ready" ] && alive mon.a osd.0 || die "no running cluster in $DIR"
+    has_rgw || die "the cluster in $DIR was started without a RADOS Gateway"
+    if alive rgw.a; then
+        log "rgw.a already running"
+        return 0
+    fi
+    local budget=${CEPH_DEV_START_TIMEOUT:-90}
+    [[ "$budget" =~ ^[0-9]+$ ]] || die "CEPH_DEV_START_TIMEOUT must be a number of seconds, not '$budget'"
+    DEADLINE=$((SECONDS + budget))
+    RGW_PORT=$(rgw_port)
+    [ -n "$RGW_PORT" ] || die "no rgw_frontends endpoint in $CONF"
+    # the dead gateway's line goes: alive() and stop read one rgw.a line, the new one's
+    local kept; kept=$(grep -v '^rgw\.a ' "$PIDS" || true)
+    printf '%s\n' "$kept" >"$PIDS"
+    rm -f "$DIR/run/rgw.a.pid"
+    launch rgw.a radosgw -n client.rgw.a
+    wait_rgw
+    # Not probe_rgw: its bucket writes notify every watcher of the gateway's cache, the killed one too, and
+    # wait ~30 s until the OSD drops that one's watches (osd_client_watch_timeout). Reads do not: the
+    # anonymous listing of / (HTTP 200) shows the gateway reads the cluster, as GETs of backups do.
+    local url="http://127.0.0.1:$RGW_PORT/"
+    until /usr/bin/python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5).read()' \
+            "$url" >>"$SETUP_OUT" 2>&1; do
+        alive rgw.a || die "rgw.a exited (see $LOGS/rgw.a.log)"
+        remaining >/dev/null || die "rgw.a does not answer $url"
+        sleep 0.1
+    done
+    log "rgw.a answers $url"
+}
+
 answers() { # the cluster is running and its mon answers
     [ -f "$CONF" ] && running && timeout -k 2 10 ceph -c "$CONF" --connect-timeout 10 health >/dev/null 2>&1
 }
@@ -699,11 +753,11 @@ main() {
     [ $# -le 2 ] || usage
     case "$cmd" in
         install) [ $# -eq 1 ] || usage; cmd_install; return ;;
-        start | stop | status | env) ;;
+        start | stop | status | env | rgw-kill | rgw-start) ;;
         *) usage ;;
     esac
     set_paths "${2:-${RESTORE_AGENT_CEPH_DIR:-/tmp/restore-agent-ceph}}"
-    "cmd_$cmd"
+    "cmd_${cmd//-/_}"
 }
 
 main "$@"

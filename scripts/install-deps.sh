@@ -26,6 +26,7 @@ have igzip || need+=(isal)
 have curl || need+=(curl)          # the daemon tests drive the API with a client that is not ours
 have setpriv || need+=(util-linux) # ... and as another uid
 have losetup || need+=(mount)      # block-device tests on loop devices
+have mkfs.ext4 || need+=(e2fsprogs) # ... and a small ext4 on one, filled mid-restore (FullFileSystemIT)
 have rpmbuild || need+=(rpm)       # the rpm is built with rpmbuild (packaging/src/rpm/restore-agent.spec)
 have lintian || need+=(lintian)    # package-test lints the debs ...
 have rpmlint || need+=(rpmlint)    # ... and the rpms; an error fails it

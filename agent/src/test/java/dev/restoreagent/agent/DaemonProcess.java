@@ -3,8 +3,12 @@ package dev.restoreagent.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +51,15 @@ public final class DaemonProcess implements AutoCloseable {
      * @param javaOpts JVM options for the daemon, through the launcher's JAVA_OPTS
      */
     public void start(String extraConfig, String javaOpts) throws Exception {
+        launch(extraConfig, javaOpts);
+        awaitUp();
+    }
+
+    /**
+     * Starts the daemon and returns at once, before it answers (a test that kills it during its start);
+     * {@link #awaitUp()} waits for it.
+     */
+    public void launch(String extraConfig, String javaOpts) throws Exception {
         Path conf = dir.resolve("agent.conf");
         Files.writeString(conf, String.join("\n", "socket = " + socket(), "state_dir = " + dir.resolve("state"),
                 "allowed_paths = " + allowed(), "allowed_groups =", extraConfig, ""));
@@ -55,11 +68,69 @@ public final class DaemonProcess implements AutoCloseable {
         builder.environment().put("JAVA_OPTS", javaOpts);
         daemon = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                 dir.resolve("daemon.log").toFile())).start();
+    }
+
+    /** Waits, up to a minute, until the daemon {@link #launch}ed answers health. */
+    public void awaitUp() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!(Files.exists(socket()) && call("GET", "/v1/health", null).status() == 200)) {
             assertThat(daemon.isAlive()).as("daemon alive: " + log()).isTrue();
             assertThat(System.nanoTime()).as("daemon up in time").isLessThan(deadline);
             Thread.sleep(100);
+        }
+    }
+
+    /** The daemon's process id: the JVM's, as the launcher execs it. */
+    public long pid() {
+        return daemon.pid();
+    }
+
+    /**
+     * The names of the daemon's threads now, as the kernel has them ({@code /proc/PID/task/TID/comm}: the
+     * JVM names each thread after its Java name, cut to 15 bytes); a thread that ends meanwhile is left out.
+     */
+    public List<String> threadNames() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    names.add(Files.readString(task.resolve("comm")).strip());
+                } catch (NoSuchFileException e) {
+                    // the thread ended while we looked
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The budget holds nothing, nobody waits for it, and the data path's direct memory is all freed, within 20 s. */
+    public void awaitBudgetReturned() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            JsonNode budget = call("GET", "/v1/budget", null).body();
+            if (budget.get("in_use_bytes").asLong() == 0 && budget.get("direct_memory_used_bytes").asLong() == 0
+                    && budget.get("waiting").asInt() == 0) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("the budget given back: " + budget).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * No thread of a restore is left, within 20 s: its decode threads and their digests' ({@code decode ...}), its
+     * file target's I/O thread ({@code target-io ...}). (The watchdogs' two threads are all restores' own.)
+     */
+    public void awaitNoRestoreThreads(String why) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            List<String> left = threadNames().stream().filter(name -> name.startsWith("decode")
+                    || name.startsWith("target-io")).toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            assertThat(System.nanoTime()).as(why + ": threads of restores left: " + left).isLessThan(deadline);
+            Thread.sleep(200);
         }
     }
 
