@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 /**
  * One object's bytes from an object store as a channel: a streaming GET, and where the connection
  * breaks or times out in the middle, a GET of the rest from the next byte (of the same ETag), a
- * bounded number of times with growing pauses (the first GET is tried again so too). The reader above (a decoder, its digest) never sees
- * the cut. At the end, an ETag that is an MD5 is checked against the bytes that came, unless the
+ * bounded number of times with growing pauses (the first GET is tried again so too). The reader
+ * above (a decoder, its digest) never sees the cut. At the end, an ETag that is an MD5 is checked against the bytes that came, unless the
  * object's opener checks them otherwise.
  *
  * <p>Each GET's body reads into the caller's buffer, which may be direct, as straight as its

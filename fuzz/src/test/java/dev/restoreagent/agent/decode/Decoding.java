@@ -76,6 +76,21 @@ final class Decoding implements AutoCloseable {
         }
     }
 
+    /**
+     * Decodes {@code compressed} with both decoders (each as {@link #decode} does); what {@code reference} decodes,
+     * {@code other} must decode to the same bytes.
+     */
+    void agree(String referenceName, Supplier<Decoder> reference, String otherName, Supplier<Decoder> other,
+               Codec codec, byte[] compressed) throws Exception {
+        Result expected = decode(reference, codec, compressed);
+        Result actual = decode(other, codec, compressed);
+        if (expected.succeeded()) {
+            assertThat(actual.failure()).as(otherName + " refused what " + referenceName + " decodes").isNull();
+            assertThat(actual.written()).as(otherName + "'s bytes against " + referenceName + "'s")
+                    .isEqualTo(expected.written());
+        }
+    }
+
     private static String describe(Result result) {
         return result.written.length + " bytes" + (result.failure == null ? "" : " and " + result.failure.getMessage());
     }
